@@ -1,0 +1,3 @@
+"""Virage: the reference implementation of the Virage toolkit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,183 @@
+"""The application factory: ``create_app(settings) -> Litestar``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Request
+from litestar.config.app import AppConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from virage import __version__
+from virage.db import ConnectionPool, migrate
+from virage.errors import exception_handlers
+from virage.plugins import PluginHost
+from virage.settings import Settings
+from virage.web.nav import NavItem, sort_nav
+
+log = logging.getLogger("virage")
+
+WEB_DIR = Path(__file__).parent / "web"
+API_UI_ASSETS = "/static/api-ui"
+
+
+def _swagger_assets_dir() -> Path:
+    from swagger_ui_bundle import swagger_ui_path
+
+    return Path(str(swagger_ui_path))
+
+
+class VirageLitestarPlugin(InitPluginProtocol):
+    """Bridges the pluggy hooks into Litestar: routes, templates, dependencies, start-up."""
+
+    def __init__(self, settings: Settings, plugins: PluginHost, pool: ConnectionPool) -> None:
+        self.settings = settings
+        self.plugins = plugins
+        self.pool = pool
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings, plugins = self.settings, self.plugins
+
+        # Routes of the core and of every plugin.
+        app_config.route_handlers.extend(plugins.call_flat("register_routes", settings=settings))
+        app_config.route_handlers.append(
+            create_static_files_router(
+                path="/static",
+                directories=[WEB_DIR / "static"],
+                name="static",
+                include_in_schema=False,
+            )
+        )
+        app_config.route_handlers.append(
+            create_static_files_router(
+                path=API_UI_ASSETS,
+                directories=[_swagger_assets_dir()],
+                name="api-ui-assets",
+                include_in_schema=False,
+            )
+        )
+        docs_available = bool(settings.docs_dir and (settings.docs_dir / "index.html").is_file())
+        if docs_available:
+            app_config.route_handlers.append(
+                create_static_files_router(
+                    path="/docs",
+                    directories=[settings.docs_dir],
+                    html_mode=True,
+                    name="docs",
+                    include_in_schema=False,
+                )
+            )
+
+        # Templates: the core's first (they win), then the plugins'.
+        template_dirs = [WEB_DIR / "templates", *plugins.call_flat("register_template_dirs")]
+        env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs]),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+        )
+        nav: list[NavItem] = sort_nav(plugins.call_flat("register_nav_items", settings=settings))
+        env.globals.update(nav_items=nav, virage_version=__version__, docs_available=docs_available)
+        app_config.template_config = TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(env)
+        )
+
+        app_config.dependencies.update(
+            {
+                "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+                "plugins": Provide(lambda: plugins, use_cache=True, sync_to_thread=False),
+                "db": Provide(self.pool.get, sync_to_thread=False),
+            }
+        )
+        app_config.exception_handlers.update(exception_handlers())
+        app_config.on_startup.append(self._startup)
+        app_config.on_shutdown.append(lambda: self.pool.close())
+        app_config.state.update({"settings": settings, "plugins": plugins, "pool": self.pool})
+        return app_config
+
+    async def _startup(self, app: Litestar) -> None:
+        await self.plugins.acall("on_startup", app=app, settings=self.settings, db=self.pool.get())
+        for failure in self.plugins.failures:
+            log.warning(
+                "Plugin en erreur : %s (%s) — %s", failure.plugin, failure.stage, failure.error
+            )
+
+
+def collect_migrations(plugins: PluginHost):
+    """Every migration of the core and the plugins, core namespaces first."""
+    migrations = plugins.call_flat("register_migrations")
+    core = [m for m in migrations if m.namespace == "core"]
+    return core + [m for m in migrations if m.namespace != "core"]
+
+
+def prepare_database(settings: Settings, plugins: PluginHost) -> sqlite_utils.Database:
+    """Open the database and apply pending migrations (used by the app and the CLI)."""
+    from virage.db import connect
+
+    db = connect(settings.db_path)
+    migrate(db, collect_migrations(plugins))
+    return db
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    plugins: Iterable[Any] = (),
+    debug: bool | None = None,
+) -> Litestar:
+    """Build the Virage web application.
+
+    :param settings: configuration; read from ``VIRAGE_*`` environment variables when omitted.
+    :param plugins: extra plugin objects to register (tests use this), besides installed ones.
+    """
+    settings = settings or Settings.from_env()
+    host = PluginHost(settings, extra_plugins=plugins)
+    db = prepare_database(settings, host)
+    db.conn.close()
+    pool = ConnectionPool(settings.db_path)
+    openapi = OpenAPIConfig(
+        title="API Virage",
+        version=__version__,
+        description=(
+            "API JSON de Virage : agenda partagé, transmissions, annuaire et plugins. "
+            "Les données personnelles ne sont accessibles qu'avec un jeton porteur (Bearer) "
+            "rattaché à une structure."
+        ),
+        path="/schema",
+        render_plugins=[
+            SwaggerRenderPlugin(
+                path="/",
+                js_url=f"{API_UI_ASSETS}/swagger-ui-bundle.js",
+                css_url=f"{API_UI_ASSETS}/swagger-ui.css",
+                standalone_preset_js_url=f"{API_UI_ASSETS}/swagger-ui-standalone-preset.js",
+                favicon=f"<link rel='icon' type='image/png' href='{API_UI_ASSETS}/favicon-32x32.png'>",
+            ),
+            JsonRenderPlugin(path="/openapi.json"),
+        ],
+    )
+    return Litestar(
+        route_handlers=[],
+        plugins=[VirageLitestarPlugin(settings, host, pool)],
+        openapi_config=openapi,
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="debug" if not settings.debug else "always",
+        ),
+        debug=settings.debug if debug is None else debug,
+        state=State({}),
+    )
+
+
+def get_plugins(request: Request) -> PluginHost:
+    return request.app.state.plugins

@@ -1,0 +1,227 @@
+"""The ``virage`` command line.
+
+Errors are printed on one line in French, without a traceback (``VIRAGE_DEBUG=1`` shows it).
+Plugins add commands with the ``register_commands`` hook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import traceback
+
+import click
+
+from virage import __version__
+from virage.errors import ConfigurationError, VirageError
+from virage.plugins import PluginHost
+from virage.settings import Settings
+
+
+class Context:
+    """What every command receives: settings and the plugin host (built once per run)."""
+
+    def __init__(self, settings: Settings, plugins: PluginHost) -> None:
+        self.settings = settings
+        self.plugins = plugins
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="virage", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Virage : agenda partagé, transmissions et annuaire pour le social et le médico-social.
+
+    La base de données est celle de VIRAGE_DB (par défaut var/virage.db).
+    """
+
+
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Impossible d'écouter sur {host}:{port} ({exc.strerror}) : ce port est peut-être "
+                "déjà utilisé ; choisissez-en un autre avec --port."
+            ) from exc
+
+
+def _serve(settings: Settings, host: str, port: int, extra_lines: list[str] | None = None) -> None:
+    import uvicorn
+
+    from virage.app import create_app
+
+    _check_port_free(host, port)
+    app = create_app(settings)
+    click.echo(f"Virage est disponible sur http://{host}:{port}/")
+    click.echo(
+        f"  API : http://{host}:{port}/schema/  ·  documentation : http://{host}:{port}/docs/"
+    )
+    for line in extra_lines or []:
+        click.echo(line)
+    click.echo("Arrêt : Ctrl+C")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+host_option = click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute."
+)
+port_option = click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port d'écoute."
+)
+
+
+@cli.command()
+@host_option
+@port_option
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Lancer le service web (base : VIRAGE_DB)."""
+    _serve(ctx.settings, host, port)
+
+
+@cli.command()
+@host_option
+@port_option
+@click.option("--seed", default=None, type=int, help="Graine du territoire fictif (reproductible).")
+@click.option(
+    "--no-serve", is_flag=True, help="Créer la base de démonstration sans lancer le service."
+)
+@pass_ctx
+def demo(ctx: Context, host: str, port: int, seed: int | None, no_serve: bool) -> None:
+    """Créer ou rafraîchir la base de démonstration (territoire fictif), puis la servir.
+
+    La base est celle de VIRAGE_DB, ou var/demo.db si VIRAGE_DB n'est pas défini.
+    """
+    from virage.demo import DEFAULT_DEMO_DB, DEFAULT_SEED, create_demo
+
+    settings = ctx.settings
+    if not os.environ.get("VIRAGE_DB"):
+        settings = settings.with_(db_path=DEFAULT_DEMO_DB)
+    lines = create_demo(settings, ctx.plugins, seed=DEFAULT_SEED if seed is None else seed)
+    click.echo(f"Base de démonstration prête : {settings.db_path}")
+    if no_serve:
+        for line in lines:
+            click.echo(line)
+        return
+    _serve(settings, host, port, extra_lines=lines)
+
+
+@cli.group()
+def db() -> None:
+    """Base de données : migrations."""
+
+
+@db.command("migrate")
+@pass_ctx
+def db_migrate(ctx: Context) -> None:
+    """Appliquer les migrations en attente (cœur et plugins)."""
+    from virage.app import collect_migrations
+    from virage.db import connect, migrate
+
+    database = connect(ctx.settings.db_path)
+    try:
+        applied = migrate(database, collect_migrations(ctx.plugins))
+    finally:
+        database.conn.close()
+    if not applied:
+        click.echo(f"La base {ctx.settings.db_path} est à jour.")
+    for m in applied:
+        click.echo(f"appliquée : {m.namespace}/{m.name}")
+
+
+@db.command("status")
+@pass_ctx
+def db_status(ctx: Context) -> None:
+    """Lister les migrations appliquées et en attente."""
+    from virage.app import collect_migrations
+    from virage.db import applied_migrations, connect
+
+    database = connect(ctx.settings.db_path)
+    try:
+        done = applied_migrations(database)
+    finally:
+        database.conn.close()
+    for m in collect_migrations(ctx.plugins):
+        state = "appliquée " if (m.namespace, m.name) in done else "en attente"
+        click.echo(f"{state}  {m.namespace}/{m.name}")
+
+
+@cli.command("plugins")
+@click.option("--all", "include_builtins", is_flag=True, help="Inclure les modules du cœur.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@pass_ctx
+def plugins_cmd(ctx: Context, include_builtins: bool, as_json: bool) -> None:
+    """Lister les plugins installés : nom, version, hooks implémentés."""
+    listing = ctx.plugins.listing(include_builtins=include_builtins)
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    if not listing:
+        click.echo("Aucun plugin installé.")
+    for p in listing:
+        version = p["version"] or "-"
+        status = "" if p["status"] == "ok" else "  [EN ERREUR]"
+        click.echo(f"{p['name']} {version}{status}")
+        click.echo(f"  hooks : {', '.join(p['hooks']) or '-'}")
+        for e in p["errors"]:
+            click.echo(f"  erreur ({e['stage']}) : {e['error']}")
+
+
+def _print_error(message: str) -> None:
+    click.echo(f"Erreur : {message}", err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``virage`` command: builds the plugins, adds their commands, runs."""
+    debug = os.environ.get("VIRAGE_DEBUG", "") not in ("", "0")
+    try:
+        settings = Settings.from_env()
+        host = PluginHost(settings)
+        host.call("register_commands", cli=cli)
+        for failure in host.failures:
+            click.echo(
+                f"Attention : plugin {failure.plugin} désactivé ({failure.stage}) : {failure.error}",
+                err=True,
+            )
+        cli.main(args=argv, prog_name="virage", standalone_mode=False, obj=Context(settings, host))
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        _print_error("interrompu.")
+        return 1
+    except click.UsageError as exc:
+        hint = f" (voir « {exc.ctx.command_path} --help »)" if exc.ctx else ""
+        _print_error(f"{exc.format_message()}{hint}")
+        return 2
+    except click.ClickException as exc:
+        _print_error(exc.format_message())
+        return exc.exit_code
+    except VirageError as exc:
+        _print_error(exc.message)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        _print_error(
+            f"inattendue ({type(exc).__name__}) : {exc}. "
+            "Relancez avec VIRAGE_DEBUG=1 pour le détail technique."
+        )
+        return 1
+    return 0
+
+
+def run() -> None:  # pragma: no cover - console script wrapper
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

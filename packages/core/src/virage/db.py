@@ -1,0 +1,188 @@
+"""SQLite storage: connections (WAL, busy timeout, durable commits) and versioned migrations.
+
+Only storage modules (``<domain>/storage.py``) write SQL; everything else calls their functions, so
+that a PostgreSQL backend can later be put behind the same functions.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from virage.errors import ConfigurationError
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def utcnow_iso() -> str:
+    """Current time as stored in the database: UTC, ISO 8601, second precision."""
+    return utcnow().replace(microsecond=0).isoformat()
+
+
+def connect(path: Path | str) -> sqlite_utils.Database:
+    """Open the database file with the settings Virage relies on.
+
+    - WAL journal: readers never block the writer;
+    - ``synchronous=FULL``: a commit that returned survives a crash or a power cut;
+    - a busy timeout, so that concurrent writers wait instead of failing;
+    - foreign keys enforced.
+    """
+    path = Path(path)
+    if str(path) != ":memory:":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Impossible de créer le dossier de la base {path.parent} : {exc}"
+            ) from exc
+    try:
+        # isolation_level=None: autocommit unless inside ``transaction()``, so that no write is
+        # ever left uncommitted by an implicit transaction.
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            isolation_level=None,
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise ConfigurationError(
+            f"La base {path} ne peut pas être ouverte ({exc}). Vérifiez VIRAGE_DB : "
+            "il doit désigner un fichier SQLite ou un chemin où le créer."
+        ) from exc
+    return sqlite_utils.Database(conn)
+
+
+class ConnectionPool:
+    """One connection per thread to one database file (sqlite3 connections are not thread-safe)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite_utils.Database] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self.path)
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a block of writes atomically: all are committed, or none (on any exception).
+
+    Inside the block use ``db.execute`` / ``db.conn.executemany``; sqlite-utils table helpers that
+    commit on their own (``insert_all``…) would end the transaction early.
+    """
+    conn = db.conn
+    if conn.in_transaction:  # nested: the outer block decides
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.rollback()
+        raise
+    else:
+        conn.commit()
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of a schema change, applied once and recorded in ``_migrations``.
+
+    ``namespace`` is the owner (``"core"``, ``"agenda"``, a plugin's name); ``name`` is unique within
+    it and never changes once released (``"0001_greetings"``). Steps run in the order they are
+    registered, each in its own transaction: write them with ``db.execute`` so they stay atomic.
+    """
+
+    namespace: str
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+    description: str = ""
+
+
+MIGRATIONS_TABLE = "_migrations"
+
+
+def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
+    db.execute(
+        f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} ("
+        " namespace TEXT NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL,"
+        " PRIMARY KEY (namespace, name))"
+    )
+
+
+def applied_migrations(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+    _ensure_migrations_table(db)
+    return {tuple(r) for r in db.execute(f"SELECT namespace, name FROM {MIGRATIONS_TABLE}")}
+
+
+def pending_migrations(
+    db: sqlite_utils.Database, migrations: Iterable[Migration]
+) -> list[Migration]:
+    done = applied_migrations(db)
+    return [m for m in migrations if (m.namespace, m.name) not in done]
+
+
+def migrate(db: sqlite_utils.Database, migrations: Iterable[Migration]) -> list[Migration]:
+    """Apply the pending migrations in order; return those applied.
+
+    A migration that fails is rolled back and stops the run with a ``ConfigurationError`` naming it:
+    the following ones are not attempted, and the database keeps the steps already applied.
+    """
+    migrations = list(migrations)
+    seen: set[tuple[str, str]] = set()
+    for m in migrations:
+        key = (m.namespace, m.name)
+        if key in seen:
+            raise ConfigurationError(f"Migration déclarée deux fois : {m.namespace}/{m.name}.")
+        seen.add(key)
+    applied = []
+    for m in pending_migrations(db, migrations):
+        try:
+            with transaction(db):
+                m.apply(db)
+                db.execute(
+                    f"INSERT INTO {MIGRATIONS_TABLE} (namespace, name, applied_at) VALUES (?, ?, ?)",
+                    [m.namespace, m.name, utcnow_iso()],
+                )
+        except ConfigurationError:
+            raise
+        except Exception as exc:
+            raise ConfigurationError(
+                f"La migration {m.namespace}/{m.name} a échoué : {exc}. "
+                "La base est restée dans l'état précédant cette migration."
+            ) from exc
+        applied.append(m)
+    return applied

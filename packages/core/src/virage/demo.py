@@ -1,0 +1,59 @@
+"""The demo database: a fictitious territory, created reproducibly from a seed."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from virage.app import prepare_database
+from virage.errors import ConfigurationError
+from virage.plugins import PluginHost
+from virage.settings import Settings
+from virage.system import storage as system_storage
+
+DEFAULT_DEMO_DB = Path("var/demo.db")
+DEFAULT_SEED = 2026
+TERRITORY_NAME = "Val-de-Loue (territoire fictif de démonstration)"
+
+
+def _is_demo_database(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM instance WHERE key = 'demo'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0] == "1")
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEED) -> list[str]:
+    """Create (or refresh) the demo database at ``settings.db_path``; return lines to print.
+
+    Refuses to replace a database that is not a demo database: real data is never overwritten.
+    """
+    path = settings.db_path
+    if path.exists():
+        if not _is_demo_database(path):
+            raise ConfigurationError(
+                f"{path} existe et n'est pas une base de démonstration : elle n'a pas été modifiée. "
+                "Indiquez un autre fichier dans VIRAGE_DB pour la démonstration."
+            )
+        _remove_database(path)
+    db = prepare_database(settings, plugins)
+    try:
+        system_storage.set_instance_info(db, "demo", "1")
+        system_storage.set_instance_info(db, "demo_seed", str(seed))
+        system_storage.set_instance_info(db, "territory", TERRITORY_NAME)
+        lines: list[str] = []
+        for result in plugins.call("on_demo_created", db=db, settings=settings, seed=seed):
+            lines.extend(result)
+    finally:
+        db.conn.close()
+    return lines

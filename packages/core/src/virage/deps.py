@@ -1,0 +1,26 @@
+"""Dependencies that every handler (core or plugin) can ask for, with their explicit markers.
+
+Usage in a handler::
+
+    from virage.deps import DB, Plugins, AppSettings
+
+    @get("/")
+    async def page(self, db: DB, plugins: Plugins) -> Template: ...
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import sqlite_utils
+from litestar.di import NamedDependency
+
+from virage.plugins import PluginHost
+from virage.settings import Settings
+
+#: A SQLite connection of the current thread (``sqlite_utils.Database``).
+DB: TypeAlias = NamedDependency[sqlite_utils.Database]
+#: The plugin host of the application (to call hooks).
+Plugins: TypeAlias = NamedDependency[PluginHost]
+#: The instance's settings.
+AppSettings: TypeAlias = NamedDependency[Settings]

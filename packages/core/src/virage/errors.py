@@ -1,0 +1,157 @@
+"""Domain errors, and the one place where they become HTTP responses.
+
+Domain code raises these exceptions with a message a person can act on (in French, because it is
+shown to users). ``exception_handlers()`` maps them, and Litestar's own errors, to JSON for the API
+and to an HTML page for the web interface, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger("virage")
+
+
+class VirageError(Exception):
+    """Base class of errors that carry a message for a person."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class ConfigurationError(VirageError):
+    """A setting (environment variable, file) cannot work."""
+
+
+class InvalidInput(VirageError):
+    """The data sent cannot be accepted as it is."""
+
+    status_code = 400
+
+
+class NotFound(VirageError):
+    status_code = 404
+
+
+class Forbidden(VirageError):
+    status_code = 403
+
+
+class NotAuthenticated(VirageError):
+    status_code = 401
+
+
+class Conflict(VirageError):
+    status_code = 409
+
+
+class TooManyRequests(VirageError):
+    status_code = 429
+
+
+_TITLES = {
+    400: "Données invalides",
+    401: "Connexion nécessaire",
+    403: "Accès refusé",
+    404: "Introuvable",
+    405: "Méthode non autorisée",
+    409: "Conflit",
+    413: "Envoi trop volumineux",
+    429: "Trop de tentatives",
+    500: "Erreur interne",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api/") or path.startswith("/schema"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _respond(request: Request, status: int, message: str, details: list | None = None) -> Response:
+    title = _TITLES.get(status, "Erreur")
+    if _wants_json(request):
+        body: dict[str, Any] = {"status_code": status, "title": title, "detail": message}
+        if details:
+            body["errors"] = details
+        return Response(content=body, status_code=status, media_type=MediaType.JSON)
+    return Template(
+        template_name="error.html",
+        context={"status": status, "title": title, "message": message, "details": details or []},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    out = []
+    for item in extra:
+        if isinstance(item, dict):
+            out.append({"champ": item.get("key"), "message": item.get("message")})
+    return out
+
+
+def handle_virage_error(request: Request, exc: VirageError) -> Response:
+    return _respond(request, exc.status_code, exc.message, exc.details)
+
+
+def handle_validation_error(request: Request, exc: ValidationException) -> Response:
+    details = _validation_details(exc)
+    fields = ", ".join(str(d["champ"]) for d in details if d.get("champ"))
+    message = "Certaines données envoyées ne sont pas valides"
+    message += f" ({fields})." if fields else "."
+    return _respond(request, 400, message + " Corrigez-les puis réessayez.", details)
+
+
+def handle_not_found(request: Request, exc: NotFoundException) -> Response:
+    return _respond(request, 404, "Cette page ou cette ressource n'existe pas (ou plus).")
+
+
+def handle_http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if status >= 500:
+        log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
+        return _respond(request, status, "Le service a rencontré un problème. Réessayez plus tard.")
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    french = {
+        401: "Connectez-vous pour accéder à cette page.",
+        403: "Vous n'avez pas les droits nécessaires pour cette action.",
+        405: "Cette action n'est pas possible à cette adresse.",
+        413: "L'envoi est trop volumineux.",
+        429: "Trop de requêtes : patientez un instant puis réessayez.",
+    }
+    return _respond(request, status, french.get(status, detail or _TITLES.get(status, "Erreur")))
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("Unexpected error on %s %s", request.method, request.url.path)
+    return _respond(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Le service a rencontré un problème inattendu. Réessayez ; si cela persiste, "
+        "prévenez votre administrateur.",
+    )
+
+
+def exception_handlers() -> dict:
+    """The mapping from exception types to responses, given to Litestar once."""
+    return {
+        VirageError: handle_virage_error,
+        ValidationException: handle_validation_error,
+        NotFoundException: handle_not_found,
+        HTTPException: handle_http_error,
+        Exception: handle_unexpected,
+    }

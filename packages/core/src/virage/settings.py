@@ -1,0 +1,92 @@
+"""Settings of a Virage instance, read from ``VIRAGE_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from virage.errors import ConfigurationError
+
+DEFAULT_DB = Path("var/virage.db")
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "non", "no", "off"):
+        return False
+    if raw in ("1", "true", "oui", "yes", "on"):
+        return True
+    raise ConfigurationError(
+        f"{name}={raw!r} n'est pas compris : utilisez 1/0, oui/non ou true/false."
+    )
+
+
+def _default_docs_dir() -> Path | None:
+    # A source checkout keeps the built site at the repository root (./scripts/demo builds it).
+    for candidate in (Path.cwd() / "site", Path(__file__).resolve().parents[4] / "site"):
+        if (candidate / "index.html").is_file():
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one Virage instance.
+
+    Every field comes from an environment variable (``Settings.from_env``) so that the same code runs
+    embedded on a laptop, in the test suite and on a territorial network's server.
+    """
+
+    db_path: Path = DEFAULT_DB
+    """``VIRAGE_DB``: path of the SQLite database file (created if missing)."""
+    plugins: tuple[str, ...] | None = None
+    """``VIRAGE_PLUGINS``: comma-separated allow-list of plugin names; unset = every installed plugin."""
+    trace_hooks: bool = False
+    """``VIRAGE_TRACE_HOOKS``: log every hook call and its result (for plugin developers)."""
+    docs_dir: Path | None = None
+    """``VIRAGE_DOCS_DIR``: folder of the built documentation site served under ``/docs/``."""
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    """``VIRAGE_SECRET_KEY``: secret used to sign sessions and tokens; random (per process) if unset."""
+    debug: bool = False
+    """``VIRAGE_DEBUG``: show tracebacks (never in production)."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        db_raw = env.get("VIRAGE_DB", "").strip()
+        plugins_raw = env.get("VIRAGE_PLUGINS")
+        plugins = None
+        if plugins_raw is not None and plugins_raw.strip() != "*":
+            plugins = tuple(p.strip() for p in plugins_raw.split(",") if p.strip())
+        docs_raw = env.get("VIRAGE_DOCS_DIR", "").strip()
+        docs_dir = Path(docs_raw) if docs_raw else _default_docs_dir()
+        kwargs: dict = {}
+        if env.get("VIRAGE_SECRET_KEY"):
+            kwargs["secret_key"] = env["VIRAGE_SECRET_KEY"]
+        settings = cls(
+            db_path=Path(db_raw) if db_raw else DEFAULT_DB,
+            plugins=plugins,
+            trace_hooks=_flag(env, "VIRAGE_TRACE_HOOKS"),
+            docs_dir=docs_dir,
+            debug=_flag(env, "VIRAGE_DEBUG"),
+            **kwargs,
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Raise ``ConfigurationError`` with an actionable message when a value cannot work."""
+        parent = self.db_path.expanduser().resolve().parent
+        if parent.exists() and not parent.is_dir():
+            raise ConfigurationError(f"VIRAGE_DB : {parent} n'est pas un dossier.")
+        if self.db_path.is_dir():
+            raise ConfigurationError(
+                f"VIRAGE_DB : {self.db_path} est un dossier ; indiquez le chemin d'un fichier, "
+                "par exemple var/virage.db."
+            )
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)

@@ -1,0 +1,92 @@
+"""HTTP endpoints of the system domain."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated
+
+from litestar import Controller, MediaType, get
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Response, Template
+from pydantic import BaseModel, Field
+
+from virage import __version__
+from virage.deps import DB, Plugins
+from virage.system import storage
+
+
+class Health(BaseModel):
+    status: str = Field(description='"ok" when the service and its database answer')
+    database: str
+    version: str
+    failed_plugins: int = Field(
+        description="Number of plugins that failed to load or raised in a hook"
+    )
+
+
+class PluginError(BaseModel):
+    stage: str = Field(description='"load", "register" or the name of the hook that raised')
+    error: str
+
+
+class PluginInfo(BaseModel):
+    name: str
+    version: str | None
+    distribution: str | None
+    builtin: bool
+    hooks: list[str]
+    info: dict
+    status: str = Field(description='"ok" or "error"')
+    errors: list[PluginError]
+
+
+class SystemController(Controller):
+    path = "/"
+    tags = ["Système"]
+
+    @get("/healthz", summary="État du service", media_type=MediaType.JSON, cache=False)
+    async def healthz(self, db: DB, plugins: Plugins) -> Response[Health]:
+        try:
+            ok = storage.ping(db)
+        except sqlite3.Error:
+            ok = False
+        health = Health(
+            status="ok" if ok else "degraded",
+            database="ok" if ok else "unavailable",
+            version=__version__,
+            failed_plugins=len({f.plugin for f in plugins.failures}),
+        )
+        return Response(health, status_code=200 if ok else 503)
+
+
+class PluginsController(Controller):
+    path = "/api/v1/plugins"
+    tags = ["Système"]
+
+    @get("/", summary="Plugins installés", description="Nom, version et hooks de chaque plugin.")
+    async def list_plugins(
+        self,
+        plugins: Plugins,
+        builtins: Annotated[
+            bool, QueryParameter(description="Inclure les modules intégrés du cœur")
+        ] = False,
+    ) -> list[PluginInfo]:
+        return [PluginInfo(**p) for p in plugins.listing(include_builtins=builtins)]
+
+
+class PagesController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, plugins: Plugins) -> Template:
+        return Template("home.html", context={"failures": plugins.failures})
+
+    @get("/plugins", name="plugins-page")
+    async def plugins_page(self, plugins: Plugins) -> Template:
+        return Template("plugins.html", context={"plugins": plugins.listing(include_builtins=True)})
+
+
+@get(["/docs", "/docs/{path:path}"], include_in_schema=False, status_code=404)
+async def docs_missing(path: FromPath[str] = "") -> Template:
+    return Template("docs_missing.html", status_code=404)

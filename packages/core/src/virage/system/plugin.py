@@ -1,0 +1,44 @@
+"""Built-in plugin: system pages and endpoints (home, health, plugin listing, docs fallback)."""
+
+from __future__ import annotations
+
+from virage.db import Migration
+from virage.plugins import hookimpl
+from virage.settings import Settings
+from virage.system import controllers, storage
+from virage.web.nav import NavItem
+
+
+@hookimpl
+def register_migrations():
+    return [
+        Migration(
+            "core", "0001_instance", storage.create_instance_table, "Informations sur l'instance"
+        ),
+    ]
+
+
+@hookimpl
+def register_routes(settings: Settings):
+    routes = [
+        controllers.SystemController,
+        controllers.PluginsController,
+        controllers.PagesController,
+    ]
+    if not (settings.docs_dir and (settings.docs_dir / "index.html").is_file()):
+        routes.append(controllers.docs_missing)
+    return routes
+
+
+@hookimpl
+def register_nav_items():
+    return [
+        NavItem("Accueil", "/", order=0, icon="⌂"),
+        NavItem("API", "/schema/", order=900, icon="⚙"),
+        NavItem("Documentation", "/docs/", order=910, icon="📖"),
+    ]
+
+
+@hookimpl
+def extra_plugin_info():
+    return {"description": "Pages système, santé du service et liste des plugins."}
