@@ -1,0 +1,80 @@
+"""The application over HTTP: health, API schema, offline API page, French errors."""
+
+from __future__ import annotations
+
+import re
+
+from litestar.testing import TestClient
+
+from virage.app import create_app
+
+
+def test_healthz(settings):
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+        assert response.json()["database"] == "ok"
+
+
+def test_home_is_french_and_mobile_first(settings):
+    with TestClient(create_app(settings)) as client:
+        html = client.get("/").text
+        assert '<html lang="fr">' in html
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+        assert "Bienvenue sur Virage" in html
+        assert 'aria-label="Navigation principale"' in html
+
+
+def test_openapi_lists_the_api(settings):
+    with TestClient(create_app(settings)) as client:
+        schema = client.get("/schema/openapi.json").json()
+        assert schema["openapi"].startswith("3.1")
+        assert "/api/v1/plugins" in schema["paths"]
+        assert "/healthz" in schema["paths"]
+
+
+def test_api_page_uses_only_local_assets(settings):
+    with TestClient(create_app(settings)) as client:
+        html = client.get("/schema/").text
+        urls = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", html)
+        assert urls, html
+        for url in urls:
+            assert url.startswith("/"), f"external asset on the API page: {url}"
+            assert client.get(url).status_code == 200, url
+
+
+def test_unknown_page_is_a_french_404(settings):
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/nulle-part")
+        assert page.status_code == 404
+        assert "Introuvable" in page.text and "Traceback" not in page.text
+        api = client.get("/api/v1/nulle-part")
+        assert api.status_code == 404
+        assert api.json()["detail"].startswith("Cette page")
+
+
+def test_docs_fallback_when_site_not_built(settings):
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/docs/")
+        assert response.status_code == 404
+        assert "Documentation non construite" in response.text
+
+
+def test_docs_served_when_built(settings, tmp_path):
+    site = tmp_path / "site"
+    (site / "leviers").mkdir(parents=True)
+    (site / "index.html").write_text("<html lang=fr><title>Docs</title></html>")
+    (site / "leviers" / "index.html").write_text("<p>leviers</p>")
+    with TestClient(create_app(settings.with_(docs_dir=site))) as client:
+        assert client.get("/docs/").text.startswith("<html lang=fr>")
+        assert client.get("/docs/leviers/").text == "<p>leviers</p>"
+
+
+def test_bad_query_parameter_is_a_clear_400(settings):
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/api/v1/plugins", params={"builtins": "peut-être"})
+        assert response.status_code == 400
+        body = response.json()
+        assert "builtins" in body["detail"]
+        assert body["errors"][0]["champ"] == "builtins"

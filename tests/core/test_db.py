@@ -1,0 +1,73 @@
+"""Storage: connection settings and versioned migrations."""
+
+from __future__ import annotations
+
+import pytest
+
+from virage.db import Migration, applied_migrations, connect, migrate, transaction
+from virage.errors import ConfigurationError
+
+
+def test_connection_settings(tmp_path):
+    db = connect(tmp_path / "v.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_writes_outside_a_transaction_are_committed(tmp_path):
+    db = connect(tmp_path / "v.db")
+    db.execute("CREATE TABLE t (x)")
+    db.execute("INSERT INTO t VALUES (1)")
+    other = connect(tmp_path / "v.db")  # another connection sees it: it was committed
+    assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    db = connect(tmp_path / "v.db")
+    db.execute("CREATE TABLE t (x)")
+    with pytest.raises(RuntimeError), transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        raise RuntimeError("stop")
+    assert db.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def _create(table):
+    return lambda db: db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+
+
+def test_migrations_apply_once_in_order(tmp_path):
+    db = connect(tmp_path / "v.db")
+    steps = [Migration("p", "0001", _create("a")), Migration("p", "0002", _create("b"))]
+    assert [m.name for m in migrate(db, steps)] == ["0001", "0002"]
+    assert migrate(db, steps) == []
+    assert {("p", "0001"), ("p", "0002")} <= applied_migrations(db)
+
+
+def test_failing_migration_is_rolled_back_and_named(tmp_path):
+    db = connect(tmp_path / "v.db")
+
+    def half_then_fail(db):
+        db.execute("CREATE TABLE half (id)")
+        db.execute("INSERT INTO nonexistent VALUES (1)")
+
+    steps = [Migration("p", "0001", _create("a")), Migration("p", "0002", half_then_fail)]
+    with pytest.raises(ConfigurationError, match="p/0002"):
+        migrate(db, steps)
+    assert applied_migrations(db) >= {("p", "0001")}
+    assert ("p", "0002") not in applied_migrations(db)
+    assert "half" not in db.table_names()
+
+
+def test_duplicate_migration_names_are_refused(tmp_path):
+    db = connect(tmp_path / "v.db")
+    with pytest.raises(ConfigurationError, match="deux fois"):
+        migrate(db, [Migration("p", "0001", _create("a")), Migration("p", "0001", _create("b"))])
+
+
+def test_unreadable_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "pas-une-base.db"
+    bad.write_bytes(b"ceci n'est pas une base SQLite" * 100)
+    with pytest.raises(ConfigurationError, match="VIRAGE_DB"):
+        connect(bad)
