@@ -77,3 +77,26 @@ def docs_url(built_docs) -> str:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+CAPTURES_DIR = ROOT / "docs" / "captures"
+
+
+@pytest.fixture
+def capture(tmp_path):
+    """Take a named screenshot for the user guides.
+
+    Screenshots go to a temporary folder, unless ``VIRAGE_CAPTURES_DIR`` is set (``./scripts/tour``
+    sets it to docs/captures): the committed pictures are regenerated on purpose, never by a plain
+    test run. Returns the path written.
+    """
+    target = Path(os.environ.get("VIRAGE_CAPTURES_DIR") or tmp_path)
+
+    def shoot(page, name: str, *, full_page: bool = False) -> Path:
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        assert path.stat().st_size > 1000, f"empty screenshot {name}"
+        return path
+
+    return shoot

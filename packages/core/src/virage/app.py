@@ -11,6 +11,7 @@ import sqlite_utils
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request
 from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
@@ -22,9 +23,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from virage import __version__
+from virage.access import Registry
+from virage.accounts.auth import AuthMiddleware
+from virage.accounts.context import AccessContext
 from virage.db import ConnectionPool, migrate
 from virage.errors import exception_handlers
-from virage.plugins import PluginHost
+from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
 from virage.web.nav import NavItem, sort_nav
 
@@ -47,6 +51,15 @@ class VirageLitestarPlugin(InitPluginProtocol):
         self.settings = settings
         self.plugins = plugins
         self.pool = pool
+        self.registry = build_registry(plugins)
+
+    def _access(self, request: Request) -> AccessContext:
+        return AccessContext(
+            self.pool.get(),
+            self.registry,
+            request.scope.get("user"),
+            route=f"{request.method} {request.url.path}",
+        )
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         settings, plugins = self.settings, self.plugins
@@ -98,8 +111,11 @@ class VirageLitestarPlugin(InitPluginProtocol):
                 "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
                 "plugins": Provide(lambda: plugins, use_cache=True, sync_to_thread=False),
                 "db": Provide(self.pool.get, sync_to_thread=False),
+                "access": Provide(self._access, sync_to_thread=False),
+                "registry": Provide(lambda: self.registry, use_cache=True, sync_to_thread=False),
             }
         )
+        app_config.middleware.append(AuthMiddleware())
         app_config.exception_handlers.update(exception_handlers())
         app_config.on_startup.append(self._startup)
         app_config.on_shutdown.append(lambda: self.pool.close())
@@ -112,6 +128,17 @@ class VirageLitestarPlugin(InitPluginProtocol):
             log.warning(
                 "Plugin en erreur : %s (%s) — %s", failure.plugin, failure.stage, failure.error
             )
+
+
+def build_registry(plugins: PluginHost) -> Registry:
+    """The permissions declared by the core and the plugins (hook ``register_permissions``)."""
+    registry = Registry([])
+    for plugin_name, perm in plugins.call_per_plugin("register_permissions"):
+        try:
+            registry.add(perm)
+        except ValueError as exc:
+            plugins.failures.append(PluginFailure(plugin_name, "register_permissions", str(exc)))
+    return registry
 
 
 def collect_migrations(plugins: PluginHost):
@@ -173,6 +200,14 @@ def create_app(
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
             log_exceptions="debug" if not settings.debug else "always",
+        ),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="virage_csrf",
+            cookie_samesite="lax",
+            cookie_httponly=True,
+            # The API authenticates with bearer tokens only (cookies are ignored there).
+            exclude=["^/api/", "^/schema"],
         ),
         debug=settings.debug if debug is None else debug,
         state=State({}),

@@ -15,6 +15,8 @@ from typing import TypeAlias
 import sqlite_utils
 from litestar.di import NamedDependency
 
+from virage.access import Registry
+from virage.accounts.context import AccessContext
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -24,3 +26,7 @@ DB: TypeAlias = NamedDependency[sqlite_utils.Database]
 Plugins: TypeAlias = NamedDependency[PluginHost]
 #: The instance's settings.
 AppSettings: TypeAlias = NamedDependency[Settings]
+#: The access model applied to the current request: ``access.require("perm", person_id=…)``.
+Access: TypeAlias = NamedDependency[AccessContext]
+#: The permissions declared by the core and the plugins.
+Permissions: TypeAlias = NamedDependency[Registry]

@@ -8,11 +8,13 @@ and to an HTML page for the web interface, never with a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 log = logging.getLogger("virage")
@@ -95,17 +97,57 @@ def _respond(request: Request, status: int, message: str, details: list | None =
     )
 
 
+_FRENCH_MESSAGES = [
+    (re.compile(r"^Field required$"), "champ obligatoire"),
+    (re.compile(r"^String should have at least (\d+) characters?$"), "au moins {0} caractère(s)"),
+    (re.compile(r"^String should have at most (\d+) characters?$"), "au plus {0} caractère(s)"),
+    (re.compile(r"^List should have at most (\d+) items?.*$"), "au plus {0} élément(s)"),
+    (re.compile(r"^Input should be a valid date.*$"), "date attendue, au format AAAA-MM-JJ"),
+    (
+        re.compile(r"^Input should be a valid datetime.*$"),
+        "date et heure attendues (AAAA-MM-JJTHH:MM)",
+    ),
+    (re.compile(r"^Input should be a valid integer.*$"), "nombre entier attendu"),
+    (re.compile(r"^Input should be a valid number.*$"), "nombre attendu"),
+    (re.compile(r"^Input should be a valid boolean.*$"), "oui/non attendu (true ou false)"),
+    (
+        re.compile(r"^Input should be a valid (string|list|dictionary).*$"),
+        "format de valeur incorrect",
+    ),
+    (re.compile(r"^Input should be (.+)$"), "valeur attendue : {0}"),
+    (re.compile(r"^Value error, (.+)$"), "{0}"),
+    (re.compile(r"^Input should be greater than or equal to (.+)$"), "au moins {0}"),
+    (re.compile(r"^Input should be less than or equal to (.+)$"), "au plus {0}"),
+]
+
+
+def french_message(message: str) -> str:
+    """Translate the usual pydantic/Litestar validation messages into French."""
+    message = (message or "").strip()
+    for pattern, template in _FRENCH_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups()).replace("' or '", "' ou '")
+    return message
+
+
 def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     out = []
     for item in extra:
         if isinstance(item, dict):
-            out.append({"champ": item.get("key"), "message": item.get("message")})
+            out.append({"champ": item.get("key"), "message": french_message(item.get("message"))})
     return out
 
 
 def handle_virage_error(request: Request, exc: VirageError) -> Response:
-    return _respond(request, exc.status_code, exc.message, exc.details)
+    if isinstance(exc, NotAuthenticated) and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/connexion?suivant={quote(target)}&motif={quote(exc.message)}")
+    response = _respond(request, exc.status_code, exc.message, exc.details)
+    if isinstance(exc, NotAuthenticated):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="virage"'
+    return response
 
 
 def handle_validation_error(request: Request, exc: ValidationException) -> Response:
@@ -126,6 +168,13 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
         return _respond(request, status, "Le service a rencontré un problème. Réessayez plus tard.")
     detail = exc.detail if isinstance(exc.detail, str) else ""
+    if status == 403 and "CSRF" in detail:
+        return _respond(
+            request,
+            403,
+            "Ce formulaire n'a pas pu être vérifié (jeton de sécurité absent ou périmé). "
+            "Rechargez la page puis recommencez.",
+        )
     french = {
         401: "Connectez-vous pour accéder à cette page.",
         403: "Vous n'avez pas les droits nécessaires pour cette action.",

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from litestar.types import ControllerRouterHandler
     from sqlite_utils import Database
 
+    from virage.access import Permission
     from virage.db import Migration
     from virage.settings import Settings
     from virage.web.nav import NavItem
@@ -107,6 +108,21 @@ def register_commands(cli: click.Group) -> None:
     """
 
 
+@hookspec
+def register_permissions() -> Sequence[Permission]:
+    """Declare the permissions your plugin checks, and which roles hold them.
+
+    Return a list of :class:`virage.access.Permission` (build them with
+    :func:`virage.access.permission`). Name them ``"<your-plugin>.<action>"``. Then check them in
+    your handlers through the ``access`` dependency (:class:`virage.accounts.context.AccessContext`):
+    ``access.require("<your-plugin>.<action>", person_id=...)`` decides with the core's rules
+    (structure, role, care team, emergency access) and writes the audit entry. Never re-implement
+    an access rule in a plugin.
+
+    Called once for every plugin, when the application or the command line is built.
+    """
+
+
 # --------------------------------------------------------------------------- running phase
 
 
@@ -136,6 +152,35 @@ def on_demo_created(db: Database, settings: Settings, seed: int) -> Sequence[str
     Demo data must be fictitious: never copy real persons' data into it.
 
     Called once for every plugin by ``virage demo``, after the core has created its own demo data.
+    """
+
+
+@hookspec
+def extra_person_export(db: Database, person_id: int) -> dict[str, Any] | list[Any] | None:
+    """Add what your plugin stores about a person to their RGPD export.
+
+    :param db: the database.
+    :param person_id: the person whose data is exported.
+
+    Return JSON-compatible data (it appears under your plugin's name in ``autres_donnees``), or
+    ``None`` when you store nothing about this person. The export is already authorised and audited
+    by the core.
+
+    Called for every plugin each time a person's data is exported.
+    """
+
+
+@hookspec
+def on_person_deleted(db: Database, person_id: int) -> None:
+    """Delete what your plugin stores about a person whose record reached its retention limit.
+
+    :param db: the database, inside the transaction that deletes the person.
+    :param person_id: the person being deleted.
+
+    Raise nothing: an exception is reported and the deletion of that person goes on. Keep audit
+    entries: they are never deleted.
+
+    Called for every plugin by ``virage persons purge``, before the person's row is deleted.
     """
 
 

@@ -30,7 +30,10 @@ hookimpl = pluggy.HookimplMarker("virage")
 ENTRY_POINT_GROUP = "virage"
 
 #: Core features, registered through the same hooks as external plugins.
-BUILTIN_PLUGINS: tuple[str, ...] = ("virage.system.plugin",)
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "virage.system.plugin",
+    "virage.accounts.plugin",
+)
 
 
 @dataclass

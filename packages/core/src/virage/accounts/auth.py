@@ -1,0 +1,79 @@
+"""Authentication middleware: who is calling.
+
+- Web pages: a server-side session, referenced by the ``virage_session`` cookie (HttpOnly,
+  SameSite=Lax). Forms are protected by Litestar's CSRF middleware.
+- API (``/api/…``): only ``Authorization: Bearer <token>``; cookies are ignored there, so the API
+  needs no CSRF protection and a browser session can never be used against it.
+
+The middleware puts the :class:`virage.access.Actor` (or ``None``) in ``scope["user"]`` and
+details in ``scope["auth"]``; it refuses nothing by itself: handlers decide through
+``AccessContext``.
+"""
+
+from __future__ import annotations
+
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from virage.accounts import service
+from virage.errors import NotAuthenticated
+
+SESSION_COOKIE = "virage_session"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = _header(scope, b"cookie")
+    if not raw:
+        return None
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class AuthMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        pool = scope["app"].state.pool
+        db = pool.get()
+        actor, auth = None, {"expired": False, "invalid_token": False}
+        path = scope.get("path", "")
+        if path.startswith("/api/"):
+            header = _header(scope, b"authorization")
+            if header:
+                scheme, _, secret = header.partition(" ")
+                if scheme.lower() == "bearer" and secret.strip():
+                    actor = service.actor_from_token(db, secret.strip())
+                auth["invalid_token"] = actor is None
+        else:
+            token = _cookie(scope, SESSION_COOKIE)
+            if token:
+                actor, auth["expired"] = service.actor_from_session(db, token)
+        scope["user"] = actor
+        scope["auth"] = auth
+        await next_app(scope, receive, send)
+
+
+def require_actor_guard(connection, _handler) -> None:
+    """Litestar guard: the route needs a signed-in user (or a valid token on the API)."""
+    if connection.scope.get("user") is None:
+        auth = connection.scope.get("auth") or {}
+        if connection.url.path.startswith("/api/"):
+            if auth.get("invalid_token"):
+                raise NotAuthenticated("Jeton d'API invalide ou révoqué.")
+            raise NotAuthenticated(
+                "Jeton d'API nécessaire : en-tête « Authorization: Bearer <jeton> »."
+            )
+        if auth.get("expired"):
+            raise NotAuthenticated("Votre session a expiré : reconnectez-vous.")
+        raise NotAuthenticated("Connectez-vous pour accéder à cette page.")

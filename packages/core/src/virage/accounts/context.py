@@ -1,0 +1,168 @@
+"""``AccessContext``: the access model applied to one request (or one CLI command).
+
+Handlers of the core and of plugins receive it as the ``access`` dependency
+(``from virage.deps import Access``) and ask it before touching personal data::
+
+    person = access.require("persons.health.read", person_id=person_id)
+
+It decides with :func:`virage.access.check`, writes the audit entry (allowed or refused), and on
+refusal raises ``NotFound`` (another structure's data: its existence is not revealed) or
+``Forbidden`` (with the reason, in French).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlite_utils
+
+from virage.access import Actor, Decision, PersonRef, Registry, check
+from virage.accounts import storage
+from virage.audit.service import record
+from virage.db import utcnow, utcnow_iso
+from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+
+EMERGENCY_DURATION = timedelta(hours=4)
+PERSON_NOT_FOUND = "Cette personne n'existe pas ou son dossier ne vous est pas accessible."
+
+
+class AccessContext:
+    def __init__(
+        self, db: sqlite_utils.Database, registry: Registry, actor: Actor | None, route: str = ""
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.actor = actor
+        self.route = route
+
+    # ------------------------------------------------------------------ basics
+
+    def require_login(self) -> Actor:
+        if self.actor is None:
+            raise NotAuthenticated("Connectez-vous pour accéder à cette page.")
+        return self.actor
+
+    def load_person(self, person_id: int) -> tuple[dict, PersonRef]:
+        person = storage.get_person(self.db, person_id)
+        if person is None:
+            raise NotFound(PERSON_NOT_FOUND)
+        ref = PersonRef(
+            id=person["id"],
+            structure_id=person["structure_id"],
+            care_team=storage.care_team_ids(self.db, person_id),
+            emergency_users=storage.emergency_users(self.db, person_id, utcnow_iso()),
+        )
+        return person, ref
+
+    def decide(
+        self, perm: str, *, structure_id: int | None = None, person: PersonRef | None = None
+    ) -> Decision:
+        return check(self.registry, self.actor, perm, structure_id=structure_id, person=person)
+
+    def allowed(
+        self, perm: str, *, structure_id: int | None = None, person: PersonRef | None = None
+    ) -> bool:
+        """For display decisions (show a section or a button); writes nothing."""
+        if self.actor is None:
+            return False
+        return self.decide(perm, structure_id=structure_id, person=person).allowed
+
+    # ------------------------------------------------------------------ enforcement
+
+    def require(
+        self,
+        perm: str,
+        *,
+        structure_id: int | None = None,
+        person_id: int | None = None,
+        action: str | None = None,
+        target: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> dict | None:
+        """Enforce ``perm``; audit the access; return the person's row when ``person_id`` is given.
+
+        Raises ``NotAuthenticated`` (no actor), ``NotFound`` (unknown person, or another
+        structure's), or ``Forbidden`` with the reason.
+        """
+        self.require_login()
+        person, ref = (None, None)
+        if person_id is not None:
+            try:
+                person, ref = self.load_person(person_id)
+            except NotFound:
+                self._audit(
+                    action or perm, None, person_id, "denied", target, {"raison": "inconnue"}
+                )
+                raise
+            structure_id = ref.structure_id
+        decision = self.decide(perm, structure_id=structure_id, person=ref)
+        permission = self.registry.get(perm)
+        if not decision.allowed:
+            self._audit(
+                action or perm,
+                structure_id,
+                person_id,
+                "denied",
+                target,
+                {"raison": decision.reason},
+            )
+            if decision.hide:
+                raise NotFound(PERSON_NOT_FOUND if person_id is not None else decision.reason)
+            raise Forbidden(decision.reason)
+        if permission.personal_data:
+            self._audit(
+                action or perm,
+                structure_id,
+                person_id,
+                "allowed",
+                target,
+                details,
+                emergency=decision.emergency,
+            )
+        return person
+
+    def audit(
+        self,
+        action: str,
+        *,
+        structure_id: int | None = None,
+        person_id: int | None = None,
+        target: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        """Record an action that ``require`` did not (a write after the check, an export…)."""
+        self._audit(action, structure_id, person_id, "allowed", target, details)
+
+    def _audit(self, action, structure_id, person_id, outcome, target, details, emergency=False):
+        record(
+            self.db,
+            self.actor,
+            action,
+            structure_id=structure_id,
+            person_id=person_id,
+            target=target,
+            route=self.route,
+            outcome=outcome,
+            emergency=emergency,
+            details=details,
+        )
+
+    # ------------------------------------------------------------------ emergency access
+
+    def request_emergency(self, person_id: int, reason: str) -> None:
+        """Open a 4-hour emergency access ("bris de glace") to a person of one's structure."""
+        reason = (reason or "").strip()
+        if len(reason) < 10:
+            raise InvalidInput(
+                "Indiquez le motif de l'accès d'urgence (au moins 10 caractères) : il est "
+                "enregistré et visible de la direction."
+            )
+        self.require(
+            "emergency_access.request",
+            person_id=person_id,
+            action="emergency_access.open",
+            details={"motif": reason},
+        )
+        expires = (utcnow() + EMERGENCY_DURATION).replace(microsecond=0).isoformat()
+        storage.grant_emergency(self.db, person_id, self.actor.user_id, reason, expires)

@@ -1,0 +1,58 @@
+"""Built-in plugin: accounts, persons supported, care teams, access model and audit trail."""
+
+from __future__ import annotations
+
+from virage.access import CORE_PERMISSIONS
+from virage.accounts import api, demo, storage, web
+from virage.audit import storage as audit_storage
+from virage.db import Migration
+from virage.plugins import hookimpl
+from virage.web.nav import NavItem
+
+
+@hookimpl
+def register_migrations():
+    return [
+        Migration(
+            "core", "0002_accounts", storage.create_tables, "Comptes, personnes, équipes de soins"
+        ),
+        Migration("core", "0003_audit_log", audit_storage.create_audit_log, "Journal des accès"),
+    ]
+
+
+@hookimpl
+def register_permissions():
+    return list(CORE_PERMISSIONS)
+
+
+@hookimpl
+def register_routes():
+    return [
+        web.SessionPages,
+        web.MePages,
+        web.PersonPages,
+        web.StructurePages,
+        api.MeController,
+        api.PersonsController,
+        api.AuditController,
+    ]
+
+
+@hookimpl
+def register_nav_items():
+    return [
+        NavItem("Mes structures", "/moi", order=10, icon="🏠"),
+        NavItem("Ce qui est enregistré sur moi", "/moi/enregistrements", order=800, icon="🔍"),
+    ]
+
+
+@hookimpl
+def register_commands(cli):
+    from virage.accounts import cli as accounts_cli
+
+    accounts_cli.register(cli)
+
+
+@hookimpl
+def on_demo_created(db, seed):
+    return demo.create(db, seed)

@@ -1,0 +1,550 @@
+"""Storage of the accounts domain: structures, users, memberships, sessions, API tokens,
+login attempts, persons supported, care teams and emergency accesses. The only SQL of the domain."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from virage.db import utcnow_iso
+
+# --------------------------------------------------------------------------- migrations
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE structures (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            finess TEXT,
+            commune TEXT,
+            calendar_privacy TEXT NOT NULL DEFAULT 'initials',
+            retention_years INTEGER NOT NULL DEFAULT 5,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            email TEXT,
+            profession TEXT,
+            rpps TEXT,
+            password_hash TEXT NOT NULL,
+            is_network_admin INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE memberships (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            structure_id INTEGER NOT NULL REFERENCES structures(id),
+            role TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, structure_id)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX sessions_user ON sessions (user_id)")
+    db.execute(
+        """CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            structure_id INTEGER NOT NULL REFERENCES structures(id),
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE login_failures (
+            username TEXT NOT NULL COLLATE NOCASE,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX login_failures_user_at ON login_failures (username, at)")
+    db.execute(
+        """CREATE TABLE persons (
+            id INTEGER PRIMARY KEY,
+            structure_id INTEGER NOT NULL REFERENCES structures(id),
+            family_name TEXT NOT NULL,
+            birth_name TEXT,
+            given_names TEXT NOT NULL,
+            birth_date TEXT,
+            sex TEXT CHECK (sex IN ('F', 'M', 'I')),
+            ins_nir TEXT,
+            ins_oid TEXT,
+            address TEXT,
+            postcode TEXT,
+            city TEXT,
+            phone TEXT,
+            contacts TEXT NOT NULL DEFAULT '[]',
+            health_notes TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            closed_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX persons_structure ON persons (structure_id, family_name)")
+    db.execute(
+        """CREATE TABLE care_team (
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            added_by INTEGER REFERENCES users(id),
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (person_id, user_id)
+        )"""
+    )
+    db.execute("CREATE INDEX care_team_user ON care_team (user_id)")
+    db.execute(
+        """CREATE TABLE emergency_accesses (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            reason TEXT NOT NULL,
+            granted_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )"""
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> list[dict]:
+    cur = db.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _row(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> dict | None:
+    rows = _rows(db, sql, params)
+    return rows[0] if rows else None
+
+
+# --------------------------------------------------------------------------- structures
+
+
+def create_structure(
+    db: sqlite_utils.Database,
+    name: str,
+    kind: str,
+    finess: str | None = None,
+    commune: str | None = None,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO structures (name, kind, finess, commune, created_at) VALUES (?, ?, ?, ?, ?)",
+        [name, kind, finess, commune, utcnow_iso()],
+    )
+    return cur.lastrowid
+
+
+def get_structure(db: sqlite_utils.Database, structure_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM structures WHERE id = ?", [structure_id])
+
+
+def list_structures(db: sqlite_utils.Database, ids: list[int] | None = None) -> list[dict]:
+    if ids is None:
+        return _rows(db, "SELECT * FROM structures ORDER BY name")
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return _rows(db, f"SELECT * FROM structures WHERE id IN ({marks}) ORDER BY name", ids)
+
+
+def find_structure(db: sqlite_utils.Database, key: str) -> dict | None:
+    """By id or exact name (CLI)."""
+    if key.isdigit():
+        return get_structure(db, int(key))
+    return _row(db, "SELECT * FROM structures WHERE name = ? COLLATE NOCASE", [key])
+
+
+# --------------------------------------------------------------------------- users
+
+
+def create_user(
+    db: sqlite_utils.Database,
+    *,
+    username: str,
+    display_name: str,
+    password_hash: str,
+    email: str | None = None,
+    profession: str | None = None,
+    rpps: str | None = None,
+    is_network_admin: bool = False,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO users (username, display_name, email, profession, rpps, password_hash,"
+        " is_network_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            username,
+            display_name,
+            email,
+            profession,
+            rpps,
+            password_hash,
+            int(is_network_admin),
+            utcnow_iso(),
+        ],
+    )
+    return cur.lastrowid
+
+
+def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM users WHERE id = ?", [user_id])
+
+
+def get_user_by_username(db: sqlite_utils.Database, username: str) -> dict | None:
+    return _row(db, "SELECT * FROM users WHERE username = ?", [username])
+
+
+def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
+    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+
+
+def add_membership(db: sqlite_utils.Database, user_id: int, structure_id: int, role: str) -> None:
+    db.execute(
+        "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(user_id, structure_id) DO UPDATE SET role = excluded.role",
+        [user_id, structure_id, role, utcnow_iso()],
+    )
+
+
+def memberships_of(db: sqlite_utils.Database, user_id: int) -> dict[int, str]:
+    return dict(
+        db.execute(
+            "SELECT structure_id, role FROM memberships WHERE user_id = ?", [user_id]
+        ).fetchall()
+    )
+
+
+def members_of(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT u.id, u.username, u.display_name, u.profession, m.role FROM memberships m"
+        " JOIN users u ON u.id = m.user_id WHERE m.structure_id = ? AND u.active = 1"
+        " ORDER BY u.display_name",
+        [structure_id],
+    )
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def create_session(
+    db: sqlite_utils.Database, session_hash: str, user_id: int, expires_at: datetime
+) -> None:
+    db.execute(
+        "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        [session_hash, user_id, utcnow_iso(), expires_at.isoformat()],
+    )
+
+
+def get_session(db: sqlite_utils.Database, session_hash: str) -> dict | None:
+    return _row(db, "SELECT * FROM sessions WHERE id = ?", [session_hash])
+
+
+def delete_session(db: sqlite_utils.Database, session_hash: str) -> None:
+    db.execute("DELETE FROM sessions WHERE id = ?", [session_hash])
+
+
+def delete_expired_sessions(db: sqlite_utils.Database, now_iso: str) -> None:
+    db.execute("DELETE FROM sessions WHERE expires_at < ?", [now_iso])
+
+
+def sessions_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT created_at, expires_at FROM sessions WHERE user_id = ? ORDER BY created_at DESC",
+        [user_id],
+    )
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def create_token(
+    db: sqlite_utils.Database, token_hash: str, name: str, user_id: int, structure_id: int
+) -> int:
+    cur = db.execute(
+        "INSERT INTO api_tokens (token_hash, name, user_id, structure_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [token_hash, name, user_id, structure_id, utcnow_iso()],
+    )
+    return cur.lastrowid
+
+
+def get_token_by_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
+    return _row(db, "SELECT * FROM api_tokens WHERE token_hash = ?", [token_hash])
+
+
+def get_token(db: sqlite_utils.Database, token_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM api_tokens WHERE id = ?", [token_id])
+
+
+def revoke_token(db: sqlite_utils.Database, token_id: int) -> bool:
+    cur = db.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        [utcnow_iso(), token_id],
+    )
+    return cur.rowcount == 1
+
+
+def tokens_of_structure(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT t.id, t.name, t.created_at, t.revoked_at, u.display_name AS owner, t.user_id"
+        " FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.structure_id = ?"
+        " ORDER BY t.id DESC",
+        [structure_id],
+    )
+
+
+def tokens_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT t.id, t.name, t.created_at, t.revoked_at, s.name AS structure FROM api_tokens t"
+        " JOIN structures s ON s.id = t.structure_id WHERE t.user_id = ? ORDER BY t.id DESC",
+        [user_id],
+    )
+
+
+# --------------------------------------------------------------------------- login failures
+
+
+def record_login_failure(db: sqlite_utils.Database, username: str) -> None:
+    db.execute("INSERT INTO login_failures (username, at) VALUES (?, ?)", [username, utcnow_iso()])
+
+
+def login_failures_since(db: sqlite_utils.Database, username: str, since_iso: str) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT at FROM login_failures WHERE username = ? AND at >= ? ORDER BY at",
+            [username, since_iso],
+        ).fetchall()
+    ]
+
+
+def clear_login_failures(
+    db: sqlite_utils.Database, username: str, before_iso: str | None = None
+) -> None:
+    if before_iso is None:
+        db.execute("DELETE FROM login_failures WHERE username = ?", [username])
+    else:
+        db.execute("DELETE FROM login_failures WHERE at < ?", [before_iso])
+
+
+# --------------------------------------------------------------------------- persons
+
+PERSON_FIELDS = (
+    "family_name",
+    "birth_name",
+    "given_names",
+    "birth_date",
+    "sex",
+    "ins_nir",
+    "ins_oid",
+    "address",
+    "postcode",
+    "city",
+    "phone",
+    "contacts",
+    "health_notes",
+)
+
+
+def _decode_person(row: dict | None) -> dict | None:
+    if row is not None:
+        row["contacts"] = json.loads(row["contacts"] or "[]")
+    return row
+
+
+def create_person(db: sqlite_utils.Database, structure_id: int, data: dict[str, Any]) -> int:
+    now = utcnow_iso()
+    values = {k: data.get(k) for k in PERSON_FIELDS}
+    values["contacts"] = json.dumps(values["contacts"] or [], ensure_ascii=False)
+    values["health_notes"] = values["health_notes"] or ""
+    cols = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    cur = db.execute(
+        f"INSERT INTO persons (structure_id, {cols}, created_at, updated_at)"
+        f" VALUES (?, {marks}, ?, ?)",
+        [structure_id, *values.values(), now, now],
+    )
+    return cur.lastrowid
+
+
+def get_person(db: sqlite_utils.Database, person_id: int) -> dict | None:
+    return _decode_person(_row(db, "SELECT * FROM persons WHERE id = ?", [person_id]))
+
+
+def update_person(db: sqlite_utils.Database, person_id: int, changes: dict[str, Any]) -> None:
+    changes = {k: v for k, v in changes.items() if k in PERSON_FIELDS}
+    if not changes:
+        return
+    if "contacts" in changes:
+        changes["contacts"] = json.dumps(changes["contacts"] or [], ensure_ascii=False)
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    db.execute(
+        f"UPDATE persons SET {sets}, updated_at = ? WHERE id = ?",
+        [*changes.values(), utcnow_iso(), person_id],
+    )
+
+
+def close_person(db: sqlite_utils.Database, person_id: int) -> None:
+    now = utcnow_iso()
+    db.execute(
+        "UPDATE persons SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",
+        [now, now, person_id],
+    )
+
+
+def delete_person(db: sqlite_utils.Database, person_id: int) -> None:
+    db.execute("DELETE FROM persons WHERE id = ?", [person_id])
+
+
+def list_persons(
+    db: sqlite_utils.Database,
+    structure_id: int,
+    *,
+    status: str | None = "active",
+    only_user_team: int | None = None,
+    query: str | None = None,
+    limit: int = 200,
+) -> list[dict]:
+    where, params = ["p.structure_id = ?"], [structure_id]
+    if status:
+        where.append("p.status = ?")
+        params.append(status)
+    if only_user_team is not None:
+        where.append("p.id IN (SELECT person_id FROM care_team WHERE user_id = ?)")
+        params.append(only_user_team)
+    if query:
+        where.append("(p.family_name LIKE ? OR p.given_names LIKE ? OR p.birth_name LIKE ?)")
+        like = f"%{query}%"
+        params += [like, like, like]
+    return _rows(
+        db,
+        "SELECT p.id, p.structure_id, p.family_name, p.birth_name, p.given_names, p.birth_date,"
+        " p.sex, p.city, p.status FROM persons p"
+        f" WHERE {' AND '.join(where)} ORDER BY p.family_name, p.given_names LIMIT ?",
+        [*params, limit],
+    )
+
+
+def persons_closed_before(
+    db: sqlite_utils.Database, structure_id: int, before_iso: str
+) -> list[int]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM persons WHERE structure_id = ? AND status = 'closed' AND closed_at < ?",
+            [structure_id, before_iso],
+        ).fetchall()
+    ]
+
+
+def count_persons(db: sqlite_utils.Database, structure_id: int) -> dict[str, int]:
+    return dict(
+        db.execute(
+            "SELECT status, count(*) FROM persons WHERE structure_id = ? GROUP BY status",
+            [structure_id],
+        ).fetchall()
+    )
+
+
+# --------------------------------------------------------------------------- care team
+
+
+def care_team_ids(db: sqlite_utils.Database, person_id: int) -> frozenset[int]:
+    return frozenset(
+        r[0] for r in db.execute("SELECT user_id FROM care_team WHERE person_id = ?", [person_id])
+    )
+
+
+def care_team(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT u.id, u.display_name, u.profession, m.role, c.added_at FROM care_team c"
+        " JOIN users u ON u.id = c.user_id"
+        " JOIN persons p ON p.id = c.person_id"
+        " LEFT JOIN memberships m ON m.user_id = u.id AND m.structure_id = p.structure_id"
+        " WHERE c.person_id = ? ORDER BY u.display_name",
+        [person_id],
+    )
+
+
+def add_to_care_team(
+    db: sqlite_utils.Database, person_id: int, user_id: int, added_by: int | None
+) -> bool:
+    cur = db.execute(
+        "INSERT OR IGNORE INTO care_team (person_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?)",
+        [person_id, user_id, added_by, utcnow_iso()],
+    )
+    return cur.rowcount == 1
+
+
+def remove_from_care_team(db: sqlite_utils.Database, person_id: int, user_id: int) -> bool:
+    cur = db.execute(
+        "DELETE FROM care_team WHERE person_id = ? AND user_id = ?", [person_id, user_id]
+    )
+    return cur.rowcount == 1
+
+
+def care_teams_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT p.id, p.given_names, p.family_name, s.name AS structure, c.added_at FROM care_team c"
+        " JOIN persons p ON p.id = c.person_id JOIN structures s ON s.id = p.structure_id"
+        " WHERE c.user_id = ? ORDER BY p.family_name",
+        [user_id],
+    )
+
+
+# --------------------------------------------------------------------------- emergency access
+
+
+def grant_emergency(
+    db: sqlite_utils.Database, person_id: int, user_id: int, reason: str, expires_at: str
+) -> int:
+    cur = db.execute(
+        "INSERT INTO emergency_accesses (person_id, user_id, reason, granted_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [person_id, user_id, reason, utcnow_iso(), expires_at],
+    )
+    return cur.lastrowid
+
+
+def emergency_users(db: sqlite_utils.Database, person_id: int, now_iso: str) -> frozenset[int]:
+    return frozenset(
+        r[0]
+        for r in db.execute(
+            "SELECT user_id FROM emergency_accesses WHERE person_id = ? AND expires_at > ?",
+            [person_id, now_iso],
+        )
+    )
+
+
+def emergency_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT e.person_id, e.reason, e.granted_at, e.expires_at FROM emergency_accesses e"
+        " WHERE e.user_id = ? ORDER BY e.granted_at DESC",
+        [user_id],
+    )

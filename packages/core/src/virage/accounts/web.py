@@ -1,0 +1,416 @@
+"""Web pages of the accounts domain (French, phone first, plain forms protected by CSRF)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated
+
+from litestar import Controller, MediaType, Request, get, post
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Response, Template
+from pydantic import BaseModel, Field
+
+from virage.access import ROLES
+from virage.accounts import persons, service, storage
+from virage.accounts.auth import SESSION_COOKIE, require_actor_guard
+from virage.accounts.models import PersonCreate, PersonUpdate
+from virage.audit import storage as audit_storage
+from virage.deps import DB, Access, Plugins
+from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+
+Id = FromPath[int]
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: never redirect to another site after log-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/moi"
+
+
+class LoginForm(BaseModel):
+    username: str = Field(default="", max_length=150)
+    password: str = Field(default="", max_length=500)
+    suivant: str | None = None
+
+
+class SessionPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/connexion", name="login")
+    async def login_page(
+        self,
+        suivant: Annotated[str | None, QueryParameter()] = None,
+        motif: Annotated[str | None, QueryParameter()] = None,
+    ) -> Template:
+        return Template(
+            "accounts/login.html", context={"suivant": safe_next(suivant), "motif": motif}
+        )
+
+    @post("/connexion", status_code=303)
+    async def login(self, request: Request, db: DB, data: URLEncodedBody[LoginForm]) -> Response:
+        client = request.client.host if request.client else ""
+        try:
+            token, _actor = service.login(
+                db, data.username, data.password, client=client, route="POST /connexion"
+            )
+        except (NotAuthenticated, TooManyRequests) as exc:
+            return Template(
+                "accounts/login.html",
+                context={
+                    "suivant": safe_next(data.suivant),
+                    "erreur": exc.message,
+                    "username": data.username,
+                },
+                status_code=exc.status_code,
+            )
+        response = Redirect(safe_next(data.suivant), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=int(service.SESSION_LIFETIME.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+        return response
+
+    @post("/deconnexion", status_code=303)
+    async def logout(self, request: Request, db: DB) -> Response:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            service.logout(db, token)
+        response = Redirect(
+            "/connexion?motif=Vous%20%C3%AAtes%20d%C3%A9connect%C3%A9%C2%B7e.", status_code=303
+        )
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+
+class MePages(Controller):
+    path = "/moi"
+    include_in_schema = False
+    guards = [require_actor_guard]
+
+    @get("/", name="me")
+    async def me(self, access: Access) -> Template:
+        actor = access.require_login()
+        structures = storage.list_structures(access.db, actor.structure_ids)
+        for s in structures:
+            s["role"] = ROLES.get(actor.memberships[s["id"]], actor.memberships[s["id"]])
+            s["can_audit"] = access.allowed("audit.read", structure_id=s["id"])
+            s["can_tokens"] = access.allowed("tokens.manage", structure_id=s["id"])
+        return Template("accounts/me.html", context={"structures": structures})
+
+    @get("/enregistrements", name="me-records")
+    async def records(self, access: Access) -> Template:
+        """Everything Virage records about the worker: nothing else is recorded."""
+        actor = access.require_login()
+        db = access.db
+        user = storage.get_user(db, actor.user_id)
+        structures = {
+            s["id"]: s["name"] for s in storage.list_structures(db, sorted(actor.memberships))
+        }
+        context = {
+            "user": {
+                k: user[k]
+                for k in ("username", "display_name", "email", "profession", "rpps", "created_at")
+            },
+            "memberships": [
+                {"structure": structures.get(sid, sid), "role": ROLES.get(r, r)}
+                for sid, r in actor.memberships.items()
+            ],
+            "sessions": storage.sessions_of(db, actor.user_id),
+            "tokens": storage.tokens_of_user(db, actor.user_id),
+            "care_teams": storage.care_teams_of_user(db, actor.user_id),
+            "emergencies": storage.emergency_of_user(db, actor.user_id),
+            "failures": storage.login_failures_since(db, actor.username, "0000"),
+            "audit": audit_storage.for_actor(db, actor.user_id, limit=300),
+        }
+        return Template("accounts/me_records.html", context=context)
+
+
+class PersonForm(BaseModel):
+    """The person form of the web interface (flat fields; contacts as one line each)."""
+
+    family_name: str = ""
+    birth_name: str = ""
+    given_names: str = ""
+    birth_date: str = ""
+    sex: str = ""
+    ins_nir: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    health_notes: str = ""
+
+
+def _validate(model_cls, data: dict):
+    from pydantic import ValidationError
+
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as exc:
+        from virage.errors import french_message
+
+        details = [
+            {
+                "champ": ".".join(str(p) for p in e["loc"]) or "formulaire",
+                "message": french_message(e["msg"]),
+            }
+            for e in exc.errors()
+        ]
+        raise InvalidInput(
+            "Certaines informations ne sont pas valides : corrigez-les puis réessayez.",
+            details=details,
+        ) from None
+
+
+class PersonPages(Controller):
+    path = "/"
+    include_in_schema = False
+    guards = [require_actor_guard]
+
+    @get("/structures/{structure_id:int}/personnes", name="persons")
+    async def list_page(
+        self,
+        access: Access,
+        structure_id: Id,
+        q: Annotated[str | None, QueryParameter()] = None,
+        statut: Annotated[str, QueryParameter()] = "active",
+    ) -> Template:
+        structure = storage.get_structure(access.db, structure_id)
+        if structure is None or access.actor.role_in(structure_id) is None:
+            raise NotFound("Cette structure n'existe pas ou ne vous est pas accessible.")
+        status = statut if statut in ("active", "closed") else "active"
+        rows = persons.list_for(access, structure_id, q, status)
+        return Template(
+            "accounts/persons.html",
+            context={
+                "structure": structure,
+                "persons": rows,
+                "q": q or "",
+                "statut": status,
+                "can_manage": access.allowed("persons.manage", structure_id=structure_id),
+            },
+        )
+
+    @get("/structures/{structure_id:int}/personnes/nouvelle", name="person-new")
+    async def new_page(self, access: Access, structure_id: Id) -> Template:
+        access.require("persons.manage", structure_id=structure_id, action="persons.form")
+        return Template(
+            "accounts/person_form.html",
+            context={
+                "structure": storage.get_structure(access.db, structure_id),
+                "can_health": access.allowed("persons.health.write", structure_id=structure_id),
+            },
+        )
+
+    @post("/structures/{structure_id:int}/personnes", status_code=303)
+    async def create(
+        self, access: Access, structure_id: Id, data: URLEncodedBody[PersonForm]
+    ) -> Redirect:
+        person = _validate(PersonCreate, data.model_dump())
+        person_id = persons.create(access, structure_id, person.model_dump(mode="json"))
+        return Redirect(f"/personnes/{person_id}", status_code=303)
+
+    @get("/personnes/{person_id:int}", name="person")
+    async def record(self, access: Access, person_id: Id) -> Template:
+        try:
+            data = persons.view(access, person_id)
+        except Forbidden as exc:
+            # Not in the care team: offer the traced emergency access when the role allows it.
+            _, ref = access.load_person(person_id)
+            if access.allowed("emergency_access.request", structure_id=ref.structure_id):
+                return Template(
+                    "accounts/emergency.html",
+                    status_code=403,
+                    context={"person_id": person_id, "message": exc.message},
+                )
+            raise
+        person = data["person"]
+        structure_id = person["structure_id"]
+        members = storage.members_of(access.db, structure_id) if data["can_manage_team"] else []
+        in_team = {m["id"] for m in data["care_team"]}
+        access_log = (
+            persons.access_log(access, person_id)[:50] if data["can_see_access_log"] else []
+        )
+        return Template(
+            "accounts/person.html",
+            context={
+                **data,
+                "structure": storage.get_structure(access.db, structure_id),
+                "candidates": [m for m in members if m["id"] not in in_team],
+                "access_log": access_log,
+                "roles": ROLES,
+            },
+        )
+
+    @post("/personnes/{person_id:int}/equipe", status_code=303)
+    async def add_member(
+        self, access: Access, person_id: Id, data: URLEncodedBody[dict[str, str]]
+    ) -> Redirect:
+        try:
+            user_id = int(data.get("user_id", ""))
+        except ValueError:
+            raise InvalidInput("Choisissez un professionnel dans la liste.") from None
+        persons.add_member(access, person_id, user_id)
+        return Redirect(f"/personnes/{person_id}#equipe", status_code=303)
+
+    @post("/personnes/{person_id:int}/equipe/{user_id:int}/retirer", status_code=303)
+    async def remove_member(
+        self, access: Access, person_id: Id, user_id: FromPath[int]
+    ) -> Redirect:
+        persons.remove_member(access, person_id, user_id)
+        return Redirect(f"/personnes/{person_id}#equipe", status_code=303)
+
+    @post("/personnes/{person_id:int}/sante", status_code=303)
+    async def update_health(
+        self, access: Access, person_id: Id, data: URLEncodedBody[dict[str, str]]
+    ) -> Redirect:
+        changes = _validate(PersonUpdate, {"health_notes": data.get("health_notes", "")})
+        persons.update(access, person_id, changes.model_dump(exclude_unset=True))
+        return Redirect(f"/personnes/{person_id}#sante", status_code=303)
+
+    @post("/personnes/{person_id:int}/bris-de-glace", status_code=303)
+    async def emergency(
+        self, access: Access, person_id: Id, data: URLEncodedBody[dict[str, str]]
+    ) -> Redirect:
+        access.request_emergency(person_id, data.get("reason", ""))
+        return Redirect(f"/personnes/{person_id}", status_code=303)
+
+    @post("/personnes/{person_id:int}/cloture", status_code=303)
+    async def close(self, access: Access, person_id: Id) -> Redirect:
+        persons.close(access, person_id)
+        return Redirect(f"/personnes/{person_id}", status_code=303)
+
+    @get("/personnes/{person_id:int}/export.json", name="person-export")
+    async def export(self, access: Access, plugins: Plugins, person_id: Id) -> Response:
+        data = persons.export(access, plugins, person_id)
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        return Response(
+            body,
+            media_type=MediaType.JSON,
+            headers={"Content-Disposition": f'attachment; filename="personne-{person_id}.json"'},
+        )
+
+
+class StructurePages(Controller):
+    path = "/structures/{structure_id:int}"
+    include_in_schema = False
+    guards = [require_actor_guard]
+
+    @get("/journal", name="journal")
+    async def journal(
+        self,
+        access: Access,
+        structure_id: Id,
+        format: Annotated[str, QueryParameter()] = "html",
+        action: Annotated[str | None, QueryParameter()] = None,
+        urgence: Annotated[bool, QueryParameter()] = False,
+    ) -> Response | Template:
+        access.require(
+            "audit.read",
+            structure_id=structure_id,
+            action="audit.export" if format == "csv" else "audit.read",
+        )
+        if format == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";")
+            writer.writerow(
+                [
+                    "id",
+                    "date (UTC)",
+                    "auteur",
+                    "canal",
+                    "personne",
+                    "action",
+                    "cible",
+                    "route",
+                    "résultat",
+                    "bris de glace",
+                    "détails",
+                ]
+            )
+            for e in audit_storage.iter_structure(access.db, structure_id):
+                writer.writerow(
+                    [
+                        e["id"],
+                        e["at"],
+                        e["actor_label"],
+                        e["via"],
+                        e["person_id"] or "",
+                        e["action"],
+                        e["target"] or "",
+                        e["route"] or "",
+                        e["outcome"],
+                        "oui" if e["emergency"] else "",
+                        e["details"] or "",
+                    ]
+                )
+            return Response(
+                buffer.getvalue(),
+                media_type="text/csv; charset=utf-8",
+                headers={
+                    "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
+                },
+            )
+        entries = audit_storage.for_structure(
+            access.db, structure_id, action=action or None, emergency_only=urgence
+        )
+        return Template(
+            "accounts/journal.html",
+            context={
+                "structure": storage.get_structure(access.db, structure_id),
+                "entries": entries,
+                "action": action or "",
+                "urgence": urgence,
+                "counts": storage.count_persons(access.db, structure_id),
+            },
+        )
+
+    @get("/jetons", name="tokens")
+    async def tokens(self, access: Access, structure_id: Id) -> Template:
+        access.require("tokens.manage", structure_id=structure_id)
+        return Template(
+            "accounts/tokens.html",
+            context={
+                "structure": storage.get_structure(access.db, structure_id),
+                "tokens": storage.tokens_of_structure(access.db, structure_id),
+            },
+        )
+
+    @post("/jetons", status_code=200)
+    async def create_token(
+        self, access: Access, structure_id: Id, data: URLEncodedBody[dict[str, str]]
+    ) -> Template:
+        access.require("tokens.manage", structure_id=structure_id)
+        token_id, secret = service.create_token(
+            access.db, access.actor.user_id, structure_id, data.get("name", "")
+        )
+        access.audit("tokens.created", structure_id=structure_id, target=f"token:{token_id}")
+        return Template(
+            "accounts/tokens.html",
+            context={
+                "structure": storage.get_structure(access.db, structure_id),
+                "tokens": storage.tokens_of_structure(access.db, structure_id),
+                "secret": secret,
+            },
+        )
+
+    @post("/jetons/{token_id:int}/revoquer", status_code=303)
+    async def revoke_token(
+        self, access: Access, structure_id: Id, token_id: FromPath[int]
+    ) -> Redirect:
+        access.require("tokens.manage", structure_id=structure_id)
+        token = storage.get_token(access.db, token_id)
+        if token is None or token["structure_id"] != structure_id:
+            raise NotFound("Ce jeton n'existe pas.")
+        service.revoke_token(access.db, token_id)
+        access.audit("tokens.revoked", structure_id=structure_id, target=f"token:{token_id}")
+        return Redirect(f"/structures/{structure_id}/jetons", status_code=303)

@@ -1,0 +1,146 @@
+"""Storage of the audit trail: an append-only table (SQLite triggers refuse updates and deletes)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+from virage.db import utcnow_iso
+
+
+def create_audit_log(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_user_id INTEGER,
+            actor_label TEXT NOT NULL,
+            via TEXT NOT NULL,
+            structure_id INTEGER,
+            person_id INTEGER,
+            action TEXT NOT NULL,
+            target TEXT,
+            route TEXT,
+            outcome TEXT NOT NULL CHECK (outcome IN ('allowed', 'denied')),
+            emergency INTEGER NOT NULL DEFAULT 0,
+            details TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX audit_structure_at ON audit_log (structure_id, at)")
+    db.execute("CREATE INDEX audit_person_at ON audit_log (person_id, at)")
+    db.execute("CREATE INDEX audit_actor_at ON audit_log (actor_user_id, at)")
+    db.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+
+
+def append(
+    db: sqlite_utils.Database,
+    *,
+    actor_user_id: int | None,
+    actor_label: str,
+    via: str,
+    action: str,
+    structure_id: int | None = None,
+    person_id: int | None = None,
+    target: str | None = None,
+    route: str | None = None,
+    outcome: str = "allowed",
+    emergency: bool = False,
+    details: dict[str, Any] | None = None,
+) -> int:
+    cur = db.execute(
+        "INSERT INTO audit_log (at, actor_user_id, actor_label, via, structure_id, person_id,"
+        " action, target, route, outcome, emergency, details)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            utcnow_iso(),
+            actor_user_id,
+            actor_label,
+            via,
+            structure_id,
+            person_id,
+            action,
+            target,
+            route,
+            outcome,
+            int(emergency),
+            json.dumps(details, ensure_ascii=False) if details else None,
+        ],
+    )
+    return cur.lastrowid
+
+
+COLUMNS = (
+    "id, at, actor_user_id, actor_label, via, structure_id, person_id, action, target, route,"
+    " outcome, emergency, details"
+)
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
+    cur = db.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def for_structure(
+    db: sqlite_utils.Database,
+    structure_id: int,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    action: str | None = None,
+    person_id: int | None = None,
+    emergency_only: bool = False,
+) -> list[dict]:
+    where, params = ["structure_id = ?"], [structure_id]
+    if action:
+        where.append("action = ?")
+        params.append(action)
+    if person_id is not None:
+        where.append("person_id = ?")
+        params.append(person_id)
+    if emergency_only:
+        where.append("emergency = 1")
+    sql = (
+        f"SELECT {COLUMNS} FROM audit_log WHERE {' AND '.join(where)}"
+        " ORDER BY id DESC LIMIT ? OFFSET ?"
+    )
+    return _rows(db, sql, [*params, limit, offset])
+
+
+def iter_structure(db: sqlite_utils.Database, structure_id: int) -> Iterator[dict]:
+    cur = db.execute(
+        f"SELECT {COLUMNS} FROM audit_log WHERE structure_id = ? ORDER BY id", [structure_id]
+    )
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield dict(zip(names, row, strict=True))
+
+
+def for_person(db: sqlite_utils.Database, person_id: int, limit: int = 500) -> list[dict]:
+    return _rows(
+        db,
+        f"SELECT {COLUMNS} FROM audit_log WHERE person_id = ? ORDER BY id DESC LIMIT ?",
+        [person_id, limit],
+    )
+
+
+def for_actor(db: sqlite_utils.Database, user_id: int, limit: int = 500) -> list[dict]:
+    return _rows(
+        db,
+        f"SELECT {COLUMNS} FROM audit_log WHERE actor_user_id = ? ORDER BY id DESC LIMIT ?",
+        [user_id, limit],
+    )
+
+
+def count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
