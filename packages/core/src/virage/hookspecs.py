@@ -31,9 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from sqlite_utils import Database
 
     from virage.access import Permission
+    from virage.accounts.context import AccessContext
     from virage.db import Migration
     from virage.settings import Settings
     from virage.web.nav import NavItem
+    from virage.web.sections import PageSection
 
 hookspec = pluggy.HookspecMarker("virage")
 
@@ -152,6 +154,39 @@ def on_demo_created(db: Database, settings: Settings, seed: int) -> Sequence[str
     Demo data must be fictitious: never copy real persons' data into it.
 
     Called once for every plugin by ``virage demo``, after the core has created its own demo data.
+    """
+
+
+@hookspec
+def extra_person_sections(
+    access: AccessContext, person: dict[str, Any]
+) -> Sequence[PageSection] | None:
+    """Add sections to a person's record page (agenda, transmissions, a plugin's data…).
+
+    :param access: the access model for the current request: check your own permissions with
+        ``access.allowed(…)`` / ``access.require(…)`` (the latter audits the read) before showing
+        anything personal.
+    :param person: the person's row as the viewer may see it (``health_notes`` is ``None`` when the
+        viewer may not read health content).
+
+    Return a list of :class:`virage.web.sections.PageSection`, or ``None`` to add nothing.
+
+    Called for every plugin each time a person's record page is rendered.
+    """
+
+
+@hookspec
+def extra_worker_records(db: Database, user_id: int) -> Sequence[PageSection] | None:
+    """Show on "Ce qui est enregistré sur moi" what your plugin records about a worker.
+
+    :param db: the database.
+    :param user_id: the worker viewing their own records.
+
+    Anything your plugin stores about a worker (check-ins, acknowledgements, authored items…) must
+    appear here: workers see everything recorded about them, and nothing else is recorded.
+    Return a list of :class:`virage.web.sections.PageSection`, or ``None``.
+
+    Called for every plugin each time a worker opens the page.
     """
 
 

@@ -9,7 +9,6 @@ import random
 
 import sqlite_utils
 
-from virage.access import NETWORK_ADMIN_LABEL, ROLES
 from virage.accounts import service, storage
 
 DEMO_PASSWORD = "demo-virage-2026"

@@ -10,7 +10,7 @@ from typing import Annotated
 from litestar import Controller, MediaType, Request, get, post
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response, Template
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from virage.access import ROLES
 from virage.accounts import persons, service, storage
@@ -18,7 +18,15 @@ from virage.accounts.auth import SESSION_COOKIE, require_actor_guard
 from virage.accounts.models import PersonCreate, PersonUpdate
 from virage.audit import storage as audit_storage
 from virage.deps import DB, Access, Plugins
-from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from virage.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TooManyRequests,
+    french_message,
+)
+from virage.web.sections import sort_sections
 
 Id = FromPath[int]
 
@@ -107,7 +115,7 @@ class MePages(Controller):
         return Template("accounts/me.html", context={"structures": structures})
 
     @get("/enregistrements", name="me-records")
-    async def records(self, access: Access) -> Template:
+    async def records(self, access: Access, plugins: Plugins) -> Template:
         """Everything Virage records about the worker: nothing else is recorded."""
         actor = access.require_login()
         db = access.db
@@ -130,6 +138,9 @@ class MePages(Controller):
             "emergencies": storage.emergency_of_user(db, actor.user_id),
             "failures": storage.login_failures_since(db, actor.username, "0000"),
             "audit": audit_storage.for_actor(db, actor.user_id, limit=300),
+            "sections": sort_sections(
+                plugins.call_flat("extra_worker_records", db=db, user_id=actor.user_id)
+            ),
         }
         return Template("accounts/me_records.html", context=context)
 
@@ -151,13 +162,10 @@ class PersonForm(BaseModel):
 
 
 def _validate(model_cls, data: dict):
-    from pydantic import ValidationError
 
     try:
         return model_cls.model_validate(data)
     except ValidationError as exc:
-        from virage.errors import french_message
-
         details = [
             {
                 "champ": ".".join(str(p) for p in e["loc"]) or "formulaire",
@@ -220,7 +228,7 @@ class PersonPages(Controller):
         return Redirect(f"/personnes/{person_id}", status_code=303)
 
     @get("/personnes/{person_id:int}", name="person")
-    async def record(self, access: Access, person_id: Id) -> Template:
+    async def record(self, access: Access, plugins: Plugins, person_id: Id) -> Template:
         try:
             data = persons.view(access, person_id)
         except Forbidden as exc:
