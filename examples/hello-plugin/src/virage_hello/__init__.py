@@ -116,7 +116,7 @@ def register_template_dirs():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Bonjour", "/hello/", order=500, icon="👋")]
+    return [NavItem("Bonjour", "/hello/", order=500)]
 
 
 @hookimpl

@@ -37,8 +37,11 @@ ROLES: dict[str, str] = {
 }
 NETWORK_ADMIN_LABEL = "Administrateur·rice du réseau"
 
-#: Roles that take care of persons (they may be in a care team).
+#: Roles that take care of persons.
 CARE_ROLES = frozenset({"coordinator", "nurse", "care_assistant", "social_worker", "home_help"})
+#: Roles that may be added to a person's care team: the care roles, and a director who takes part
+#: in the care. Never the secretariat or the DPO: being in the team opens the health content.
+CARE_TEAM_ROLES = CARE_ROLES | {"director"}
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     permission(
         "persons.health.read",
         "Lire les informations de santé d'une personne",
-        ["coordinator", "nurse", "care_assistant", "social_worker", "home_help"],
+        ["director", "coordinator", "nurse", "care_assistant", "social_worker", "home_help"],
         "care_team",
         without_team=["coordinator"],
         emergency=True,

@@ -26,6 +26,7 @@ from virage import __version__
 from virage.access import Registry
 from virage.accounts.auth import AuthMiddleware
 from virage.accounts.context import AccessContext
+from virage.audit.labels import make_action_label
 from virage.db import ConnectionPool, migrate
 from virage.errors import exception_handlers
 from virage.plugins import PluginFailure, PluginHost
@@ -101,7 +102,12 @@ class VirageLitestarPlugin(InitPluginProtocol):
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
         nav: list[NavItem] = sort_nav(plugins.call_flat("register_nav_items", settings=settings))
-        env.globals.update(nav_items=nav, virage_version=__version__, docs_available=docs_available)
+        env.globals.update(
+            nav_items=nav,
+            virage_version=__version__,
+            docs_available=docs_available,
+            action_label=make_action_label(self.registry),
+        )
         app_config.template_config = TemplateConfig(
             instance=JinjaTemplateEngine.from_environment(env)
         )

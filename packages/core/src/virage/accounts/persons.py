@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import storage
 from virage.accounts.context import AccessContext
 from virage.audit import storage as audit_storage
@@ -135,6 +136,11 @@ def add_member(access: AccessContext, person_id: int, user_id: int) -> None:
     role = storage.memberships_of(access.db, user_id).get(person["structure_id"])
     if role is None:
         raise InvalidInput("Ce professionnel n'appartient pas à la structure de la personne.")
+    if role not in CARE_TEAM_ROLES:
+        raise InvalidInput(
+            f"Le rôle {ROLES[role]} ne fait pas partie des équipes de soins : en être membre "
+            "donnerait accès aux informations de santé."
+        )
     if not storage.add_to_care_team(access.db, person_id, user_id, access.actor.user_id):
         raise Conflict("Ce professionnel fait déjà partie de l'équipe de soins.")
 

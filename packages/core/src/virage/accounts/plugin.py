@@ -41,8 +41,8 @@ def register_routes():
 @hookimpl
 def register_nav_items():
     return [
-        NavItem("Mes structures", "/moi", order=10, icon="🏠"),
-        NavItem("Ce qui est enregistré sur moi", "/moi/enregistrements", order=800, icon="🔍"),
+        NavItem("Mes structures", "/moi", order=10),
+        NavItem("Ce qui est enregistré sur moi", "/moi/enregistrements", order=800),
     ]
 
 

@@ -12,7 +12,7 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 from pydantic import BaseModel, Field, ValidationError
 
-from virage.access import ROLES
+from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import persons, service, storage
 from virage.accounts.auth import SESSION_COOKIE, require_actor_guard
 from virage.accounts.models import PersonCreate, PersonUpdate
@@ -253,7 +253,9 @@ class PersonPages(Controller):
             context={
                 **data,
                 "structure": storage.get_structure(access.db, structure_id),
-                "candidates": [m for m in members if m["id"] not in in_team],
+                "candidates": [
+                    m for m in members if m["id"] not in in_team and m["role"] in CARE_TEAM_ROLES
+                ],
                 "access_log": access_log,
                 "roles": ROLES,
             },

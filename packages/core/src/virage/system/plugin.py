@@ -33,9 +33,9 @@ def register_routes(settings: Settings):
 @hookimpl
 def register_nav_items():
     return [
-        NavItem("Accueil", "/", order=0, icon="⌂"),
-        NavItem("API", "/schema/", order=900, icon="⚙"),
-        NavItem("Documentation", "/docs/", order=910, icon="📖"),
+        NavItem("Accueil", "/", order=0),
+        NavItem("API", "/schema/", order=900),
+        NavItem("Documentation", "/docs/", order=910),
     ]
 
 
