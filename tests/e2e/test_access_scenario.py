@@ -43,7 +43,9 @@ def test_care_team_and_secrecy(live_server, server_env, browser, capture):
     sign_in(page, live_server, "ines.coordination")
     page.goto(record)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    page.get_by_label("Ajouter un professionnel à l'équipe").select_option(label="Paul Girard — Infirmier·e")
+    page.get_by_label("Ajouter un professionnel à l'équipe").select_option(
+        label="Paul Girard — Infirmier·e"
+    )
     page.get_by_role("button", name="Ajouter", exact=True).click()
     team = page.locator("#equipe")
     expect(team.get_by_text("Paul Girard")).to_be_visible()

@@ -8,9 +8,7 @@ the codes most used in the social and medico-social sector are listed; an unknow
 from __future__ import annotations
 
 #: Code system of FINESS establishment categories (ANS nomenclature TRE_R66).
-CATEGORY_SYSTEM = (
-    "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
-)
+CATEGORY_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
 #: Code system of health professions (ANS nomenclature TRE_G15).
 PROFESSION_SYSTEM = (
     "https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante"
@@ -32,7 +30,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "156": ("Centre Médico-Psychologique (C.M.P.)", "CMP"),
     "161": ("Maison de Santé pour Maladies Mentales", "psychiatrie"),
     "165": ("Appartement de Coordination Thérapeutique (A.C.T.)", "ACT"),
-    "178": ("Centre d'Accueil et d'Accompagnement à la Réduction des Risques (C.A.A.R.U.D.)", "CAARUD"),
+    "178": (
+        "Centre d'Accueil et d'Accompagnement à la Réduction des Risques (C.A.A.R.U.D.)",
+        "CAARUD",
+    ),
     "180": ("Lits Halte Soins Santé (L.H.S.S.)", "LHSS"),
     "182": ("Service d'Éducation Spéciale et de Soins à Domicile", "SESSAD"),
     "183": ("Institut Médico-Éducatif (I.M.E.)", "IME"),
@@ -44,7 +45,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "194": ("Institut pour Déficients Visuels", ""),
     "195": ("Institut pour Déficients Auditifs", ""),
     "196": ("Institut d'Éducation Sensorielle Sourd-Aveugle", ""),
-    "197": ("Centre de soins, d'accompagnement et de prévention en addictologie (C.S.A.P.A.)", "CSAPA"),
+    "197": (
+        "Centre de soins, d'accompagnement et de prévention en addictologie (C.S.A.P.A.)",
+        "CSAPA",
+    ),
     "202": ("Résidences autonomie", "foyer logement"),
     "207": ("Centre de Jour pour Personnes Âgées", "accueil de jour"),
     "209": ("Service autonomie aide et soins (SAAS, ex-SPASAD)", "SAAS SPASAD"),
@@ -68,7 +72,10 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "461": ("Centre de Ressources S.A.I.", "centre ressources"),
     "462": ("Lieux de vie et d'accueil", "LVA"),
     "463": ("Centre Local d'Information et de Coordination (C.L.I.C.)", "CLIC"),
-    "500": ("Établissement d'hébergement pour personnes âgées dépendantes", "EHPAD maison de retraite"),
+    "500": (
+        "Établissement d'hébergement pour personnes âgées dépendantes",
+        "EHPAD maison de retraite",
+    ),
     "501": ("EHPA percevant des crédits d'assurance maladie", "EHPA"),
     "502": ("EHPA ne percevant pas des crédits d'assurance maladie", "EHPA"),
     "603": ("Maison de santé (L.6223-3)", "MSP maison de santé"),
