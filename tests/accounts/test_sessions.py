@@ -222,3 +222,20 @@ def test_client_for_unknown_structure_page(client, world):
 def test_fresh_app_for_each_test(app):
     with TestClient(app) as c:
         assert c.get("/healthz").status_code == 200
+
+
+def test_password_reset_lifts_the_suspension_and_closes_sessions(
+    client, world, monkeypatch, capsys
+):
+    assert login(client, "nurse_a").status_code == 303
+    other = TestClient(client.app)
+    with other:
+        for _ in range(5):
+            login(other, "nurse_a", "essai-au-hasard")
+        assert login(other, "nurse_a").status_code == 429
+        monkeypatch.setenv("VIRAGE_DB", str(world.settings.db_path))
+        assert main(["users", "password", "nurse_a", "--password", "nouveau-mot-de-passe"]) == 0
+        assert "réinitialisé" in capsys.readouterr().out
+        assert client.get("/moi", follow_redirects=False).status_code in (302, 303, 307)
+        assert login(other, "nurse_a", "nouveau-mot-de-passe").status_code == 303
+    assert main(["users", "password", "inconnu", "--password", "nouveau-mot-de-passe"]) == 1

@@ -96,6 +96,32 @@ def register(cli: click.Group) -> None:
         )
         click.echo(f"Compte créé : {username} (n° {uid})")
 
+    @users.command("password")
+    @click.argument("username")
+    @click.option(
+        "--password",
+        prompt="Nouveau mot de passe",
+        hide_input=True,
+        confirmation_prompt=True,
+        help="Nouveau mot de passe (demandé si absent)",
+    )
+    @click.pass_obj
+    def users_password(ctx, username, password):
+        """Réinitialiser le mot de passe d'un compte (ferme ses sessions ouvertes)."""
+        db = _db(ctx)
+        user = storage.get_user_by_username(db, username)
+        if user is None:
+            raise NotFound(f"Compte « {username} » introuvable.")
+        service.reset_password(db, user["id"], password)
+        record(
+            db,
+            None,
+            "users.password_reset",
+            target=f"user:{user['id']}",
+            actor_label="ligne de commande",
+        )
+        click.echo(f"Mot de passe de {username} réinitialisé ; ses sessions ont été fermées.")
+
     @cli.group()
     def tokens() -> None:
         """Jetons d'API des logiciels partenaires."""

@@ -91,6 +91,15 @@ def create_user(
     return user_id
 
 
+def reset_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
+    """Set a new password, close the account's sessions and lift the log-in suspension."""
+    new_hash = hash_password(password)
+    user = storage.get_user(db, user_id)
+    storage.set_password_hash(db, user_id, new_hash)
+    storage.delete_sessions_of(db, user_id)
+    storage.clear_login_failures(db, user["username"])
+
+
 def actor_for_user(db: sqlite_utils.Database, user: dict, **kwargs) -> Actor:
     return Actor(
         user_id=user["id"],
@@ -132,7 +141,7 @@ ip_limiter = _IpLimiter()
 
 TOO_MANY = (
     "Trop de tentatives de connexion pour cet identifiant. Par sécurité, réessayez dans "
-    "{minutes} minutes, ou demandez à votre coordination de réinitialiser votre mot de passe."
+    "{minutes} minutes, ou demandez à l'administration du réseau de réinitialiser votre mot de passe."
 )
 
 

@@ -263,6 +263,10 @@ def delete_session(db: sqlite_utils.Database, session_hash: str) -> None:
     db.execute("DELETE FROM sessions WHERE id = ?", [session_hash])
 
 
+def delete_sessions_of(db: sqlite_utils.Database, user_id: int) -> None:
+    db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
+
+
 def delete_expired_sessions(db: sqlite_utils.Database, now_iso: str) -> None:
     db.execute("DELETE FROM sessions WHERE expires_at < ?", [now_iso])
 

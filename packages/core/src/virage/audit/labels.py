@@ -24,6 +24,7 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "tokens.created": "Jeton d'API créé",
     "tokens.revoked": "Jeton d'API révoqué",
     "users.created": "Compte créé",
+    "users.password_reset": "Mot de passe réinitialisé",
     "structures.created": "Structure créée",
 }
 
