@@ -9,6 +9,7 @@ import random
 
 import sqlite_utils
 
+from virage.access import NETWORK_ADMIN_LABEL, ROLES
 from virage.accounts import service, storage
 
 DEMO_PASSWORD = "demo-virage-2026"
@@ -240,13 +241,13 @@ def create(db: sqlite_utils.Database, seed: int) -> list[str]:
                     db, pid, users[username], users.get(coordinators[0]) if coordinators else None
                 )
 
-    return [
+    names = {key: name for key, name, _kind, _commune in STRUCTURES}
+    lines = [
         "",
         "Territoire fictif « Val-de-Loue » — comptes de démonstration "
         f"(mot de passe commun : {DEMO_PASSWORD}) :",
-        *(
-            f"  {username:<20} {profession} — "
-            + (", ".join(f"{role} ({key})" for key, role in roles.items()) or "réseau")
-            for username, _name, profession, roles, _admin in USERS
-        ),
     ]
+    for username, _name, profession, roles, _admin in USERS:
+        where = ", ".join(f"{ROLES[role]} — {names[key]}" for key, role in roles.items())
+        lines.append(f"  {username:<18} {profession} ({where or NETWORK_ADMIN_LABEL})")
+    return lines
