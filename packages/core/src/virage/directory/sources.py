@@ -14,11 +14,15 @@ An importer is any object with two methods::
             # Return the name of one of the source's formats if the file looks like it, else None.
             ...
 
-        def read(self, path: Path, fmt: str, progress: Callable[[int], None]) -> Iterable[Item]:
+        def read(
+            self, path: Path, fmt: str, progress: Callable[[int, int], None]
+        ) -> Iterable[Item]:
             # Yield StructureRecord / ProfessionalRecord / Rejected in file order, streaming the
-            # file (never load it whole). Call progress(n) with the number of bytes consumed
-            # since the previous call. Raise ImportFailed for an error that makes the whole file
-            # unusable (bad syntax, wrong format): the import is then rolled back entirely.
+            # file (never load it whole). Call progress(done, total) from time to time (bytes
+            # read so far, bytes to read in all: a reader that reads the file twice announces
+            # twice its size). It may also yield {"generated_at": "YYYY-MM-DD…"} once, the date
+            # of the extract, shown in the report. Raise ImportFailed for an error that makes the
+            # whole file unusable (bad syntax, wrong format): the import is rolled back entirely.
             ...
 
 A plain function ``read(path, fmt, progress)`` may be given instead of an object: it is then used
@@ -131,7 +135,9 @@ class DirectoryImporter(Protocol):
 
     def detect(self, path: Path, head: bytes) -> str | None: ...
 
-    def read(self, path: Path, fmt: str, progress: Callable[[int], None]) -> Iterable[Item]: ...
+    def read(
+        self, path: Path, fmt: str, progress: Callable[[int, int], None]
+    ) -> Iterable[Item]: ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+"""Built-in plugin: the directory (annuaire) of structures and professionals."""
+
+from __future__ import annotations
+
+from virage.access import ROLES, permission
+from virage.db import Migration
+from virage.directory import api, demo, storage, web
+from virage.plugins import hookimpl
+from virage.web.nav import NavItem
+
+#: Directory content is professional registry data (FINESS, RPPS): every role reads it; only the
+#: network administration imports registries and edits the network's own fields.
+PERMISSIONS = [
+    permission(
+        "directory.read",
+        "Consulter l'annuaire des structures et des professionnels",
+        list(ROLES),
+        personal_data=False,
+    ),
+    permission(
+        "directory.manage",
+        "Compléter les fiches de l'annuaire (places, spécialités, zone d'intervention)",
+        [],
+        "network",
+        personal_data=False,
+    ),
+    permission(
+        "directory.import",
+        "Importer un registre national (FINESS…) et voir l'historique des imports",
+        [],
+        "network",
+        personal_data=False,
+    ),
+]
+
+
+@hookimpl
+def register_migrations():
+    return [
+        Migration(
+            "core",
+            "0010_directory",
+            storage.create_tables,
+            "Annuaire : structures, professionnels, rôles, communes, imports",
+        ),
+        Migration(
+            "core",
+            "0011_directory_search",
+            storage.create_search_index,
+            "Annuaire : index de recherche plein texte (FTS5)",
+        ),
+    ]
+
+
+@hookimpl
+def register_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def register_routes():
+    return [web.DirectoryPages, api.DirectoryController, api.FhirController]
+
+
+@hookimpl
+def register_nav_items():
+    return [NavItem("Annuaire", "/annuaire", order=30, icon="☎")]
+
+
+@hookimpl
+def register_commands(cli):
+    from virage.directory import cli as directory_cli
+
+    directory_cli.register(cli)
+
+
+@hookimpl
+def on_demo_created(db, seed):
+    return demo.create(db, seed)
+
+
+@hookimpl
+def extra_plugin_info():
+    return {"description": "Annuaire des structures et des professionnels (FINESS, RPPS)."}
