@@ -1,0 +1,1 @@
+"""The shared agenda: appointments, recurring visits, availability, free slots, calendar feeds."""

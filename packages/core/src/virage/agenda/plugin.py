@@ -1,0 +1,147 @@
+"""Built-in plugin: the shared agenda, registered through the same hooks as any plugin."""
+
+from __future__ import annotations
+
+import logging
+
+from virage.agenda import demo, storage
+from virage.agenda.kinds import CORE_KINDS
+from virage.agenda.permissions import PERMISSIONS
+from virage.db import Migration
+from virage.plugins import hookimpl
+from virage.web.nav import NavItem
+
+log = logging.getLogger("virage.agenda")
+
+
+@hookimpl
+def register_migrations():
+    return [
+        Migration(
+            "core",
+            "0020_agenda",
+            storage.create_agenda_tables,
+            "Agenda : séries, rendez-vous, professionnels, pointages",
+        ),
+        Migration(
+            "core",
+            "0021_agenda_availability",
+            storage.create_availability_tables,
+            "Agenda : horaires de travail, absences, équipes",
+        ),
+        Migration(
+            "core",
+            "0022_agenda_feeds",
+            storage.create_feed_tables,
+            "Agenda : abonnements iCalendar",
+        ),
+    ]
+
+
+@hookimpl
+def register_permissions():
+    return list(PERMISSIONS)
+
+
+@hookimpl
+def register_appointment_kinds():
+    return list(CORE_KINDS)
+
+
+@hookimpl
+def register_routes():
+    from virage.agenda import api, web
+
+    return [web.AgendaPages, web.FeedEndpoint, api.AgendaController]
+
+
+@hookimpl
+def register_nav_items():
+    return [
+        NavItem("Ma journée", "/agenda/ma-journee", order=15, icon="🗓"),
+        NavItem("Agenda", "/agenda", order=20, icon="📅"),
+    ]
+
+
+@hookimpl
+def register_commands(cli):
+    from virage.agenda import cli as agenda_cli
+
+    agenda_cli.register(cli)
+
+
+@hookimpl(trylast=True)
+def on_demo_created(db, seed):
+    # trylast: the core's demo territory (structures, users, persons) must exist first.
+    return demo.create(db, seed)
+
+
+@hookimpl
+def extra_person_sections(access, person, plugins):
+    from virage.agenda import web
+
+    section = web.person_section(access, plugins, person)
+    return [section] if section else None
+
+
+@hookimpl
+def extra_worker_records(db, user_id):
+    from virage.agenda import web
+
+    return [web.worker_section(db, user_id)]
+
+
+@hookimpl
+def extra_person_export(db, person_id):
+    appointments = storage.person_appointments(db, person_id)
+    series = storage.person_series(db, person_id)
+    if not (appointments or series):
+        return None
+    return {"series": series, "rendez_vous": appointments}
+
+
+@hookimpl
+def on_person_deleted(db, person_id):
+    storage.delete_person_data(db, person_id)
+
+
+@hookimpl
+def on_appointment_created(appointment, actor):
+    log.info(
+        "rendez-vous créé n° %s (%s, %s occurrence(s)) par %s",
+        appointment.get("id"),
+        appointment.get("kind"),
+        appointment.get("occurrences"),
+        actor.username if actor else "-",
+    )
+
+
+@hookimpl
+def on_appointment_updated(appointment, previous, scope, actor):
+    log.info(
+        "rendez-vous modifié n° %s (portée %s, début %s → %s) par %s",
+        previous.get("id"),
+        scope,
+        previous.get("start"),
+        appointment.get("start"),
+        actor.username if actor else "-",
+    )
+
+
+@hookimpl
+def on_appointment_cancelled(appointment, reason, scope, actor):
+    log.info(
+        "rendez-vous annulé n° %s (portée %s, %s occurrence(s)) par %s",
+        appointment.get("id"),
+        scope,
+        appointment.get("occurrences"),
+        actor.username if actor else "-",
+    )
+
+
+@hookimpl
+def extra_plugin_info():
+    return {
+        "description": "Agenda partagé : visites, rendez-vous, séries, créneaux libres, "
+        "abonnements iCalendar."
+    }
