@@ -71,3 +71,15 @@ def test_unreadable_database_is_a_clear_error(tmp_path):
     bad.write_bytes(b"ceci n'est pas une base SQLite" * 100)
     with pytest.raises(ConfigurationError, match="VIRAGE_DB"):
         connect(bad)
+
+
+def test_core_migrations_run_in_numbered_order(tmp_path):
+    from virage.app import collect_migrations
+    from virage.plugins import PluginHost
+    from virage.settings import Settings
+
+    migrations = collect_migrations(PluginHost(Settings(db_path=tmp_path / "v.db")))
+    core = [m.name for m in migrations if m.namespace == "core"]
+    assert core == sorted(core) and core[0] == "0001_instance"
+    first_plugin = next(i for i, m in enumerate(migrations) if m.namespace != "core")
+    assert all(m.namespace != "core" for m in migrations[first_plugin:])

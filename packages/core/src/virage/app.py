@@ -148,9 +148,14 @@ def build_registry(plugins: PluginHost) -> Registry:
 
 
 def collect_migrations(plugins: PluginHost):
-    """Every migration of the core and the plugins, core namespaces first."""
+    """Every migration of the core and the plugins, in the order they must run.
+
+    The core's built-in domains share the ``core`` namespace and number their steps
+    (``0002_accounts``, ``0010_directory``…): they run in that order, before any plugin's. A plugin's
+    steps run in the order the plugin lists them.
+    """
     migrations = plugins.call_flat("register_migrations")
-    core = [m for m in migrations if m.namespace == "core"]
+    core = sorted((m for m in migrations if m.namespace == "core"), key=lambda m: m.name)
     return core + [m for m in migrations if m.namespace != "core"]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -33,6 +33,9 @@ ENTRY_POINT_GROUP = "virage"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.system.plugin",
     "virage.accounts.plugin",
+    "virage.transmissions.plugin",
+    "virage.directory.plugin",
+    "virage.agenda.plugin",
 )
 
 
@@ -172,26 +175,53 @@ class PluginHost:
         if self.settings.trace_hooks:
             log.info("hook %s <- %s(%s) = %r", hook_name, plugin, ", ".join(kwargs), result)
 
-    def call(self, hook_name: str, *, firstresult: bool = False, **kwargs: Any) -> list[Any]:
-        """Call every implementation of a hook, each isolated from the others.
+    def _each(
+        self,
+        hook_name: str,
+        kwargs: dict[str, Any],
+        *,
+        firstresult: bool = False,
+        as_list: bool = False,
+    ) -> Iterator[tuple[str, Any]]:
+        """Call each implementation in isolation; yield (plugin name, non-None result).
 
-        Returns the non-``None`` results (callables are called; awaitables are refused here: use
-        ``acall``). A plugin that raises is recorded in ``failures`` and skipped.
+        A plugin that raises (or, with ``as_list``, returns something that is not a list) is
+        recorded in ``failures`` and skipped. Callables are called; awaitables are refused here.
         """
-        results = []
         for impl in self._impls(hook_name):
             args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 res = _resolve_sync(impl.function(**args))
+                if as_list and res is not None:
+                    res = list(res)
             except Exception as exc:
                 self._fail(impl.plugin_name, hook_name, exc)
                 continue
             self._trace(hook_name, impl.plugin_name, args, res)
             if res is not None:
-                results.append(res)
+                yield impl.plugin_name, res
                 if firstresult:
-                    break
-        return results
+                    return
+
+    def call(self, hook_name: str, *, firstresult: bool = False, **kwargs: Any) -> list[Any]:
+        """Call every implementation of a hook, each isolated; return the non-``None`` results."""
+        return [res for _, res in self._each(hook_name, kwargs, firstresult=firstresult)]
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Like ``call`` but returns ``(plugin name, result)`` pairs, results kept whole."""
+        return list(self._each(hook_name, kwargs))
+
+    def call_flat(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Call a hook whose implementations return lists, and concatenate them."""
+        return [item for _, res in self._each(hook_name, kwargs, as_list=True) for item in res]
+
+    def call_per_plugin(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Like ``call_flat`` but keeps which plugin contributed each item."""
+        return [
+            (name, item)
+            for name, res in self._each(hook_name, kwargs, as_list=True)
+            for item in res
+        ]
 
     async def acall(self, hook_name: str, *, firstresult: bool = False, **kwargs: Any) -> list[Any]:
         """Like ``call`` but awaits awaitable results."""
@@ -209,28 +239,6 @@ class PluginHost:
                 if firstresult:
                     break
         return results
-
-    def call_flat(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Call a hook whose implementations return lists, and concatenate them."""
-        out: list[Any] = []
-        for res in self.call(hook_name, **kwargs):
-            out.extend(res)
-        return out
-
-    def call_per_plugin(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Like ``call_flat`` but keeps which plugin contributed each item."""
-        out: list[tuple[str, Any]] = []
-        for impl in self._impls(hook_name):
-            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
-            try:
-                res = _resolve_sync(impl.function(**args))
-                items = list(res or [])
-            except Exception as exc:
-                self._fail(impl.plugin_name, hook_name, exc)
-                continue
-            self._trace(hook_name, impl.plugin_name, args, items)
-            out.extend((impl.plugin_name, item) for item in items)
-        return out
 
     # ------------------------------------------------------------------ tracing & listing
 

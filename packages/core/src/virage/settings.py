@@ -32,6 +32,17 @@ def _default_docs_dir() -> Path | None:
     return None
 
 
+def _minutes(environ: Mapping[str, str], name: str, default: int, maximum: int = 60) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > maximum:
+        raise ConfigurationError(
+            f"{name}={raw!r} n'est pas compris : indiquez un nombre de minutes entre 0 et {maximum}."
+        )
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one Virage instance.
@@ -52,6 +63,9 @@ class Settings:
     """``VIRAGE_SECRET_KEY``: secret used to sign sessions and tokens; random (per process) if unset."""
     debug: bool = False
     """``VIRAGE_DEBUG``: show tracebacks (never in production)."""
+    transmission_grace_minutes: int = 5
+    """``VIRAGE_TRANSMISSION_GRACE_MINUTES``: minutes during which the author may still correct or
+    withdraw a transmission (0 to 60); afterwards it is immutable (corrections are new entries)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +86,7 @@ class Settings:
             trace_hooks=_flag(env, "VIRAGE_TRACE_HOOKS"),
             docs_dir=docs_dir,
             debug=_flag(env, "VIRAGE_DEBUG"),
+            transmission_grace_minutes=_minutes(env, "VIRAGE_TRANSMISSION_GRACE_MINUTES", 5),
             **kwargs,
         )
         settings.check()

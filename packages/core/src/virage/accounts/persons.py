@@ -109,10 +109,10 @@ def export(access: AccessContext, plugins: PluginHost, person_id: int) -> dict[s
     """Everything stored about a person (right of access, art. 15 RGPD), as JSON-ready data."""
     person = access.require("persons.export", person_id=person_id, action="persons.export")
     sections: dict[str, Any] = {}
-    for impl_result in plugins.call_per_plugin(
+    # Each plugin's section is kept whole (a dict or a list), under the plugin's name.
+    for plugin_name, section in plugins.call_each(
         "extra_person_export", db=access.db, person_id=person_id
     ):
-        plugin_name, section = impl_result
         sections[plugin_name] = section
     return {
         "format": "virage-export-personne/1",

@@ -258,6 +258,11 @@ class PersonPages(Controller):
                 ],
                 "access_log": access_log,
                 "roles": ROLES,
+                "sections": sort_sections(
+                    plugins.call_flat(
+                        "extra_person_sections", access=access, person=person, plugins=plugins
+                    )
+                ),
             },
         )
 

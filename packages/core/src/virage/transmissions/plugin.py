@@ -1,0 +1,181 @@
+"""Built-in plugin: transmissions (care handovers in DAR format, traceable and secret)."""
+
+from __future__ import annotations
+
+from virage.access import permission
+from virage.db import Migration
+from virage.plugins import hookimpl
+from virage.transmissions import storage
+from virage.transmissions.targets import CORE_TARGETS, CORE_TEMPLATES, KINDS, PRIORITIES
+from virage.web.nav import NavItem
+from virage.web.sections import PageSection
+
+#: Roles that take care of persons and write transmissions (health content: care team only).
+TEAM_ROLES = ("coordinator", "nurse", "care_assistant", "social_worker", "home_help")
+
+PERMISSIONS = (
+    permission(
+        "transmissions.read",
+        "Lire les transmissions d'une personne (équipe de soins, coordination)",
+        TEAM_ROLES,
+        "care_team",
+        without_team=["coordinator"],
+        emergency=True,
+    ),
+    permission(
+        "transmissions.write",
+        "Écrire une transmission, ajouter un résultat, écrire une correction",
+        TEAM_ROLES,
+        "care_team",
+        without_team=["coordinator"],
+        emergency=True,
+    ),
+    permission(
+        "transmissions.export",
+        "Imprimer les transmissions d'une personne pour un transfert (hôpital…)",
+        ["coordinator", "nurse"],
+        "care_team",
+        without_team=["coordinator"],
+        emergency=True,
+    ),
+    permission(
+        "transmissions.urgent.read",
+        "Voir les transmissions urgentes que personne n'a encore lues",
+        ["coordinator"],
+    ),
+)
+
+
+@hookimpl
+def register_migrations():
+    return [
+        Migration("core", "0030_transmissions", storage.create_tables, "Transmissions ciblées"),
+        Migration(
+            "core",
+            "0031_transmissions_integrity",
+            storage.create_integrity_triggers,
+            "Transmissions : immuables après le délai de correction",
+        ),
+        Migration(
+            "core",
+            "0032_transmissions_search",
+            storage.create_search_index,
+            "Transmissions : recherche plein texte",
+        ),
+        Migration(
+            "core",
+            "0033_transmissions_nomenclature",
+            storage.seed_nomenclature,
+            "Transmissions : cibles et modèles partagés",
+        ),
+    ]
+
+
+@hookimpl
+def register_permissions():
+    return list(PERMISSIONS)
+
+
+@hookimpl
+def register_transmission_targets():
+    return [*CORE_TARGETS, *CORE_TEMPLATES]
+
+
+@hookimpl
+def register_routes():
+    from virage.transmissions import api, web
+
+    return [web.TransmissionPages, api.TransmissionsController]
+
+
+@hookimpl
+def register_nav_items():
+    return [NavItem("Transmissions", "/transmissions", order=30, icon="📝")]
+
+
+@hookimpl
+def register_commands(cli):
+    from virage.transmissions import cli as transmissions_cli
+
+    transmissions_cli.register(cli)
+
+
+@hookimpl
+def on_startup(app, db):
+    from virage.transmissions import service
+
+    service.sync_nomenclature(db, app.state.plugins)
+
+
+@hookimpl(trylast=True)
+def on_demo_created(db, seed):
+    # trylast: the core's demo territory (structures, users, persons) must exist first.
+    from virage.transmissions import demo
+
+    return demo.create(db, seed)
+
+
+@hookimpl
+def extra_person_sections(access, person):
+    from virage.transmissions import service, web
+
+    _, ref = access.load_person(person["id"])
+    if not access.allowed("transmissions.read", person=ref):
+        return None  # the secretariat, the direction: not even the section's title
+    rows = service.timeline(access, person["id"], limit=5, view="dossier")
+    html = web.render_fragment(
+        "transmissions/_section.html",
+        rows=rows,
+        person_id=person["id"],
+        can_write=access.allowed("transmissions.write", person=ref)
+        and person["status"] == "active",
+    )
+    return [PageSection("Transmissions", html, "transmissions", order=20)]
+
+
+@hookimpl
+def extra_worker_records(db, user_id):
+    from virage.transmissions import timefmt, web
+
+    authored = storage.authored_by(db, user_id)
+    for t in authored:
+        t["written"] = timefmt.label(t["created_at"])
+        t["priority_label"] = PRIORITIES.get(t["priority"], t["priority"])
+    acknowledged = storage.acknowledged_by(db, user_id)
+    for a in acknowledged:
+        a["when"] = timefmt.label(a["at"])
+    shift = storage.last_shift(db, user_id)
+    html = web.render_fragment(
+        "transmissions/_worker.html",
+        counts=storage.counts_for_worker(db, user_id),
+        authored=authored,
+        acknowledged=acknowledged,
+        shift=timefmt.label(shift) if shift else None,
+        kinds=KINDS,
+    )
+    return [PageSection("Mes transmissions", html, "transmissions", order=30)]
+
+
+@hookimpl
+def extra_person_export(db, person_id):
+    rows = storage.all_for_person(db, person_id)
+    if not rows:
+        return None
+    return {
+        "transmissions": rows,
+        "prises_de_connaissance": storage.acks_for_person(db, person_id),
+    }
+
+
+@hookimpl
+def on_person_deleted(db, person_id):
+    storage.delete_for_person(db, person_id)
+
+
+@hookimpl
+def extra_plugin_info():
+    return {
+        "description": "Transmissions ciblées (DAR) : fil par personne, prise de poste, "
+        "accusés de lecture, recherche, impression pour un transfert.",
+        "documentation": "/docs/guides/transmissions/",
+    }
