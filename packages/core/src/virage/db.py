@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -91,6 +92,19 @@ class ConnectionPool:
                 db.conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def fetch_all(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+    """Run a query and return its rows as dicts (for storage modules)."""
+    cur = db.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def fetch_one(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> dict | None:
+    """Run a query and return its first row as a dict, or ``None``."""
+    rows = fetch_all(db, sql, params)
+    return rows[0] if rows else None
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlite_utils
 
+from virage.db import fetch_all as _rows
+from virage.db import fetch_one as _row
 from virage.db import utcnow_iso
 
 # --------------------------------------------------------------------------- migrations
@@ -124,17 +126,6 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> list[dict]:
-    cur = db.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _row(db: sqlite_utils.Database, sql: str, params: list | tuple = ()) -> dict | None:
-    rows = _rows(db, sql, params)
-    return rows[0] if rows else None
 
 
 # --------------------------------------------------------------------------- structures

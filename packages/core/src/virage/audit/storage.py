@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from virage.db import fetch_all as _rows
 from virage.db import utcnow_iso
 
 
@@ -83,12 +84,6 @@ COLUMNS = (
     "id, at, actor_user_id, actor_label, via, structure_id, person_id, action, target, route,"
     " outcome, emergency, details"
 )
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
-    cur = db.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def for_structure(

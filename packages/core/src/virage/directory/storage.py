@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
+from virage.db import fetch_all as _rows
+from virage.db import fetch_one as _row
 from virage.db import utcnow_iso
 from virage.directory import categories
 from virage.directory.normalize import fold
@@ -162,17 +164,6 @@ def create_search_index(db: sqlite_utils.Database) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict]:
-    cur = db.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _row(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> dict | None:
-    rows = _rows(db, sql, params)
-    return rows[0] if rows else None
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
