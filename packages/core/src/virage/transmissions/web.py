@@ -79,6 +79,20 @@ def _int_or_none(value: str | None, field: str) -> int | None:
     return int(value)
 
 
+def _values_of(transmission: dict) -> dict:
+    """The form values of an existing transmission (to edit or correct it)."""
+    return _form_values(
+        None,
+        target=transmission["target"],
+        category=transmission["category"],
+        priority=transmission["priority"],
+        occurred_at=timefmt.input_value(transmission["occurred_at"]),
+        data=transmission["data"],
+        actions=transmission["actions"],
+        results=transmission["results"],
+    )
+
+
 def _form_values(form: TransmissionForm | None, **defaults: Any) -> dict[str, Any]:
     values = {
         "target": "",
@@ -458,16 +472,7 @@ class TransmissionPages(Controller):
         person = access.require(
             "transmissions.write", person_id=original["person_id"], action="transmissions.form"
         )
-        values = _form_values(
-            None,
-            target=original["target"],
-            category=original["category"],
-            priority=original["priority"],
-            occurred_at=timefmt.input_value(original["occurred_at"]),
-            data=original["data"],
-            actions=original["actions"],
-            results=original["results"],
-        )
+        values = _values_of(original)
         return Template(
             "transmissions/form.html",
             context=_form_context(
@@ -540,16 +545,7 @@ class TransmissionPages(Controller):
         if not t["editable"]:
             raise_grace(t)
         person = access.load_person(t["person_id"])[0]
-        values = _form_values(
-            None,
-            target=t["target"],
-            category=t["category"],
-            priority=t["priority"],
-            occurred_at=timefmt.input_value(t["occurred_at"]),
-            data=t["data"],
-            actions=t["actions"],
-            results=t["results"],
-        )
+        values = _values_of(t)
         return Template(
             "transmissions/form.html",
             context=_form_context(
