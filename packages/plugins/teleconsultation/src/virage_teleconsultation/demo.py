@@ -1,0 +1,100 @@
+"""Fictitious demo data: a remote doctor (directory entry and account) for EHPAD Les Tilleuls.
+
+Everything is read from the demo database (structure by name, users by username); the doctor is
+added to the care team of one resident followed by amina.ide, so that the demo scenario
+(request, slot, consent, session, report) can be played.
+"""
+
+from __future__ import annotations
+
+import json
+
+from virage.access import Registry
+from virage.accounts import persons
+from virage.accounts import service as accounts_service
+from virage.accounts import storage as accounts_storage
+from virage.accounts.context import AccessContext
+from virage.agenda import service as agenda
+from virage.directory import storage as directory_storage
+
+EHPAD = "EHPAD Les Tilleuls"
+DOCTOR = "helene.teleconsult"
+SECRETARY = "sylvie.accueil"
+PASSWORD = "demo-virage-2026"
+
+
+def _registry(settings) -> Registry:
+    from virage.app import build_registry
+    from virage.plugins import PluginHost
+
+    return build_registry(PluginHost(settings))
+
+
+def create(db, settings, seed: int) -> list[str]:
+    structures = {s["name"]: s for s in accounts_storage.list_structures(db)}
+    coordinator = accounts_storage.get_user_by_username(db, "thomas.idec")
+    nurse = accounts_storage.get_user_by_username(db, "amina.ide")
+    if EHPAD not in structures or not coordinator or not nurse:
+        return []
+    sid = structures[EHPAD]["id"]
+    # The core has no "médecin" role: the remote doctor holds the clinical role "nurse" in the
+    # EHPAD, and is added to the care team of the residents they follow.
+    doctor_id = accounts_service.create_user(
+        db,
+        username=DOCTOR,
+        display_name="Dr Hélène Vasseur",
+        password=PASSWORD,
+        structure_id=sid,
+        role="nurse",
+    )
+    # The EHPAD's front desk: books and welcomes, never reads care content (the scenario checks it).
+    accounts_service.create_user(
+        db,
+        username=SECRETARY,
+        display_name="Sylvie Morin",
+        password=PASSWORD,
+        structure_id=sid,
+        role="secretariat",
+        profession="Secrétaire d'accueil",
+    )
+    directory_storage.save_professional(
+        db,
+        {
+            "idnps": "810100990011",
+            "rpps": "10100990011",
+            "civility": "Dr",
+            "family_name": "Vasseur",
+            "given_name": "Hélène",
+            "profession_code": "10",
+            "profession_label": "Médecin",
+            "specialties": json.dumps([{"code": None, "label": "Médecine générale"}]),
+            "mssante": "helene.vasseur@val-de-loue.mssante.example",
+            "city": "Saint-Aubin-sur-Loue",
+            "status": "open",
+            "source": "demo",
+        },
+        [],
+        ["Saint-Aubin-sur-Loue", "téléconsultation"],
+        user_id=doctor_id,
+    )
+    actor = accounts_service.actor_for_user(
+        db, accounts_storage.get_user_by_username(db, "thomas.idec"), via="cli"
+    )
+    access = AccessContext(db, _registry(settings), actor, "demo")
+    # A teleconsultation duty: the doctor is reachable every day, all day (remote permanence).
+    agenda.set_working_hours(
+        access,
+        sid,
+        doctor_id,
+        [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)],
+    )
+    residents = accounts_storage.list_persons(db, sid, only_user_team=nurse["id"])
+    for p in residents[:3]:
+        persons.add_member(access, p["id"], doctor_id)
+    names = ", ".join(f"{p['given_names']} {p['family_name']}" for p in residents[:3])
+    return [
+        "",
+        f"Téléconsultation : Dr Hélène Vasseur ({DOCTOR}), médecin téléconsultant de l'EHPAD "
+        f"Les Tilleuls, suit {names or 'aucun résident'} (/teleconsultation) ; "
+        f"{SECRETARY} tient l'accueil de l'EHPAD.",
+    ]
