@@ -82,6 +82,16 @@ def docs_url(built_docs) -> str:
 CAPTURES_DIR = ROOT / "docs" / "captures"
 
 
+def plugin_allow_list() -> tuple[str, ...] | None:
+    """``VIRAGE_PLUGINS`` for test apps too, so the core suites can run without a plugin:
+    ``VIRAGE_PLUGINS=finess,hello,teleconsultation pytest tests`` proves the core does not
+    depend on the orientation plugin."""
+    raw = os.environ.get("VIRAGE_PLUGINS")
+    if raw is None or raw.strip() == "*":
+        return None
+    return tuple(p.strip() for p in raw.split(",") if p.strip())
+
+
 @pytest.fixture
 def capture(tmp_path):
     """Take a named screenshot for the user guides.

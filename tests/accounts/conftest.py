@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from litestar.testing import TestClient
 
+from tests.conftest import plugin_allow_list
 from virage.accounts import service, storage
 from virage.app import create_app, prepare_database
 from virage.plugins import PluginHost
@@ -84,7 +85,12 @@ def build_world(settings: Settings) -> World:
 def _world_template(tmp_path_factory) -> World:
     # Built once: argon2 hashing is deliberately slow. Each test gets a copy of the file.
     folder = tmp_path_factory.mktemp("world")
-    settings = Settings(db_path=folder / "virage.db", docs_dir=None, secret_key="secret-de-test")
+    settings = Settings(
+        db_path=folder / "virage.db",
+        docs_dir=None,
+        secret_key="secret-de-test",
+        plugins=plugin_allow_list(),
+    )
     return build_world(settings)
 
 

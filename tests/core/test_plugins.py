@@ -75,7 +75,7 @@ def test_failing_entry_point_is_isolated(settings, monkeypatch):
         return [*real(group=group), BadEntryPoint()]
 
     monkeypatch.setattr(plugins_module, "entry_points", fake_entry_points)
-    app = create_app(settings)
+    app = create_app(settings.with_(plugins=None))  # every installed plugin, the broken one too
     with TestClient(app) as client:
         listed = {p["name"]: p for p in client.get("/api/v1/plugins").json()}
         assert listed["casse"]["status"] == "error"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import virage_finess
 
 ROOT = Path(__file__).resolve().parents[4]
 if str(ROOT) not in sys.path:
@@ -24,8 +25,10 @@ from virage.accounts import storage as accounts_storage  # noqa: E402
 from virage.db import connect  # noqa: E402
 from virage.directory import storage as directory_storage  # noqa: E402
 
+# The real ANS sample, as bundled by the finess plugin (identical to shared/data/finess, which a
+# test of that plugin checks).
 SHARED_SAMPLE = (
-    ROOT.parent / "shared" / "data" / "finess" / "finess-structures-sample-20260309.json"
+    Path(virage_finess.__file__).parent / "data" / "finess-structures-sample-20260309.json"
 )
 
 # name, category, lat, lon, extra — around Loue (47.0, 5.8): 1° lat ≈ 111 km
