@@ -172,6 +172,18 @@ def test_a_refused_edit_comes_back_with_the_text(client, world):
     assert "Cible inconnue" in answer.text and "Nouveau texte soigné." in answer.text
 
 
+def test_a_refused_correction_comes_back_with_the_text(client, world):
+    t = write(client, world, "nurse_a").json()
+    token = web_login(client, "nurse_a")
+    answer = client.post(
+        f"/transmissions/{t['id']}/corriger",
+        data={"_csrf_token": token, "target": "inconnue", "data": "Texte de la correction."},
+    )
+    assert answer.status_code == 400
+    assert "Cible inconnue" in answer.text and "Texte de la correction." in answer.text
+    assert f'action="/transmissions/{t["id"]}/corriger"' in answer.text
+
+
 def test_roles_without_access_are_told_why(client, world):
     web_login(client, "secretary_a")
     page = client.get("/transmissions").text

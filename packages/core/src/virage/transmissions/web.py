@@ -161,6 +161,41 @@ def _person_name(person: dict) -> str:
     return f"{person['given_names']} {person['family_name'].upper()}"
 
 
+def _existing_form(
+    access,
+    settings,
+    original: dict,
+    person: dict,
+    values: dict,
+    mode: str,
+    *,
+    status_code: int = 200,
+    erreur: str | None = None,
+) -> Template:
+    """The form to edit (within the grace period) or correct an existing transmission."""
+    path = "modifier" if mode == "edit" else "corriger"
+    extra: dict[str, Any] = {}
+    if mode == "edit":
+        extra["editable_until"] = timefmt.label(original["editable_until"])
+    if erreur:
+        extra["erreur"] = erreur
+    return Template(
+        "transmissions/form.html",
+        status_code=status_code,
+        context=_form_context(
+            access,
+            person,
+            values,
+            mode=mode,
+            original=original,
+            action=f"/transmissions/{original['id']}/{path}",
+            person_name=_person_name(person),
+            grace=settings.transmission_grace_minutes,
+            **extra,
+        ),
+    )
+
+
 def _my_persons(access) -> list[dict]:
     persons, structures = service.reading_scope(access, "transmissions.write")
     rows: dict[int, dict] = {}
@@ -472,19 +507,8 @@ class TransmissionPages(Controller):
         person = access.require(
             "transmissions.write", person_id=original["person_id"], action="transmissions.form"
         )
-        values = _values_of(original)
-        return Template(
-            "transmissions/form.html",
-            context=_form_context(
-                access,
-                person,
-                values,
-                mode="correction",
-                original=original,
-                action=f"/transmissions/{transmission_id}/corriger",
-                person_name=_person_name(person),
-                grace=settings.transmission_grace_minutes,
-            ),
+        return _existing_form(
+            access, settings, original, person, _values_of(original), "correction"
         )
 
     @post("/transmissions/{transmission_id:int}/corriger", status_code=303)
@@ -517,20 +541,15 @@ class TransmissionPages(Controller):
         except InvalidInput as exc:
             original = service.get(access, transmission_id)
             person = access.load_person(original["person_id"])[0]
-            return Template(
-                "transmissions/form.html",
+            return _existing_form(
+                access,
+                settings,
+                original,
+                person,
+                _form_values(data),
+                "correction",
                 status_code=400,
-                context=_form_context(
-                    access,
-                    person,
-                    _form_values(data),
-                    mode="correction",
-                    original=original,
-                    action=f"/transmissions/{transmission_id}/corriger",
-                    person_name=_person_name(person),
-                    grace=settings.transmission_grace_minutes,
-                    erreur=exc.message,
-                ),
+                erreur=exc.message,
             )
         t = created.transmission
         return Redirect(
@@ -545,21 +564,7 @@ class TransmissionPages(Controller):
         if not t["editable"]:
             raise_grace(t)
         person = access.load_person(t["person_id"])[0]
-        values = _values_of(t)
-        return Template(
-            "transmissions/form.html",
-            context=_form_context(
-                access,
-                person,
-                values,
-                mode="edit",
-                original=t,
-                action=f"/transmissions/{transmission_id}/modifier",
-                person_name=_person_name(person),
-                grace=settings.transmission_grace_minutes,
-                editable_until=timefmt.label(t["editable_until"]),
-            ),
-        )
+        return _existing_form(access, settings, t, person, _values_of(t), "edit")
 
     @post("/transmissions/{transmission_id:int}/modifier", status_code=303)
     async def edit(
@@ -583,21 +588,15 @@ class TransmissionPages(Controller):
         except InvalidInput as exc:
             original = service.get(access, transmission_id)
             person = access.load_person(original["person_id"])[0]
-            return Template(
-                "transmissions/form.html",
+            return _existing_form(
+                access,
+                settings,
+                original,
+                person,
+                _form_values(data),
+                "edit",
                 status_code=400,
-                context=_form_context(
-                    access,
-                    person,
-                    _form_values(data),
-                    mode="edit",
-                    original=original,
-                    action=f"/transmissions/{transmission_id}/modifier",
-                    person_name=_person_name(person),
-                    grace=settings.transmission_grace_minutes,
-                    editable_until=timefmt.label(original["editable_until"]),
-                    erreur=exc.message,
-                ),
+                erreur=exc.message,
             )
         return Redirect(
             f"/personnes/{t['person_id']}/transmissions?ok={t['id']}#t-{t['id']}", status_code=303
