@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from litestar.testing import TestClient
 
-from virage.app import create_app
+from virage.app import create_app, paris_time
 
 
 def test_healthz(settings):
@@ -78,3 +80,19 @@ def test_bad_query_parameter_is_a_clear_400(settings):
         body = response.json()
         assert "builtins" in body["detail"]
         assert body["errors"][0]["champ"] == "builtins"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("2026-11-24T13:05:00+00:00", "24/11/2026 14:05"),  # winter: UTC+1
+        ("2026-07-01T22:30:00Z", "02/07/2026 00:30"),  # summer: UTC+2, next day in Paris
+        ("2026-03-29T00:59:00+00:00", "29/03/2026 01:59"),  # just before the spring change
+        ("2026-03-29T01:00:00+00:00", "29/03/2026 03:00"),  # just after it
+        ("2026-11-24T13:05:00", "24/11/2026 14:05"),  # naive values are UTC (as stored)
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_times_are_shown_in_paris_time(stored, shown):
+    assert paris_time(stored) == shown
