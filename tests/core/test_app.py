@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from litestar.testing import TestClient
 
-from virage.app import create_app, paris_time
+from virage.app import create_app
+from virage.web.templating import paris_time
 
 
 def test_healthz(settings):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -34,27 +32,12 @@ from virage.errors import exception_handlers
 from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
 from virage.web.nav import NavItem, sort_nav
+from virage.web.templating import FILTERS
 
 log = logging.getLogger("virage")
 
 WEB_DIR = Path(__file__).parent / "web"
 API_UI_ASSETS = "/static/api-ui"
-
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris_time(value: str | None) -> str:
-    """Template filter ``heure``: a stored UTC ISO timestamp shown as Paris local time.
-
-    ``"2026-11-24T13:05:00+00:00"`` → ``"24/11/2026 14:05"``; an empty value stays empty.
-    """
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
 def _swagger_assets_dir() -> Path:
@@ -120,7 +103,7 @@ class VirageLitestarPlugin(InitPluginProtocol):
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
         nav: list[NavItem] = sort_nav(plugins.call_flat("register_nav_items", settings=settings))
-        env.filters["heure"] = paris_time
+        env.filters.update(FILTERS)
         env.globals.update(
             nav_items=nav,
             virage_version=__version__,

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, QueryParameter
@@ -41,13 +40,11 @@ from virage.agenda.timeutil import (
 from virage.deps import DB, Access, Permissions, Plugins
 from virage.errors import Conflict, InvalidInput, NotFound, VirageError
 from virage.web.sections import PageSection
+from virage.web.templating import fragment_environment
 
 Id = FromPath[int]
 TEMPLATES = Path(virage.__file__).parent / "web" / "templates"
-_snippets = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
+_snippets = fragment_environment(TEMPLATES)
 
 SCOPES = {
     "one": "Ce rendez-vous seulement",

@@ -13,7 +13,6 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, MediaType, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response, Template
@@ -27,13 +26,12 @@ from virage.errors import InvalidInput
 from virage.transmissions import service, storage, timefmt, visits
 from virage.transmissions.models import DarParts
 from virage.transmissions.targets import CATEGORIES, PRIORITIES
+from virage.web.templating import fragment_environment
 
 Id = FromPath[int]
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 
-_fragments = Environment(
-    loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(default=True)
-)
+_fragments = fragment_environment(TEMPLATES_DIR)
 
 
 def render_fragment(name: str, **context: Any) -> Markup:

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
@@ -18,6 +17,7 @@ from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, Plugins
 from virage.errors import InvalidInput
 from virage.web.sections import PageSection
+from virage.web.templating import fragment_environment
 from virage_orientation import service, storage
 from virage_orientation.catalog import (
     CONSENTS,
@@ -35,10 +35,7 @@ from virage_orientation.models import AnswerIn, RequestIn
 
 Id = FromPath[int]
 TEMPLATES = Path(__file__).parent / "templates"
-_snippets = Environment(
-    loader=FileSystemLoader(str(TEMPLATES)),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
+_snippets = fragment_environment(TEMPLATES)
 
 
 def _fr_date(value: str | None) -> str:
