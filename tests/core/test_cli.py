@@ -43,6 +43,15 @@ def test_demo_creates_then_refreshes(env_db, capsys):
     assert main(["demo", "--no-serve", "--seed", "7"]) == 0
 
 
+def test_demo_without_a_territory_says_what_to_install(env_db, capsys, monkeypatch):
+    monkeypatch.setenv("VIRAGE_PLUGINS", "finess,hello")  # the territory plugin left out
+    assert main(["demo", "--no-serve"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : Aucun territoire de démonstration")
+    assert "virage-demo-territory" in err and err.count("\n") == 1
+    assert not env_db.exists()  # no half-made database left behind
+
+
 def test_demo_never_overwrites_a_real_database(env_db, capsys):
     assert main(["db", "migrate"]) == 0
     capsys.readouterr()

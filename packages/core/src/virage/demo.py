@@ -1,10 +1,15 @@
-"""The demo database: a fictitious territory, created reproducibly from a seed."""
+"""The demo database: a fictitious territory, created reproducibly from a seed.
+
+The core only creates the database and calls ``on_demo_created``; the territory itself lives in
+the ``virage-demo-territory`` package (``examples/demo-territory/``), a plugin like any other.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+from virage.accounts import storage as account_storage
 from virage.app import prepare_database
 from virage.errors import ConfigurationError
 from virage.plugins import PluginHost
@@ -52,8 +57,18 @@ def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEE
         system_storage.set_instance_info(db, "demo_seed", str(seed))
         system_storage.set_instance_info(db, "territory", TERRITORY_NAME)
         lines: list[str] = []
-        for result in plugins.call("on_demo_created", db=db, settings=settings, seed=seed):
+        for result in plugins.call(
+            "on_demo_created", db=db, settings=settings, seed=seed, plugins=plugins
+        ):
             lines.extend(result)
+        empty = not account_storage.list_structures(db)
     finally:
         db.conn.close()
+    if empty:
+        _remove_database(path)
+        raise ConfigurationError(
+            "Aucun territoire de démonstration n'est chargé : installez le paquet "
+            "virage-demo-territory (examples/demo-territory) ou ajoutez « demo_territory » à "
+            "VIRAGE_PLUGINS. Aucune base n'a été créée."
+        )
     return lines

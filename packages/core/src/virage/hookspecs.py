@@ -193,17 +193,22 @@ def on_startup(app: Litestar, settings: Settings, db: Database) -> None:
 
 
 @hookspec
-def on_demo_created(db: Database, settings: Settings, seed: int) -> Sequence[str] | None:
+def on_demo_created(
+    db: Database, settings: Settings, seed: int, plugins: PluginHost
+) -> Sequence[str] | None:
     """Fill a freshly created demo database with your plugin's fictitious data.
 
-    :param db: the demo database, already migrated, with the core's demo territory.
+    :param db: the demo database, already migrated. The demo territory (package
+        ``virage-demo-territory``, ``examples/demo-territory/``) answers first, so the other
+        plugins find its structures, users and persons in the database: read them by name.
     :param settings: the instance's :class:`virage.settings.Settings`.
     :param seed: the seed of the demo: derive any randomness from it so the demo is reproducible.
+    :param plugins: the :class:`virage.plugins.PluginHost` of the run (which plugins are loaded).
 
     May return lines (French) to print to the person who runs the demo, such as demo logins.
     Demo data must be fictitious: never copy real persons' data into it.
 
-    Called once for every plugin by ``virage demo``, after the core has created its own demo data.
+    Called once for every plugin by ``virage demo``, on a new demo database.
     """
 
 

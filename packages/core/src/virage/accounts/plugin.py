@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from virage.access import CORE_PERMISSIONS
-from virage.accounts import api, demo, storage, web
+from virage.accounts import api, storage, web
 from virage.audit import storage as audit_storage
 from virage.db import Migration
 from virage.plugins import hookimpl
@@ -51,8 +51,3 @@ def register_commands(cli):
     from virage.accounts import cli as accounts_cli
 
     accounts_cli.register(cli)
-
-
-@hookimpl
-def on_demo_created(db, seed):
-    return demo.create(db, seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from virage.agenda import demo, storage
+from virage.agenda import storage
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
 from virage.db import Migration
@@ -58,8 +58,8 @@ def register_routes():
 @hookimpl
 def register_nav_items():
     return [
-        NavItem("Ma journée", "/agenda/ma-journee", order=15, icon="🗓"),
-        NavItem("Agenda", "/agenda", order=20, icon="📅"),
+        NavItem("Ma journée", "/agenda/ma-journee", order=15),
+        NavItem("Agenda", "/agenda", order=20),
     ]
 
 
@@ -68,12 +68,6 @@ def register_commands(cli):
     from virage.agenda import cli as agenda_cli
 
     agenda_cli.register(cli)
-
-
-@hookimpl(trylast=True)
-def on_demo_created(db, seed):
-    # trylast: the core's demo territory (structures, users, persons) must exist first.
-    return demo.create(db, seed)
 
 
 @hookimpl

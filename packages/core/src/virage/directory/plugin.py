@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from virage.access import ROLES, permission
 from virage.db import Migration
-from virage.directory import api, demo, storage, web
+from virage.directory import api, storage, web
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -64,7 +64,7 @@ def register_routes():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Annuaire", "/annuaire", order=30, icon="☎")]
+    return [NavItem("Annuaire", "/annuaire", order=30)]
 
 
 @hookimpl
@@ -72,11 +72,6 @@ def register_commands(cli):
     from virage.directory import cli as directory_cli
 
     directory_cli.register(cli)
-
-
-@hookimpl
-def on_demo_created(db, seed):
-    return demo.create(db, seed)
 
 
 @hookimpl

@@ -90,7 +90,7 @@ def register_routes():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Transmissions", "/transmissions", order=30, icon="📝")]
+    return [NavItem("Transmissions", "/transmissions", order=30)]
 
 
 @hookimpl
@@ -105,14 +105,6 @@ def on_startup(app, db):
     from virage.transmissions import service
 
     service.sync_nomenclature(db, app.state.plugins)
-
-
-@hookimpl(trylast=True)
-def on_demo_created(db, seed):
-    # trylast: the core's demo territory (structures, users, persons) must exist first.
-    from virage.transmissions import demo
-
-    return demo.create(db, seed)
 
 
 @hookimpl

@@ -138,13 +138,6 @@ def on_person_deleted(db, person_id):
     storage.delete_person(db, person_id)
 
 
-@hookimpl(trylast=True)
-def on_demo_created(db, seed):
-    from virage_orientation import demo
-
-    return demo.create(db, seed)
-
-
 @hookimpl
 def extra_plugin_info():
     return {

@@ -348,6 +348,32 @@ def events_of(db, request_id: int) -> list[dict]:
     )
 
 
+# --------------------------------------------------------------------------- dating
+
+
+#: The timestamps of a request and of its parts: table, key column, columns.
+TIMESTAMPS = (
+    ("orientation_requests", "id", ("created_at", "updated_at", "sent_at")),
+    ("orientation_medical", "request_id", ("completed_at",)),
+    ("orientation_sendings", "request_id", ("sent_at", "status_at", "answered_at")),
+    ("orientation_events", "request_id", ("at",)),
+)
+
+
+def backdate(db, request_id: int, since: str, at: str) -> None:
+    """Date ``at`` what a step wrote on a request since ``since`` (both ISO 8601 UTC).
+
+    For data recorded after the fact (the demo territory spreads its requests over past weeks):
+    the step itself goes through the service, only its timestamps are moved.
+    """
+    for table, key, columns in TIMESTAMPS:
+        for column in columns:
+            db.execute(
+                f"UPDATE {table} SET {column} = ? WHERE {key} = ? AND {column} >= ?",
+                [at, request_id, since],
+            )
+
+
 # --------------------------------------------------------------------------- places & links
 
 

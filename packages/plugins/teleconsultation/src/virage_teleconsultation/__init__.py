@@ -167,14 +167,6 @@ def on_person_deleted(db, person_id):
     storage.delete_person(db, person_id)
 
 
-@hookimpl(trylast=True)
-def on_demo_created(db, settings, seed):
-    # trylast: the core's users, persons, care teams and directory must exist first.
-    from virage_teleconsultation import demo
-
-    return demo.create(db, settings, seed)
-
-
 @hookimpl
 def extra_plugin_info():
     return {

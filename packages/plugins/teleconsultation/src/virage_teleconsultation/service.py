@@ -22,7 +22,7 @@ from typing import Any
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.agenda import service as agenda
-from virage.agenda.timeutil import parse_iso
+from virage.agenda.timeutil import iso, parse_iso
 from virage.db import transaction, utcnow, utcnow_iso
 from virage.directory import service as directory
 from virage.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -235,8 +235,13 @@ def prepare(
     consent_method: str,
     consent_collected_by: int | None,
     equipment: list[str],
+    now: datetime | None = None,
 ) -> dict:
-    """Identity checked, consent recorded (who, how), equipment checklist → ``ready``."""
+    """Identity checked, consent recorded (who, how), equipment checklist → ``ready``.
+
+    ``now`` (default: the current time) dates the consent and the preparation: only for data
+    recorded after the fact (the demo territory's past sessions), never from a request.
+    """
     actor = access.require_login()
     row = _load(access, tc_id, "teleconsultation.manage", action="teleconsultation.prepare")
     if row["status"] != "scheduled":
@@ -260,7 +265,7 @@ def prepare(
         )
     collector = consent_collected_by or actor.user_id
     _member(access, row["structure_id"], collector, "Consentement recueilli par")
-    now = utcnow_iso()
+    now = iso(now) if now else utcnow_iso()
     return _move(
         access,
         row,
@@ -285,8 +290,13 @@ def _appointment(access: AccessContext, plugins: PluginHost, row: dict) -> dict 
         return None
 
 
-def start(access: AccessContext, plugins: PluginHost, tc_id: int) -> dict:
-    """Start the session: never without recorded consent, nor long before its time."""
+def start(
+    access: AccessContext, plugins: PluginHost, tc_id: int, now: datetime | None = None
+) -> dict:
+    """Start the session: never without recorded consent, nor long before its time.
+
+    ``now`` (default: the current time): see :func:`prepare`.
+    """
     row = _load(access, tc_id, "teleconsultation.manage", action="teleconsultation.start")
     if row["status"] != "ready" or not row["consent_at"]:
         raise Conflict(
@@ -294,25 +304,39 @@ def start(access: AccessContext, plugins: PluginHost, tc_id: int) -> dict:
             "enregistré (préparez d'abord la séance : identité, consentement, matériel)."
         )
     appt = _appointment(access, plugins, row)
-    if appt and parse_iso(appt["start"]) > utcnow() + EARLY_START:
+    if appt and parse_iso(appt["start"]) > (now or utcnow()) + EARLY_START:
         raise Conflict(
             f"La séance est prévue {appt['when']} : elle peut commencer au plus tôt une heure avant."
         )
-    return _move(access, row, "in_progress", {"started_at": utcnow_iso()})
+    return _move(access, row, "in_progress", {"started_at": iso(now) if now else utcnow_iso()})
 
 
-def finish(access: AccessContext, plugins: PluginHost, tc_id: int) -> dict:
-    """The session took place → ``done`` (and the agenda appointment is marked done)."""
+def finish(
+    access: AccessContext, plugins: PluginHost, tc_id: int, now: datetime | None = None
+) -> dict:
+    """The session took place → ``done`` (and the agenda appointment is marked done).
+
+    ``now`` (default: the current time): see :func:`prepare`.
+    """
     row = _load(access, tc_id, "teleconsultation.manage", action="teleconsultation.finish")
     if row["status"] != "in_progress":
         raise Conflict("Seule une séance en cours peut être marquée réalisée.")
     if row["appointment_id"]:
         agenda.set_status(access, plugins, row["appointment_id"], "done")
-    return _move(access, row, "done", {"ended_at": utcnow_iso()})
+    return _move(access, row, "done", {"ended_at": iso(now) if now else utcnow_iso()})
 
 
-def not_done(access: AccessContext, plugins: PluginHost, tc_id: int, reason: str) -> dict:
-    """The session could not take place (ready or running) → ``not_done``, with the reason."""
+def not_done(
+    access: AccessContext,
+    plugins: PluginHost,
+    tc_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> dict:
+    """The session could not take place (ready or running) → ``not_done``, with the reason.
+
+    ``now`` (default: the current time): see :func:`prepare`.
+    """
     reason = _text(reason, "Motif", minimum=3, maximum=300)
     row = _load(access, tc_id, "teleconsultation.manage", action="teleconsultation.not_done")
     if "not_done" not in TRANSITIONS[row["status"]]:
@@ -322,7 +346,8 @@ def not_done(access: AccessContext, plugins: PluginHost, tc_id: int, reason: str
         )
     if row["appointment_id"]:
         agenda.set_status(access, plugins, row["appointment_id"], "missed")
-    return _move(access, row, "not_done", {"outcome_reason": reason, "ended_at": utcnow_iso()})
+    ended = iso(now) if now else utcnow_iso()
+    return _move(access, row, "not_done", {"outcome_reason": reason, "ended_at": ended})
 
 
 def cancel(access: AccessContext, plugins: PluginHost, tc_id: int, reason: str) -> dict:

@@ -3,19 +3,24 @@
 - the hospital discharge team gets a doctor (``dr.morel``, coordinator role: the medical author)
   and a hospitalised person whose care team includes ``sarah.sortie``;
 - two more fictitious EHPADs in the demo directory, with network fields (protected unit);
-- the tenant "EHPAD Les Tilleuls" is linked to its directory entry, and places are declared.
+- the tenant "EHPAD Les Tilleuls" is linked to its directory entry, and places are declared;
+- more hospitalised persons, with requests in every state of the answer cycle (see
+  :mod:`virage_demo_territory.orientation_requests`). Mme Yvonne Garnier has none: the guided
+  tour orients her live.
 """
 
 from __future__ import annotations
 
 import random
 
+from virage_orientation import storage
+
 from virage.accounts import service as accounts_service
 from virage.accounts import storage as accounts_storage
-from virage.accounts.demo import DEMO_PASSWORD
 from virage.directory import search as directory_search
 from virage.directory import storage as directory_storage
-from virage_orientation import storage
+from virage_demo_territory import orientation_requests
+from virage_demo_territory.people import DEMO_PASSWORD
 
 SOURCE = "demo-orientation"
 # name, commune (demo directory), address, network fields
@@ -48,7 +53,7 @@ def _directory_entry(db, name: str) -> dict | None:
     return next((r for r in result.results if r["name"] == name), None)
 
 
-def create(db, seed: int) -> list[str]:
+def create(db, seed: int, plugins) -> list[str]:
     rng = random.Random(seed)
     tilleuls = _directory_entry(db, "EHPAD Les Tilleuls")
     if tilleuls is None:  # the directory demo is not there: nothing to orient to
@@ -139,5 +144,6 @@ def create(db, seed: int) -> list[str]:
     return [
         "Orientation : dr.morel (médecin de l'équipe de sortie) complète les volets médicaux ; "
         "sarah.sortie oriente Mme Yvonne Garnier ; thomas.idec (EHPAD Les Tilleuls) et "
-        "marc.glycines (EHPAD Les Glycines) répondent."
+        "marc.glycines (EHPAD Les Glycines) répondent.",
+        *orientation_requests.create(db, rng, plugins, hospital["id"]),
     ]

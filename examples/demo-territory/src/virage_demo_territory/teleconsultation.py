@@ -1,21 +1,25 @@
 """Fictitious demo data: a remote doctor (directory entry and account) for EHPAD Les Tilleuls.
 
 Everything is read from the demo database (structure by name, users by username); the doctor is
-added to the care team of one resident followed by amina.ide, so that the demo scenario
-(request, slot, consent, session, report) can be played.
+added to the care team of residents followed by amina.ide, and teleconsultations in every state
+are played through the plugin's service (see :mod:`virage_demo_territory.teleconsultations`).
+The first resident followed by both (lowest id) has none, and no session occupies the doctor
+from today to the day after tomorrow: the guided tour runs a live session then.
 """
 
 from __future__ import annotations
 
 import json
+import random
 
-from virage.access import Registry
 from virage.accounts import persons
 from virage.accounts import service as accounts_service
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.agenda import service as agenda
+from virage.app import build_registry
 from virage.directory import storage as directory_storage
+from virage_demo_territory import teleconsultations
 
 EHPAD = "EHPAD Les Tilleuls"
 DOCTOR = "helene.teleconsult"
@@ -23,14 +27,7 @@ SECRETARY = "sylvie.accueil"
 PASSWORD = "demo-virage-2026"
 
 
-def _registry(settings) -> Registry:
-    from virage.app import build_registry
-    from virage.plugins import PluginHost
-
-    return build_registry(PluginHost(settings))
-
-
-def create(db, settings, seed: int) -> list[str]:
+def create(db, settings, seed: int, plugins) -> list[str]:
     structures = {s["name"]: s for s in accounts_storage.list_structures(db)}
     coordinator = accounts_storage.get_user_by_username(db, "thomas.idec")
     nurse = accounts_storage.get_user_by_username(db, "amina.ide")
@@ -57,7 +54,7 @@ def create(db, settings, seed: int) -> list[str]:
         role="secretariat",
         profession="Secrétaire d'accueil",
     )
-    directory_storage.save_professional(
+    professional_id = directory_storage.save_professional(
         db,
         {
             "idnps": "810100990011",
@@ -80,7 +77,7 @@ def create(db, settings, seed: int) -> list[str]:
     actor = accounts_service.actor_for_user(
         db, accounts_storage.get_user_by_username(db, "thomas.idec"), via="cli"
     )
-    access = AccessContext(db, _registry(settings), actor, "demo")
+    access = AccessContext(db, build_registry(plugins), actor, "demo")
     # A teleconsultation duty: the doctor is reachable every day, all day (remote permanence).
     agenda.set_working_hours(
         access,
@@ -92,9 +89,13 @@ def create(db, settings, seed: int) -> list[str]:
     for p in residents[:3]:
         persons.add_member(access, p["id"], doctor_id)
     names = ", ".join(f"{p['given_names']} {p['family_name']}" for p in residents[:3])
+    lines = teleconsultations.create(
+        access, random.Random(f"teleconsultation-{seed}"), plugins, sid, professional_id
+    )
     return [
         "",
         f"Téléconsultation : Dr Hélène Vasseur ({DOCTOR}), médecin téléconsultant de l'EHPAD "
         f"Les Tilleuls, suit {names or 'aucun résident'} (/teleconsultation) ; "
         f"{SECRETARY} tient l'accueil de l'EHPAD.",
+        *lines,
     ]
