@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -38,12 +37,6 @@ def browser_type_launch_args(browser_type_launch_args):
     if Path(CHROMIUM).exists():
         args["executable_path"] = CHROMIUM
     return args
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -5,27 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
+from virage_demo_territory.tour.server import free_port, wait_until_up
 
-from tests.conftest import ROOT, free_port
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read() if proc.stdout else ""
-            raise RuntimeError(f"the server stopped (code {proc.returncode}):\n{out}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer on {url}")
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +46,7 @@ def live_server(server_env) -> str:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(f"{base}/healthz", proc)
+        wait_until_up(f"{base}/healthz", proc)
         yield base
     finally:
         proc.terminate()

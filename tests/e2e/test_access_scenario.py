@@ -82,7 +82,6 @@ def test_care_team_and_secrecy(live_server, server_env, browser, capture):
     rows = page.locator("tbody tr").filter(has_text="Paul Girard (paul.infirmier)")
     expect(rows.filter(has_text="persons.read").filter(has_text="autorisé").first).to_be_visible()
     expect(rows.filter(has_text="refusé").first).to_be_visible()
-    capture(page, "journal-des-acces-direction", full_page=True)
     ctx.close()
 
     # 6. Paul sees what is recorded about him, including his refused attempt.
@@ -92,5 +91,4 @@ def test_care_team_and_secrecy(live_server, server_env, browser, capture):
     expect(page.get_by_role("heading", level=1)).to_have_text("Ce qui est enregistré sur moi")
     expect(page.get_by_text("pas de géolocalisation")).to_be_visible()
     expect(page.locator("#journal ~ div tbody tr").filter(has_text="refusé").first).to_be_visible()
-    capture(page, "ce-qui-est-enregistre-sur-moi")
     ctx.close()

@@ -52,7 +52,6 @@ def test_secretary_books_a_social_workers_free_slot(
     results = page.locator("#h-resultats")
     expect(results).to_contain_text("créneau(x) libre(s)")
     results.scroll_into_view_if_needed()
-    capture(page, "agenda-creneaux-libres")
 
     # 2. She books the first one, for a person Julie follows.
     page.get_by_role("link", name=re.compile("^Réserver")).first.click()
@@ -63,11 +62,9 @@ def test_secretary_books_a_social_workers_free_slot(
     page.get_by_label("Personne accompagnée", exact=True).select_option(str(person_id))
     page.get_by_label("Intitulé").fill("Entretien : dossier APA")
     page.get_by_label("À apporter").fill("Avis d'imposition, pièce d'identité")
-    capture(page, "agenda-prise-de-rendez-vous")
     page.get_by_role("button", name="Enregistrer le rendez-vous").click()
     expect(page.get_by_text("Rendez-vous enregistré.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Entretien : dossier APA")
-    capture(page, "agenda-rendez-vous-enregistre")
     appointment_id = int(page.url.split("/rendez-vous/")[1].split("?")[0])
     desk.close()
     booked = query(
@@ -95,7 +92,6 @@ def test_secretary_books_a_social_workers_free_slot(
     item.scroll_into_view_if_needed()
     width = mobile.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 376, f"horizontal scroll on a phone: {width}px"
-    capture(mobile, "agenda-ma-journee-telephone", full_page=True)
 
     # 4. Her calendar subscription contains it, without the person's name.
     mobile.goto(f"{live_server}/agenda/abonnement")

@@ -79,14 +79,12 @@ def test_an_urgent_fall_from_night_to_morning(live_server, server_env, browser, 
     page.locator("label[for=priorite-urgent]").click()
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 376, f"horizontal scroll on a phone: {width}px"
-    capture(page, "transmissions-formulaire-telephone", full_page=True)
     page.get_by_role("button", name="Enregistrer la transmission").click()
     expect(page.get_by_text("Transmission enregistrée.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Transmissions · {name}")
     first = page.locator("article.tr").first
     expect(first).to_contain_text("Urgente")
     expect(first).to_contain_text("hématome au coude")
-    capture(page, "transmissions-fil-personne")
     ctx.close()
     assert _count(server_env, "pied du lit à 3 h 40") == 1
 
@@ -98,7 +96,6 @@ def test_an_urgent_fall_from_night_to_morning(live_server, server_env, browser, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Transmissions urgentes non lues")
     expect(page.locator("article.tr")).to_have_count(1)
     expect(page.locator("article.tr")).to_contain_text(name)
-    capture(page, "transmissions-urgentes-non-lues")
     ctx.close()
 
     # 3. Sophie arrives in the morning: the fall comes first, she acknowledges it.
@@ -115,7 +112,6 @@ def test_an_urgent_fall_from_night_to_morning(live_server, server_env, browser, 
     expect(first).to_contain_text(name)
     expect(first).to_contain_text("hématome au coude")
     assert page.locator("#nouvelles article.tr").count() > 1  # the rest of the night follows
-    capture(page, "transmissions-depuis-ma-prise-de-poste", full_page=True)
     first.get_by_role("button", name="J'ai pris connaissance").click()
     expect(
         page.locator("#nouvelles article.tr").first.get_by_text("✓ Pris connaissance")
@@ -129,7 +125,6 @@ def test_an_urgent_fall_from_night_to_morning(live_server, server_env, browser, 
     expect(page.get_by_text("Aucune transmission urgente en attente de lecture")).to_be_visible()
     expect(page.locator("article.tr")).to_have_count(0)
     page.goto(f"{live_server}/transmissions/urgentes")
-    capture(page, "transmissions-urgentes-toutes-lues")
     ctx.close()
 
     # 5. Léa, at the secretariat, opens the record: identity yes, transmissions no.

@@ -39,7 +39,6 @@ def test_hospital_discharge_orientation(live_server, server_env, browser, captur
     sarah.get_by_label("Situation sociale, entourage (sans information médicale)").fill(
         "Vit seule à domicile, fille à Besançon ; retour à domicile impossible."
     )
-    capture(sarah, "orientation-nouvelle-demande", full_page=True)
     sarah.get_by_role("button", name="Créer la demande").click()
     expect(sarah.get_by_role("status")).to_contain_text("Demande créée")
     expect(sarah.locator("#volet-medical-etat")).to_contain_text("À compléter")
@@ -62,7 +61,6 @@ def test_hospital_discharge_orientation(live_server, server_env, browser, captur
     expect(items.first).to_contain_text("EHPAD Les Tilleuls")
     assert items.count() >= 3
     expect(items.first).to_contain_text(re.compile(r"à \d+ km, unité protégée, 2 places déclarées"))
-    capture(sarah, "orientation-propositions", full_page=True)
     sarah.get_by_label(re.compile("EHPAD Les Tilleuls")).check()
     sarah.get_by_label(re.compile("EHPAD Les Glycines")).check()
     sarah.get_by_role("button", name="Envoyer aux structures cochées").click()
@@ -93,7 +91,6 @@ def test_hospital_discharge_orientation(live_server, server_env, browser, captur
     expect(thomas.locator("#volet-medical")).to_contain_text("Troubles cognitifs")
     thomas.get_by_label("Réponse").select_option("acceptee")
     thomas.get_by_label("Date d'admission proposée (si acceptation)").fill("2026-12-07")
-    capture(thomas, "orientation-reponse-structure", full_page=True)
     thomas.get_by_role("button", name="Enregistrer la réponse").click()
     expect(thomas.locator("#etat")).to_have_text("Admission proposée")
 
@@ -103,4 +100,3 @@ def test_hospital_discharge_orientation(live_server, server_env, browser, captur
     expect(table).to_contain_text("Pas de place disponible")
     expect(table).to_contain_text("Admission proposée le 07/12/2026")
     expect(sarah.locator(".or-history")).to_contain_text("EHPAD Les Glycines : Refusée")
-    capture(sarah, "orientation-suivi-reponses", full_page=True)
