@@ -14,9 +14,6 @@ from virage_teleconsultation.service import STATES as TELECONSULTATION_STATES
 from virage.agenda.timeutil import day_bounds, iso, today_paris
 from virage.cli import main
 
-#: Sending statuses the plugin names but no service function reaches yet (no withdrawal use case):
-#: the demo cannot show them without writing rows by hand.
-NO_USE_CASE = {"annulee"}
 #: Columns holding the wall-clock time of the build (or a salt, or a random room): not compared.
 VOLATILE = {"at", "editable_until", "password_hash", "room"}
 
@@ -77,7 +74,7 @@ def test_orientation_requests_in_every_state(demo):
     requests = {r[0] for r in _rows(demo, "SELECT status FROM orientation_requests")}
     assert requests == set(REQUEST_STATUSES)
     sendings = {r[0] for r in _rows(demo, "SELECT status FROM orientation_sendings")}
-    assert sendings == set(SENDING_STATUSES) - NO_USE_CASE
+    assert sendings == set(SENDING_STATUSES)
     # a draft without its medical part, and a complete one not sent yet
     drafts = _rows(
         demo,

@@ -5,8 +5,9 @@ orients fictitious hospitalised persons; the EHPADs of the network answer (``tho
 EHPAD Les Tilleuls, ``marc.glycines`` for EHPAD Les Glycines). Every step goes through the
 plugin's service functions, as in real use (access checks, audit trail, state machine); only the
 timestamps are then moved into the past weeks (``storage.backdate``), so that the network's
-dashboard shows plausible answer times. Mme Yvonne Garnier gets no request: the guided tour
-orients her live.
+dashboard shows plausible answer times. One request is withdrawn by the discharge team (the
+person goes home with the SSIAD): its sendings show « Annulée par le demandeur ». Mme Yvonne
+Garnier gets no request: the guided tour orients her live.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ WARDS = [
 ]
 
 # One request per person. ``steps``: (days ago, Paris hour, action, arguments). Actions:
-# create, medical, send [names], view name, answer name status {fields}, choose name.
+# create, medical, send [names], view name, answer name status {fields}, choose name,
+# withdraw reason.
 SCENARIOS: list[dict] = [
     {
         "label": "en préparation, volet médical à compléter",
@@ -306,6 +308,35 @@ SCENARIOS: list[dict] = [
             (20, "15:00", "answer", "EHPAD Les Tilleuls", {"status": "admission_realisee"}),
         ],
     },
+    {
+        "label": "retirée par le demandeur",
+        "offer": "ehpad",
+        "criteria": [],
+        "gir": 4,
+        "mobility": "aide",
+        "urgency": "normale",
+        "admin_notes": "Vit seul dans une maison de plain-pied ; son fils passe chaque soir. "
+        "Hésite entre l'EHPAD et un retour à domicile avec des soins infirmiers.",
+        "medical": "Décompensation cardiaque résolue sous diurétiques. Marche avec une canne, "
+        "aide partielle à la toilette. Pas de trouble cognitif.",
+        "steps": [
+            (13, "10:30", "create"),
+            (12, "14:50", "medical"),
+            (11, "11:15", "send", ["EHPAD Les Tilleuls", "EHPAD Les Glycines"]),
+            (10, "09:40", "view", "EHPAD Les Tilleuls"),
+            (
+                10,
+                "15:20",
+                "answer",
+                "EHPAD Les Tilleuls",
+                {
+                    "status": "liste_attente",
+                    "comment": "Inscrit en liste d'attente : pas de chambre libre avant un mois.",
+                },
+            ),
+            (8, "16:30", "withdraw", "Retour à domicile avec le SSIAD, souhait de la personne"),
+        ],
+    },
 ]
 
 
@@ -366,7 +397,7 @@ def create(db, rng: random.Random, plugins, hospital_id: int) -> list[str]:
     return [
         f"Orientation : {len(SCENARIOS)} demandes fictives de l'équipe de sortie sur les quatre "
         "dernières semaines, une par étape du cycle (en préparation, envoyée, consultée, liste "
-        "d'attente, refusée, admission proposée, acceptée, réalisée)."
+        "d'attente, refusée, admission proposée, acceptée, réalisée, retirée par le demandeur)."
     ]
 
 
@@ -398,6 +429,8 @@ def _play(db, rng, plugins, today, pid, scenario, sarah, doctor, answering, tena
         elif action == "send":
             ranked = {c["name"]: c["id"] for c in service.proposals(sarah, plugins, rid)["results"]}
             service.send(sarah, plugins, rid, [ranked[n] for n in args[0] if n in ranked])
+        elif action == "withdraw":
+            service.withdraw(sarah, rid, args[0])
         elif action in ("view", "answer", "choose"):
             name = args[0]
             sending = next(

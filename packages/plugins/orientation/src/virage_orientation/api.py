@@ -11,7 +11,15 @@ from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, Plugins
 from virage_orientation import service
 from virage_orientation.catalog import CRITERIA, MODULES, OFFERS, REFUSAL_REASONS, SENDING_STATUSES
-from virage_orientation.models import AnswerIn, ChooseIn, MedicalIn, PlacesIn, RequestIn, SendIn
+from virage_orientation.models import (
+    AnswerIn,
+    ChooseIn,
+    MedicalIn,
+    PlacesIn,
+    RequestIn,
+    SendIn,
+    WithdrawIn,
+)
 
 Id = FromPath[int]
 
@@ -79,6 +87,22 @@ class OrientationApi(Controller):
         self, request_id: Id, data: JSONBody[ChooseIn], access: Access
     ) -> dict[str, Any]:
         return _public(service.choose(access, request_id, data.sending_id))
+
+    @post(
+        "/demandes/{request_id:int}/retrait",
+        summary="Retirer la demande (motif obligatoire) : les envois ouverts sont annulés",
+        description=(
+            "Le demandeur retire sa demande (la personne a changé d'avis, rentre à domicile, a "
+            "trouvé une place ailleurs…). Chaque envoi encore ouvert passe à « Annulée par le "
+            "demandeur », la demande est clôturée, le motif est inscrit à l'historique et visible "
+            "des structures destinataires : n'y mettez aucune information médicale. 409 si la "
+            "demande est déjà close (admission réalisée, demande déjà retirée)."
+        ),
+    )
+    async def withdraw(
+        self, request_id: Id, data: JSONBody[WithdrawIn], access: Access
+    ) -> dict[str, Any]:
+        return _public(service.withdraw(access, request_id, data.reason))
 
     @get("/structures/{structure_id:int}/demandes", summary="Demandes de la structure demandeuse")
     async def of_structure(self, structure_id: Id, access: Access) -> list[dict[str, Any]]:

@@ -113,6 +113,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "admission_realisee": ("admission_choisie",),
 }
 
+#: What the requester may withdraw: a request not closed yet, and its sendings still open (an
+#: admission already réalisée closes the request, so it can no longer be withdrawn).
+WITHDRAWABLE_REQUEST = ("brouillon", "envoyee", "admission_acceptee")
+WITHDRAWABLE_SENDING = ("envoyee", "consultee", "liste_attente", "acceptee", "admission_choisie")
+
 REFUSAL_REASONS = {
     "pas_de_place": "Pas de place disponible",
     "soins_inadaptes": "Besoins de soins non compatibles avec la structure",
@@ -126,5 +131,6 @@ REFUSAL_REASONS = {
 EVENT_LABELS = {
     "brouillon": "Demande créée",
     "medical": "Volet médical complété",
+    "retiree": "Demande retirée par le demandeur",
     **SENDING_STATUSES,
 }

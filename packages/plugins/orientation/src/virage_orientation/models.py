@@ -49,6 +49,14 @@ class ChooseIn(BaseModel):
     sending_id: int
 
 
+class WithdrawIn(BaseModel):
+    reason: str = Field(
+        "",
+        description="Motif du retrait (3 à 300 caractères), visible des structures destinataires : "
+        "sans information médicale",
+    )
+
+
 class PlacesIn(BaseModel):
     offer: str
     places: int = Field(ge=0, le=10000)

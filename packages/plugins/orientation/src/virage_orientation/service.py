@@ -3,7 +3,8 @@
 Readers:
 
 - the **requesting structure** (permission ``orientation.request`` on the person's record) reads
-  and edits the administrative part, sends, follows answers, accepts one admission;
+  and edits the administrative part, sends, follows answers, accepts one admission or withdraws
+  the request;
 - the **medical part** is written and read, on the requesting side, by ``orientation.medical.write``
   (coordinator or nurse in the person's care team: the medical author, see the guide), and on the
   receiving side only by ``orientation.medical.read`` (coordinator, nurse) of a structure the request
@@ -33,6 +34,8 @@ from virage_orientation.catalog import (
     SENDING_STATUSES,
     TRANSITIONS,
     URGENCIES,
+    WITHDRAWABLE_REQUEST,
+    WITHDRAWABLE_SENDING,
 )
 from virage_orientation.models import AnswerIn, RequestIn
 
@@ -40,6 +43,10 @@ REQUEST_NOT_FOUND = "Cette demande d'orientation n'existe pas ou ne vous est pas
 CHANGED = (
     "La demande a changé entre-temps (une autre réponse vient d'être enregistrée) : "
     "rechargez la page pour voir son état."
+)
+WITHDRAWN = (
+    "Le demandeur a retiré cette demande d'orientation : elle n'attend plus de réponse de votre "
+    "structure."
 )
 
 
@@ -216,8 +223,18 @@ def requester_view(access: AccessContext, rid: int, *, audit: bool = True) -> di
         req["medical"] = medical
     req["sendings"] = [_sending_view(s) for s in storage.sendings_of(access.db, rid)]
     req["events"] = storage.events_of(access.db, rid)
+    req["withdrawal"] = _withdrawal(req["events"])
+    req["can_withdraw"] = req["status"] in WITHDRAWABLE_REQUEST
     req["duplicates"] = len(storage.possible_duplicates(access.db, req))
     return req
+
+
+def _withdrawal(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The withdrawal of a request (its reason and date) from its history, if any."""
+    for e in reversed(events):
+        if e["status"] in ("retiree", "annulee"):
+            return {"reason": e["detail"], "at": e["at"], "by": e["actor_label"]}
+    return None
 
 
 def save_medical(access: AccessContext, rid: int, content: str) -> dict[str, Any]:
@@ -341,6 +358,43 @@ def choose(access: AccessContext, rid: int, sending_id: int) -> dict[str, Any]:
     return requester_view(access, rid, audit=False)
 
 
+def withdraw(access: AccessContext, rid: int, reason: str) -> dict[str, Any]:
+    """The requester withdraws the request: every open sending is « annulée », the request closes.
+
+    The reason is recorded in the history (and so shown to the receiving structures, on their
+    own sending only): it must not carry medical information.
+    """
+    req = _requester_request(access, rid, "orientation.request.withdraw")
+    reason = " ".join((reason or "").split())
+    if not 3 <= len(reason) <= 300:
+        raise InvalidInput(
+            "reason : indiquez le motif du retrait (3 à 300 caractères), par exemple « Retour à "
+            "domicile, souhait de la personne »."
+        )
+    if req["status"] not in WITHDRAWABLE_REQUEST:
+        raise Conflict(
+            "Cette demande est déjà close (admission réalisée ou demande retirée) : elle ne peut "
+            "plus être retirée."
+        )
+    label, uid = access.actor.label, access.actor.user_id
+    with transaction(access.db):
+        # compare-and-set: an admission réalisée recorded meanwhile makes the withdrawal fail
+        if not storage.set_request_status(access.db, rid, "cloturee", WITHDRAWABLE_REQUEST):
+            raise Conflict(CHANGED)
+        cancelled = storage.close_sendings(access.db, rid, "annulee", WITHDRAWABLE_SENDING)
+        for sid in cancelled:
+            storage.add_event(access.db, rid, sid, "annulee", reason, label, uid)
+        storage.add_event(access.db, rid, None, "retiree", reason, label, uid)
+    access.audit(
+        "orientation.request.withdrawn",
+        structure_id=req["structure_id"],
+        person_id=req["person_id"],
+        target=f"orientation_request:{rid}",
+        details={"envois_annules": len(cancelled)},
+    )
+    return requester_view(access, rid, audit=False)
+
+
 def requests_of_structure(access: AccessContext, structure_id: int) -> list[dict[str, Any]]:
     access.require("orientation.list", structure_id=structure_id, action="orientation.list")
     out = []
@@ -371,6 +425,10 @@ def _incoming_sending(access: AccessContext, structure_id: int, sending_id: int,
     return sending
 
 
+#: Sendings whose structure no longer sees the medical part (withdrawn, admitted elsewhere).
+MEDICAL_CLOSED = ("annulee", "close_autre_admission")
+
+
 def incoming_view(access: AccessContext, structure_id: int, sending_id: int) -> dict[str, Any]:
     """A request as the receiving structure sees it (opening it marks it « consulté »)."""
     sending = _incoming_sending(access, structure_id, sending_id, "orientation.receive")
@@ -399,7 +457,12 @@ def incoming_view(access: AccessContext, structure_id: int, sending_id: int) -> 
                 )
         sending = storage.get_sending(access.db, sending_id)
     req["medical"] = None
-    req["can_read_medical"] = access.allowed("orientation.medical.read", structure_id=structure_id)
+    # Data minimisation: once the requester withdrew the request, or the person was admitted
+    # elsewhere, this structure has no more reason to read the medical part.
+    req["medical_closed"] = sending["status"] in MEDICAL_CLOSED
+    req["can_read_medical"] = not req["medical_closed"] and access.allowed(
+        "orientation.medical.read", structure_id=structure_id
+    )
     if req["can_read_medical"]:
         access.require(
             "orientation.medical.read",
@@ -415,6 +478,7 @@ def incoming_view(access: AccessContext, structure_id: int, sending_id: int) -> 
     req["events"] = [
         e for e in storage.events_of(access.db, req["id"]) if e["sending_id"] == sending_id
     ]
+    req["withdrawal"] = _withdrawal(req["events"]) if sending["status"] == "annulee" else None
     return req
 
 
@@ -444,6 +508,8 @@ def answer(
         if values["comment"]:
             detail = f"{detail} — {values['comment']}" if detail else values["comment"]
     froms = TRANSITIONS[status]
+    if sending["status"] == "annulee":
+        raise Conflict(WITHDRAWN)
     if sending["status"] not in froms:
         raise Conflict(
             f"Passage impossible de « {SENDING_STATUSES[sending['status']]} » à "

@@ -319,6 +319,25 @@ def close_other_sendings(db, request_id: int, keep_id: int, status: str) -> list
     return ids
 
 
+def close_sendings(db, request_id: int, status: str, from_statuses: tuple[str, ...]) -> list[int]:
+    """Move every sending of a request that is in ``from_statuses`` to ``status`` (its ids)."""
+    marks = ",".join("?" * len(from_statuses))
+    rows = fetch_all(
+        db,
+        f"SELECT id FROM orientation_sendings WHERE request_id = ? AND status IN ({marks})"
+        " ORDER BY id",
+        [request_id, *from_statuses],
+    )
+    ids = [r["id"] for r in rows]
+    if ids:
+        db.execute(
+            f"UPDATE orientation_sendings SET status = ?, status_at = ?"
+            f" WHERE id IN ({','.join('?' * len(ids))}) AND status IN ({marks})",
+            [status, utcnow_iso(), *ids, *from_statuses],
+        )
+    return ids
+
+
 # --------------------------------------------------------------------------- events
 
 

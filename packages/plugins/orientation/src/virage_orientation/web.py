@@ -191,6 +191,12 @@ class OrientationPages(Controller):
         service.choose(access, request_id, sending_id)
         return Redirect(f"/orientation/demandes/{request_id}?ok=admission", status_code=303)
 
+    @post("/demandes/{request_id:int}/retrait", status_code=303)
+    async def withdraw(self, request: Request, access: Access, request_id: Id) -> Redirect:
+        form = await request.form()
+        service.withdraw(access, request_id, form.get("reason", ""))
+        return Redirect(f"/orientation/demandes/{request_id}?ok=retiree", status_code=303)
+
     @get("/structures/{structure_id:int}/recues/{sending_id:int}", name="orientation-incoming")
     async def incoming(
         self,
