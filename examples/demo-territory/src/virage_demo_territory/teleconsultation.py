@@ -88,10 +88,12 @@ def create(db, settings, seed: int, plugins) -> list[str]:
     residents = accounts_storage.list_persons(db, sid, only_user_team=nurse["id"])
     for p in residents[:3]:
         persons.add_member(access, p["id"], doctor_id)
-    names = ", ".join(f"{p['given_names']} {p['family_name']}" for p in residents[:3])
     lines = teleconsultations.create(
         access, random.Random(f"teleconsultation-{seed}"), plugins, sid, professional_id
     )
+    # read back: the sessions may have added residents to the doctor's care teams
+    followed = accounts_storage.list_persons(db, sid, only_user_team=doctor_id)
+    names = ", ".join(f"{p['given_names']} {p['family_name']}" for p in followed)
     return [
         "",
         f"Téléconsultation : Dr Hélène Vasseur ({DOCTOR}), médecin téléconsultant de l'EHPAD "
