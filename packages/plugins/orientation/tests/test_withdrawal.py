@@ -316,6 +316,35 @@ def test_withdrawal_through_the_service(world, territory, client):
         )
 
 
+def test_a_structure_closed_by_an_admission_elsewhere_no_longer_reads_the_medical_part(
+    client, world, territory
+):
+    from virage_orientation import storage as orientation_storage
+
+    rid = ready(client, world, territory)
+    sid = tilleuls(client, world, rid)
+    b = world.structures["b"]
+    url = f"{API}/structures/{b}/recues/{sid}"
+    before = client.get(url, headers=bearer(world, "coord_b")).json()
+    assert before["medical"]["content"] == "Troubles cognitifs modérés."
+    # the person was admitted at Les Coteaux (not a tenant of the test world): the Tilleuls'
+    # sending is closed the way choose() closes the other open sendings
+    db = connect(world.settings.db_path)
+    try:
+        assert orientation_storage.transition_sending(
+            db, sid, "close_autre_admission", ("consultee",)
+        )
+    finally:
+        db.conn.close()
+    after = client.get(url, headers=bearer(world, "coord_b")).json()
+    assert after["sending"]["status"] == "close_autre_admission"
+    assert after["medical"] is None and after["medical_closed"] is True
+    login(client, "coord_b")
+    page = client.get(f"/orientation/structures/{b}/recues/{sid}")
+    assert 'id="volet-medical-clos"' in page.text
+    assert "Troubles cognitifs modérés" not in page.text
+
+
 def test_withdrawal_is_in_the_openapi_schema(client):
     schema = client.get("/schema/openapi.json").json()
     op = schema["paths"][f"{API}/demandes/{{request_id}}/retrait"]["post"]
