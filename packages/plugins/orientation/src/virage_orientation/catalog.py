@@ -116,7 +116,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 #: What the requester may withdraw: a request not closed yet, and its sendings still open (an
 #: admission already réalisée closes the request, so it can no longer be withdrawn).
 WITHDRAWABLE_REQUEST = ("brouillon", "envoyee", "admission_acceptee")
-WITHDRAWABLE_SENDING = ("envoyee", "consultee", "liste_attente", "acceptee", "admission_choisie")
+#: Sendings still waiting for the person's choice: closed when she chooses another admission.
+OPEN_SENDING = ("envoyee", "consultee", "liste_attente", "acceptee")
+#: ... and the admission she chose, as long as it is not realised: cancelled by a withdrawal.
+WITHDRAWABLE_SENDING = (*OPEN_SENDING, "admission_choisie")
 
 REFUSAL_REASONS = {
     "pas_de_place": "Pas de place disponible",

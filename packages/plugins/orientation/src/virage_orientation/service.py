@@ -337,8 +337,8 @@ def choose(access: AccessContext, rid: int, sending_id: int) -> dict[str, Any]:
             access.actor.label,
             access.actor.user_id,
         )
-        for other in storage.close_other_sendings(
-            access.db, rid, sending_id, "close_autre_admission"
+        for other in storage.close_sendings(
+            access.db, rid, "close_autre_admission", keep_id=sending_id
         ):
             storage.add_event(
                 access.db,

@@ -8,8 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from virage.db import fetch_all, fetch_one, utcnow_iso
-
-OPEN_SENDING = ("envoyee", "consultee", "liste_attente", "acceptee")
+from virage_orientation.catalog import OPEN_SENDING
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -302,38 +301,34 @@ def transition_sending(
     return cur.rowcount == 1
 
 
-def close_other_sendings(db, request_id: int, keep_id: int, status: str) -> list[int]:
-    rows = fetch_all(
-        db,
-        "SELECT id FROM orientation_sendings WHERE request_id = ? AND id != ?"
-        f" AND status IN ({','.join('?' * len(OPEN_SENDING))})",
-        [request_id, keep_id, *OPEN_SENDING],
-    )
-    ids = [r["id"] for r in rows]
+def close_sendings(
+    db,
+    request_id: int,
+    status: str,
+    from_statuses: tuple[str, ...] = OPEN_SENDING,
+    *,
+    keep_id: int | None = None,
+) -> list[int]:
+    """Move the sendings of a request that are in ``from_statuses`` to ``status``; their ids.
+
+    ``keep_id``: a sending left as it is (the admission the person chose).
+    """
+    marks = ",".join("?" * len(from_statuses))
+    where, params = f"request_id = ? AND status IN ({marks})", [request_id, *from_statuses]
+    if keep_id is not None:
+        where += " AND id != ?"
+        params.append(keep_id)
+    ids = [
+        r["id"]
+        for r in fetch_all(
+            db, f"SELECT id FROM orientation_sendings WHERE {where} ORDER BY id", params
+        )
+    ]
     if ids:
         db.execute(
             f"UPDATE orientation_sendings SET status = ?, status_at = ?"
             f" WHERE id IN ({','.join('?' * len(ids))})",
             [status, utcnow_iso(), *ids],
-        )
-    return ids
-
-
-def close_sendings(db, request_id: int, status: str, from_statuses: tuple[str, ...]) -> list[int]:
-    """Move every sending of a request that is in ``from_statuses`` to ``status`` (its ids)."""
-    marks = ",".join("?" * len(from_statuses))
-    rows = fetch_all(
-        db,
-        f"SELECT id FROM orientation_sendings WHERE request_id = ? AND status IN ({marks})"
-        " ORDER BY id",
-        [request_id, *from_statuses],
-    )
-    ids = [r["id"] for r in rows]
-    if ids:
-        db.execute(
-            f"UPDATE orientation_sendings SET status = ?, status_at = ?"
-            f" WHERE id IN ({','.join('?' * len(ids))}) AND status IN ({marks})",
-            [status, utcnow_iso(), *ids, *from_statuses],
         )
     return ids
 
