@@ -23,6 +23,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from virage.accounts import storage as accounts_storage
+from virage.audit import storage as audit_storage
 from virage.db import connect
 from virage_demo_territory.people import DEMO_PASSWORD
 from virage_demo_territory.tour.server import DemoServer, TourError
@@ -99,6 +100,10 @@ class Tour:
             raise TourError(f"aucune personne suivie à la fois par {', '.join(usernames)}")
         return persons
 
+    def audit_of(self, person_id: int) -> list[dict]:
+        """The audit entries about a person (what the tour checks was traced)."""
+        return audit_storage.for_person(self.db, person_id)
+
     # ---------------------------------------------------------------- browsers
 
     def _page(self, username: str, viewport: dict, *, mobile: bool) -> Page:
@@ -137,6 +142,8 @@ class Tour:
     def shot(self, page: Page, name: str, caption: str, *, full_page: bool = False) -> None:
         """Record a picture of ``page`` named ``name`` with its French caption."""
         assert self.step is not None
+        if not slug_ok(name):
+            raise TourError(f"nom d'image invalide « {name} » (minuscules, chiffres et tirets)")
         if any(s.name == name for s in self.shots):
             raise TourError(f"deux images portent le nom « {name} »")
         phone = (page.viewport_size or DESK)["width"] <= PHONE["width"]

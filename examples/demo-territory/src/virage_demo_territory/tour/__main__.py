@@ -11,7 +11,6 @@ from pathlib import Path
 
 from virage.demo import DEFAULT_SEED
 from virage_demo_territory.tour import (
-    read_manifest,
     remove_stale_pictures,
     run_tour,
     write_manifest,
@@ -82,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stale = remove_stale_pictures(captures, shots)
     write_manifest(captures, shots, args.graine)
-    seed, recorded = read_manifest(captures)
-    (args.docs / PAGE_PATH).write_text(render(STEPS, recorded, seed), encoding="utf-8")
+    (args.docs / PAGE_PATH).write_text(render(STEPS, shots, args.graine), encoding="utf-8")
     print(
         f"Visite guidée jouée : {len(STEPS)} étapes, {len(shots)} images dans {captures}"
         + (f" ({len(stale)} ancienne(s) supprimée(s))" if stale else "")

@@ -246,8 +246,8 @@ def hospital_discharge(t: Tour) -> None:
     sarah.goto(request_url)
     expect(sarah.locator("#volet-medical")).to_have_count(0)  # medical part: not for her
     items = sarah.locator("#propositions li")
-    expect(items.filter(has_text="EHPAD Les Tilleuls")).to_have_count(1)
-    expect(items.first).to_contain_text(re.compile(r"à \d+ km"))
+    expect(items.first).to_contain_text("EHPAD Les Tilleuls")  # places declared, needs confirmed
+    expect(items.first).to_contain_text(re.compile(r"à \d+ km, unité protégée, 2 places déclarées"))
     assert items.count() >= 3, "moins de trois EHPAD proposés dans un rayon de 20 km"
     t.shot(
         sarah,
@@ -298,6 +298,7 @@ def hospital_discharge(t: Tour) -> None:
     table = sarah.locator("#envois")
     expect(table).to_contain_text("Pas de place disponible")
     expect(table).to_contain_text(f"Admission proposée le {admission:%d/%m/%Y}")
+    expect(sarah.locator(".or-history")).to_contain_text("EHPAD Les Glycines : Refusée")
     t.shot(
         sarah,
         "orientation-suivi-reponses",
@@ -405,9 +406,15 @@ def teleconsultation(t: Tour) -> None:
     )
 
     desk = t.phone("sylvie.accueil")
-    desk.goto(f"{t.url}/personnes/{resident['id']}/transmissions")
-    expect(desk.get_by_role("heading", level=1)).to_have_text("Accès refusé")
+    desk.goto(f"{t.url}/personnes/{resident['id']}")
+    expect(desk.get_by_role("heading", name="Téléconsultations")).to_have_count(0)
     assert REPORT not in desk.content(), "l'accueil de l'EHPAD lit le compte rendu"
+    for url in (f"{t.url}/personnes/{resident['id']}/transmissions", session_url):
+        desk.goto(url)
+        expect(desk.get_by_role("heading", level=1)).to_have_text("Accès refusé")
+
+    steps = [e for e in t.audit_of(resident["id"]) if e["action"].startswith("teleconsultation.")]
+    assert len(steps) >= 6, f"{len(steps)} étapes de téléconsultation au journal, 6 attendues"
 
 
 # ---------------------------------------------------------------------------- 5
