@@ -1,9 +1,8 @@
-"""Transmissions, a night and a morning in the SSIAD du Val-de-Loue (demo territory).
+"""Transmissions in the SSIAD du Val-de-Loue (demo territory), beyond the guided tour.
 
-1. Nadia, night nurse, records an urgent fall on her phone. Inès, the coordinator, sees it among
-   the urgent transmissions nobody has read. Sophie, care assistant, arrives in the morning: it is
-   first in « Depuis ma dernière prise de poste »; she acknowledges it, and Inès's list empties.
-   Léa, at the secretariat, opens the same person's record: no health content at all.
+The urgent fall of the night, read and acknowledged by the morning team, with the secretariat
+seeing no transmission, is scene 2 of the guided tour (tests/e2e/test_tour.py). Here:
+1. printing for a transfer to the hospital is traced;
 2. Nadia writes while the network drops: the entry survives a reload, waits on the phone while
    offline, leaves when the network is back, and arrives exactly once — even when the server's
    answer is lost and the phone sends it again.
@@ -17,12 +16,6 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import query, sign_in
 
 pytestmark = pytest.mark.browser
-
-FALL = (
-    "Retrouvée au sol au pied du lit à 3 h 40, consciente, se souvient de la chute. "
-    "Douleur hanche gauche 5/10, hématome au coude."
-)
-FALL_ACTIONS = "Relevée à deux avec l'astreinte. TA 14/8, pouls 88. Médecin de garde appelé."
 
 
 def _shared_persons(server_env) -> list[tuple[int, str]]:
@@ -57,91 +50,9 @@ def _phone(browser):
     return context, context.new_page()
 
 
-def test_an_urgent_fall_from_night_to_morning(live_server, server_env, browser, capture):
-    person_id, name = _shared_persons(server_env)[0]
-
-    # 1. Nadia records the fall on her phone, from her list of persons.
-    ctx, page = _phone(browser)
-    sign_in(page, live_server, "nadia.nuit")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Transmissions"
-    ).click()
-    page.get_by_role("link", name="Écrire une transmission").click()
-    page.get_by_role("link", name=name).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle transmission")
-    page.locator("label[for=cible-chute]").click()
-    expect(page.get_by_role("link", name="Chute à domicile")).to_be_visible()
-    expect(page.get_by_role("link", name="Douleur évaluée")).to_be_hidden()
-    page.get_by_role("link", name="Chute à domicile").click()  # fills the empty parts in place
-    assert "Retrouvé·e au sol" in page.get_by_label("Données").input_value()
-    page.get_by_label("Données").fill(FALL)
-    page.get_by_label("Actions").fill(FALL_ACTIONS)
-    page.locator("label[for=priorite-urgent]").click()
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= 376, f"horizontal scroll on a phone: {width}px"
-    page.get_by_role("button", name="Enregistrer la transmission").click()
-    expect(page.get_by_text("Transmission enregistrée.")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Transmissions · {name}")
-    first = page.locator("article.tr").first
-    expect(first).to_contain_text("Urgente")
-    expect(first).to_contain_text("hématome au coude")
-    ctx.close()
-    assert _count(server_env, "pied du lit à 3 h 40") == 1
-
-    # 2. Inès, the coordinator, sees it among the urgent transmissions nobody has read.
-    ctx, page = _phone(browser)
-    sign_in(page, live_server, "ines.coordination")
-    page.goto(f"{live_server}/transmissions")
-    page.get_by_role("link", name="1 transmission urgente non lue").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Transmissions urgentes non lues")
-    expect(page.locator("article.tr")).to_have_count(1)
-    expect(page.locator("article.tr")).to_contain_text(name)
-    ctx.close()
-
-    # 3. Sophie arrives in the morning: the fall comes first, she acknowledges it.
-    ctx, page = _phone(browser)
-    sign_in(page, live_server, "sophie.matin")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Transmissions"
-    ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Depuis ma dernière prise de poste")
-    expect(page.get_by_text("Depuis votre dernière prise de poste")).to_be_visible()
-    first = page.locator("#nouvelles article.tr").first
-    expect(first).to_contain_text("Urgente")
-    expect(first).to_contain_text("Chute")
-    expect(first).to_contain_text(name)
-    expect(first).to_contain_text("hématome au coude")
-    assert page.locator("#nouvelles article.tr").count() > 1  # the rest of the night follows
-    first.get_by_role("button", name="J'ai pris connaissance").click()
-    expect(
-        page.locator("#nouvelles article.tr").first.get_by_text("✓ Pris connaissance")
-    ).to_be_visible()
-    ctx.close()
-
-    # 4. Inès's list is empty now.
-    ctx, page = _phone(browser)
-    sign_in(page, live_server, "ines.coordination")
-    page.goto(f"{live_server}/transmissions/urgentes")
-    expect(page.get_by_text("Aucune transmission urgente en attente de lecture")).to_be_visible()
-    expect(page.locator("article.tr")).to_have_count(0)
-    page.goto(f"{live_server}/transmissions/urgentes")
-    ctx.close()
-
-    # 5. Léa, at the secretariat, opens the record: identity yes, transmissions no.
-    ctx, page = _phone(browser)
-    sign_in(page, live_server, "lea.secretariat")
-    page.goto(f"{live_server}/personnes/{person_id}")
-    expect(page.get_by_role("heading", name="Identité et coordonnées")).to_be_visible()
-    expect(page.get_by_role("heading", name="Transmissions")).to_have_count(0)
-    expect(page.get_by_role("heading", name="Informations de santé")).to_have_count(0)
-    html = page.content()
-    assert "hématome au coude" not in html and "Médecin de garde" not in html
-    capture(page, "transmissions-dossier-vu-par-le-secretariat", full_page=True)
-    page.goto(f"{live_server}/personnes/{person_id}/transmissions")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
-    ctx.close()
-
-    # 6. For a transfer to the hospital, the nurse prints the last days.
+def test_printing_for_a_transfer_is_traced(live_server, server_env, browser, capture):
+    """For a transfer to the hospital, the nurse prints the last days of handovers."""
+    person_id, name = _shared_persons(server_env)[2]
     ctx, page = _phone(browser)
     sign_in(page, live_server, "nadia.nuit")
     page.goto(f"{live_server}/personnes/{person_id}/transmissions")

@@ -9,8 +9,10 @@ day only changes when the product changes.
 from __future__ import annotations
 
 import re
+import urllib.request
 from datetime import timedelta
 
+import icalendar
 from playwright.sync_api import expect
 
 from virage.agenda.timeutil import today_paris
@@ -113,6 +115,35 @@ def secretary_books_a_slot(t: Tour) -> None:
         full_page=True,
     )
 
+    phone.goto(f"{t.url}/agenda/abonnement")
+    phone.get_by_role("button", name="Créer mon adresse d'abonnement").click()
+    feed_url = phone.locator("#feed-url").inner_text()
+    assert feed_url.startswith(f"{t.url}/agenda/flux/vcal_"), feed_url
+    phone.get_by_role("heading", name="Comment s'abonner").scroll_into_view_if_needed()
+    t.shot(
+        phone,
+        "agenda-abonnement-telephone",
+        "Si elle préfère l'agenda de son téléphone, elle s'y abonne : il reçoit ses rendez-vous "
+        "sans le nom des personnes ni aucune information de santé.",
+    )
+    _check_feed(feed_url, appointment_id, person)
+
+
+def _check_feed(url: str, appointment_id: int, person: dict) -> None:
+    """The iCalendar feed has the appointment, without the person's name nor the details."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/calendar")
+        calendar = icalendar.Calendar.from_ical(response.read())
+    events = [
+        e
+        for e in calendar.walk("VEVENT")
+        if str(e["uid"]).startswith(f"virage-agenda-{appointment_id}@")
+    ]
+    assert len(events) == 1, "le rendez-vous manque dans l'abonnement de calendrier"
+    text = events[0].to_ical().decode()
+    assert str(events[0]["summary"]).startswith("Rendez-vous à la structure — ")
+    assert person["family_name"] not in text and "APA" not in text, "l'abonnement en dit trop"
+
 
 # ---------------------------------------------------------------------------- 2
 
@@ -196,6 +227,23 @@ def night_to_morning(t: Tour) -> None:
         "Sophie a pris connaissance : la liste d'Inès est vide, personne n'a besoin d'appeler "
         "pour vérifier.",
     )
+
+    page = t.phone("lea.secretariat")
+    page.goto(f"{t.url}/personnes/{person['id']}")
+    expect(page.get_by_role("heading", name="Identité et coordonnées")).to_be_visible()
+    expect(page.get_by_role("heading", name="Transmissions")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Informations de santé")).to_have_count(0)
+    html = page.content()
+    assert "hématome au coude" not in html and "Médecin de garde" not in html
+    t.shot(
+        page,
+        "transmissions-dossier-vu-par-le-secretariat",
+        "Léa, au secrétariat, ouvre le même dossier pour un rendez-vous : l'identité et les "
+        "coordonnées, mais ni la chute ni aucune transmission.",
+        full_page=True,
+    )
+    page.goto(f"{t.url}/personnes/{person['id']}/transmissions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accès refusé")
 
 
 # ---------------------------------------------------------------------------- 3
