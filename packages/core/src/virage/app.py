@@ -29,6 +29,7 @@ from virage.accounts.context import AccessContext
 from virage.audit.labels import make_action_label
 from virage.db import ConnectionPool, migrate
 from virage.errors import exception_handlers
+from virage.groupcommit import GroupCommitMiddleware
 from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
 from virage.web.nav import NavItem, sort_nav
@@ -123,6 +124,8 @@ class VirageLitestarPlugin(InitPluginProtocol):
                 "registry": Provide(lambda: self.registry, use_cache=True, sync_to_thread=False),
             }
         )
+        # Outermost: the request's audit entries are durable before its answer starts.
+        app_config.middleware.insert(0, GroupCommitMiddleware())
         app_config.middleware.append(AuthMiddleware())
         app_config.exception_handlers.update(exception_handlers())
         app_config.on_startup.append(self._startup)

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from virage.errors import ConfigurationError
+from virage.groupcommit import GroupCommitter, flush_into
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -76,6 +77,8 @@ class ConnectionPool:
         self._local = threading.local()
         self._all: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
+        #: Commits the requests' buffered audit entries together (see ``virage.groupcommit``).
+        self.group_committer = GroupCommitter(self.path, connect)
 
     def get(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
@@ -87,6 +90,7 @@ class ConnectionPool:
         return db
 
     def close(self) -> None:
+        self.group_committer.close()
         with self._lock:
             for db in self._all:
                 db.conn.close()
@@ -120,6 +124,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # What this request recorded before (its audit entries) commits with the write, or not.
+        flush_into(db)
         yield db
     except BaseException:
         conn.rollback()

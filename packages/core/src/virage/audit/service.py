@@ -23,8 +23,8 @@ def record(
     emergency: bool = False,
     details: dict[str, Any] | None = None,
     actor_label: str | None = None,
-) -> int:
-    """Append one entry. ``action`` is ``"<domain>.<verb>"`` (e.g. ``"persons.health.read"``)."""
+) -> None:
+    """Append one entry (durable before the current answer leaves). ``action`` is ``"<domain>.<verb>"`` (e.g. ``"persons.health.read"``)."""
     return storage.append(
         db,
         actor_user_id=actor.user_id if actor else None,

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from virage.db import fetch_all as _rows
 from virage.db import utcnow_iso
+from virage.groupcommit import flush_into, write_soon
 
 
 def create_audit_log(db: sqlite_utils.Database) -> None:
@@ -57,8 +58,10 @@ def append(
     outcome: str = "allowed",
     emergency: bool = False,
     details: dict[str, Any] | None = None,
-) -> int:
-    cur = db.execute(
+) -> None:
+    """Append one entry; durable before the current answer leaves (``virage.groupcommit``)."""
+    write_soon(
+        db,
         "INSERT INTO audit_log (at, actor_user_id, actor_label, via, structure_id, person_id,"
         " action, target, route, outcome, emergency, details)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -77,7 +80,6 @@ def append(
             json.dumps(details, ensure_ascii=False) if details else None,
         ],
     )
-    return cur.lastrowid
 
 
 COLUMNS = (
@@ -105,6 +107,7 @@ def for_structure(
         params.append(person_id)
     if emergency_only:
         where.append("emergency = 1")
+    flush_into(db)  # the request's own entries are part of what it reads back
     sql = (
         f"SELECT {COLUMNS} FROM audit_log WHERE {' AND '.join(where)}"
         " ORDER BY id DESC LIMIT ? OFFSET ?"
@@ -113,6 +116,7 @@ def for_structure(
 
 
 def iter_structure(db: sqlite_utils.Database, structure_id: int) -> Iterator[dict]:
+    flush_into(db)
     cur = db.execute(
         f"SELECT {COLUMNS} FROM audit_log WHERE structure_id = ? ORDER BY id", [structure_id]
     )
@@ -122,6 +126,7 @@ def iter_structure(db: sqlite_utils.Database, structure_id: int) -> Iterator[dic
 
 
 def for_person(db: sqlite_utils.Database, person_id: int, limit: int = 500) -> list[dict]:
+    flush_into(db)
     return _rows(
         db,
         f"SELECT {COLUMNS} FROM audit_log WHERE person_id = ? ORDER BY id DESC LIMIT ?",
@@ -130,6 +135,7 @@ def for_person(db: sqlite_utils.Database, person_id: int, limit: int = 500) -> l
 
 
 def for_actor(db: sqlite_utils.Database, user_id: int, limit: int = 500) -> list[dict]:
+    flush_into(db)
     return _rows(
         db,
         f"SELECT {COLUMNS} FROM audit_log WHERE actor_user_id = ? ORDER BY id DESC LIMIT ?",
@@ -138,4 +144,5 @@ def for_actor(db: sqlite_utils.Database, user_id: int, limit: int = 500) -> list
 
 
 def count(db: sqlite_utils.Database) -> int:
+    flush_into(db)
     return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
