@@ -1,0 +1,205 @@
+"""Storage of the directory's professionals and their roles in structures, with their full-text
+index (``directory_professionals_fts``). Re-exported by :mod:`.storage`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from virage.db import fetch_all as _rows
+from virage.db import fetch_one as _row
+from virage.db import utcnow_iso
+
+PROFESSIONAL_FIELDS = (
+    "idnps",
+    "rpps",
+    "adeli",
+    "civility",
+    "family_name",
+    "given_name",
+    "profession_code",
+    "profession_label",
+    "specialties",
+    "mssante",
+    "phone",
+    "city",
+    "commune_code",
+    "departement",
+    "lat",
+    "lon",
+    "status",
+    "source",
+)
+_P_COLS = ", ".join(PROFESSIONAL_FIELDS)
+_P_MARKS = ", ".join("?" * len(PROFESSIONAL_FIELDS))
+_P_SET = ", ".join(f"{f} = ?" for f in PROFESSIONAL_FIELDS)
+
+
+def _professional_index_text(values: dict[str, Any], places: list[str]) -> list[str]:
+    specialties = json.loads(values.get("specialties") or "[]")
+    return [
+        " ".join(filter(None, [values.get("given_name"), values.get("family_name")])),
+        " ".join(
+            filter(None, [values.get("profession_label"), *(s.get("label") for s in specialties)])
+        ),
+        " ".join(places),
+        " ".join(filter(None, [values.get("rpps"), values.get("adeli"), values.get("mssante")])),
+    ]
+
+
+def professional_for_import(db: sqlite_utils.Database, idnps: str) -> tuple | None:
+    return db.execute(
+        "SELECT id, content_hash, status, seen_import FROM directory_professionals WHERE idnps = ?",
+        [idnps],
+    ).fetchone()
+
+
+def structure_ref(db: sqlite_utils.Database, finess: str) -> tuple | None:
+    """(id, city, postcode, commune_code, departement, lat, lon) of a structure, for roles."""
+    return db.execute(
+        "SELECT id, city, postcode, commune_code, departement, lat, lon"
+        " FROM directory_structures WHERE finess = ?",
+        [finess],
+    ).fetchone()
+
+
+def save_professional(
+    db: sqlite_utils.Database,
+    values: dict[str, Any],
+    roles: list[dict[str, Any]],
+    places: list[str],
+    *,
+    pid: int | None = None,
+    content_hash: str | None = None,
+    import_id: int | None = None,
+    user_id: int | None = None,
+) -> int:
+    """Insert (``pid`` None) or replace a professional, their roles and their index entry."""
+    now = utcnow_iso()
+    row = [values.get(f) for f in PROFESSIONAL_FIELDS]
+    if pid is None:
+        cur = db.execute(
+            f"INSERT INTO directory_professionals ({_P_COLS}, user_id, content_hash,"
+            f" seen_import, created_at, updated_at) VALUES ({_P_MARKS}, ?, ?, ?, ?, ?)",
+            [*row, user_id, content_hash, import_id, now, now],
+        )
+        pid = cur.lastrowid
+    else:
+        db.execute(
+            f"UPDATE directory_professionals SET {_P_SET}, content_hash = ?, seen_import = ?,"
+            " updated_at = ? WHERE id = ?",
+            [*row, content_hash, import_id, now, pid],
+        )
+        db.execute("DELETE FROM directory_roles WHERE professional_id = ?", [pid])
+        db.execute("DELETE FROM directory_professionals_fts WHERE rowid = ?", [pid])
+    if roles:
+        db.conn.executemany(
+            "INSERT INTO directory_roles (professional_id, structure_id, finess, function,"
+            " phone, mssante) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    pid,
+                    r.get("structure_id"),
+                    r.get("finess"),
+                    r.get("function"),
+                    r.get("phone"),
+                    r.get("mssante"),
+                )
+                for r in roles
+            ],
+        )
+    db.execute(
+        "INSERT INTO directory_professionals_fts (rowid, name, profession, place, other)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [pid, *_professional_index_text(values, places)],
+    )
+    return pid
+
+
+def mark_professional_seen(db: sqlite_utils.Database, pid: int, import_id: int) -> None:
+    db.execute("UPDATE directory_professionals SET seen_import = ? WHERE id = ?", [import_id, pid])
+
+
+def close_missing_professionals(db: sqlite_utils.Database, source: str, import_id: int) -> int:
+    cur = db.execute(
+        "UPDATE directory_professionals SET status = 'closed', content_hash = NULL,"
+        " updated_at = ? WHERE source = ? AND status = 'open'"
+        " AND (seen_import IS NULL OR seen_import != ?)",
+        [utcnow_iso(), source, import_id],
+    )
+    return cur.rowcount
+
+
+def count_missing_professionals(
+    db: sqlite_utils.Database, source: str, import_id: int
+) -> tuple[int, int]:
+    row = db.execute(
+        "SELECT SUM(seen_import IS NULL OR seen_import != ?), COUNT(*)"
+        " FROM directory_professionals WHERE source = ? AND status = 'open'",
+        [import_id, source],
+    ).fetchone()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def link_professionals_to_users(db: sqlite_utils.Database) -> int:
+    """Link directory entries to the user accounts that carry the same RPPS number."""
+    cur = db.execute(
+        "UPDATE directory_professionals SET user_id ="
+        " (SELECT u.id FROM users u WHERE u.rpps = directory_professionals.rpps AND u.active = 1)"
+        " WHERE rpps IS NOT NULL AND user_id IS NULL"
+        " AND EXISTS (SELECT 1 FROM users u WHERE u.rpps = directory_professionals.rpps"
+        " AND u.active = 1)"
+    )
+    return cur.rowcount
+
+
+def set_professional_user(db: sqlite_utils.Database, pid: int, user_id: int | None) -> None:
+    db.execute(
+        "UPDATE directory_professionals SET user_id = ?, updated_at = ? WHERE id = ?",
+        [user_id, utcnow_iso(), pid],
+    )
+
+
+def get_professional(db: sqlite_utils.Database, pid: int) -> dict | None:
+    return _row(db, "SELECT * FROM directory_professionals WHERE id = ?", [pid])
+
+
+def professional_of_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM directory_professionals WHERE user_id = ?", [user_id])
+
+
+def roles_of(db: sqlite_utils.Database, pid: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT r.id, r.function, r.phone, r.mssante, r.finess, r.structure_id,"
+        " s.name AS structure_name, s.city, s.postcode, s.address_line, s.status"
+        " FROM directory_roles r LEFT JOIN directory_structures s ON s.id = r.structure_id"
+        " WHERE r.professional_id = ? ORDER BY r.id",
+        [pid],
+    )
+
+
+def get_role(db: sqlite_utils.Database, role_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM directory_roles WHERE id = ?", [role_id])
+
+
+def professionals_in(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT p.id, p.civility, p.family_name, p.given_name, p.profession_label,"
+        " r.function, p.status FROM directory_roles r"
+        " JOIN directory_professionals p ON p.id = r.professional_id"
+        " WHERE r.structure_id = ? ORDER BY p.status, p.family_name, p.given_name",
+        [structure_id],
+    )
+
+
+def professions_in_use(db: sqlite_utils.Database) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT profession_code AS code, MAX(profession_label) AS label, COUNT(*) AS count"
+        " FROM directory_professionals WHERE profession_code IS NOT NULL"
+        " GROUP BY profession_code ORDER BY label",
+    )

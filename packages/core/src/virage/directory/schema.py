@@ -1,0 +1,148 @@
+"""The directory's tables (migrations ``core/0010_directory`` and ``core/0011_directory_search``…).
+
+The search index is a separate FTS5 table per entity (``directory_structures_fts``,
+``directory_professionals_fts``), keyed by the entity's id, with the ``unicode61
+remove_diacritics 2`` tokenizer (accent- and case-insensitive; hyphens and apostrophes separate
+words). It is written by the same functions that write the entities (:mod:`.storage`), so it never
+drifts.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE directory_structures (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('ET', 'EJ')),
+            finess TEXT UNIQUE,
+            ej_finess TEXT,
+            name TEXT NOT NULL,
+            long_name TEXT,
+            category_code TEXT,
+            category_label TEXT,
+            legal_status_code TEXT,
+            legal_status_label TEXT,
+            siret TEXT,
+            address_line TEXT,
+            address_extra TEXT,
+            postcode TEXT,
+            city TEXT,
+            commune_code TEXT,
+            departement TEXT,
+            lat REAL,
+            lon REAL,
+            phone TEXT,
+            fax TEXT,
+            email TEXT,
+            opened_on TEXT,
+            closed_on TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            extra TEXT NOT NULL DEFAULT '{}',
+            source TEXT NOT NULL,
+            source_updated TEXT,
+            content_hash TEXT,
+            seen_import INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX directory_structures_geo ON directory_structures (lat, lon)")
+    db.execute("CREATE INDEX directory_structures_category ON directory_structures (category_code)")
+    db.execute("CREATE INDEX directory_structures_dep ON directory_structures (departement)")
+    db.execute("CREATE INDEX directory_structures_commune ON directory_structures (commune_code)")
+    db.execute("CREATE INDEX directory_structures_ej ON directory_structures (ej_finess)")
+    db.execute("CREATE INDEX directory_structures_source ON directory_structures (source, kind)")
+    db.execute(
+        """CREATE TABLE directory_professionals (
+            id INTEGER PRIMARY KEY,
+            idnps TEXT UNIQUE,
+            rpps TEXT,
+            adeli TEXT,
+            civility TEXT,
+            family_name TEXT NOT NULL,
+            given_name TEXT,
+            profession_code TEXT,
+            profession_label TEXT,
+            specialties TEXT NOT NULL DEFAULT '[]',
+            mssante TEXT,
+            phone TEXT,
+            user_id INTEGER REFERENCES users(id),
+            city TEXT,
+            commune_code TEXT,
+            departement TEXT,
+            lat REAL,
+            lon REAL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            extra TEXT NOT NULL DEFAULT '{}',
+            source TEXT NOT NULL,
+            content_hash TEXT,
+            seen_import INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX directory_professionals_rpps ON directory_professionals (rpps)")
+    db.execute("CREATE INDEX directory_professionals_user ON directory_professionals (user_id)")
+    db.execute("CREATE INDEX directory_professionals_geo ON directory_professionals (lat, lon)")
+    db.execute(
+        "CREATE INDEX directory_professionals_profession ON directory_professionals (profession_code)"
+    )
+    db.execute("CREATE INDEX directory_professionals_dep ON directory_professionals (departement)")
+    db.execute("CREATE INDEX directory_professionals_source ON directory_professionals (source)")
+    db.execute(
+        """CREATE TABLE directory_roles (
+            id INTEGER PRIMARY KEY,
+            professional_id INTEGER NOT NULL
+                REFERENCES directory_professionals(id) ON DELETE CASCADE,
+            structure_id INTEGER REFERENCES directory_structures(id),
+            finess TEXT,
+            function TEXT,
+            phone TEXT,
+            mssante TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX directory_roles_professional ON directory_roles (professional_id)")
+    db.execute("CREATE INDEX directory_roles_structure ON directory_roles (structure_id)")
+    db.execute(
+        """CREATE TABLE directory_communes (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            departement TEXT,
+            postcode TEXT,
+            lat REAL,
+            lon REAL
+        )"""
+    )
+    db.execute("CREATE INDEX directory_communes_key ON directory_communes (name_key)")
+    db.execute("CREATE INDEX directory_communes_postcode ON directory_communes (postcode)")
+    db.execute(
+        """CREATE TABLE directory_imports (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            format TEXT,
+            filename TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            partial INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+            generated_at TEXT,
+            report TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+
+
+def create_search_index(db: sqlite_utils.Database) -> None:
+    tokenizer = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
+    db.execute(
+        "CREATE VIRTUAL TABLE directory_structures_fts USING fts5("
+        f"name, category, place, other, {tokenizer})"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE directory_professionals_fts USING fts5("
+        f"name, profession, place, other, {tokenizer})"
+    )

@@ -1,0 +1,256 @@
+"""The SQL of directory searches: full text (FTS5), filters, distance, sort and pages.
+
+:mod:`virage.directory.search` validates what a person asked and builds a :class:`SearchQuery`;
+this module runs it. ``floor=True`` runs the same SQL bare, for the benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from virage.db import fetch_all as _rows
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
+    """Great-circle distance in kilometres (None when a point is unknown)."""
+    if lat2 is None or lon2 is None:
+        return None
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _register_functions(db: sqlite_utils.Database) -> None:
+    db.conn.create_function("dir_distance_km", 4, haversine_km, deterministic=True)
+
+
+@dataclass
+class SearchQuery:
+    """A search, already validated and translated (see :mod:`virage.directory.search`)."""
+
+    match: str | None = None
+    kinds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    professions: tuple[str, ...] = ()
+    departement: str | None = None
+    commune_code: str | None = None
+    open_only: bool = True
+    center: tuple[float, float] | None = None
+    radius_km: float | None = None
+    sort: str = "relevance"  # relevance, distance, name
+    limit: int = 20
+    offset: int = 0
+    extra_where: list[str] = field(default_factory=list)
+
+
+def _bbox(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.32 * max(0.01, math.cos(math.radians(lat))))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+STRUCTURE_SUMMARY_COLUMNS = (
+    "s.id, s.kind, s.finess, s.ej_finess, s.name, s.long_name, s.category_code,"
+    " s.category_label, s.address_line, s.postcode, s.city, s.commune_code, s.departement,"
+    " s.lat, s.lon, s.phone, s.status"
+)
+
+
+#: Totals are counted up to this number; beyond, the result says « more than COUNT_CAP ».
+COUNT_CAP = 1000
+#: Below this many structures in the bounding box, a text + distance search walks the box and
+#: probes the full-text index for each; above, it ranks the text matches and checks the box.
+GEO_FIRST_MAX_CANDIDATES = 1500
+
+
+def _search(
+    db: sqlite_utils.Database,
+    q: SearchQuery,
+    *,
+    table: str,
+    fts: str,
+    columns: str,
+    weights: str,
+    filters: list[tuple[str, list[Any]]],
+    name_order: str,
+    floor: bool = False,
+) -> tuple[list, int]:
+    _register_functions(db)
+    params: list[Any] = []
+    where: list[str] = []
+    box: tuple[float, float, float, float] | None = None
+    if q.center is not None and q.radius_km is not None:
+        box = _bbox(q.center[0], q.center[1], q.radius_km)
+    geo_first = False
+    if q.match and box is not None and q.sort == "distance":
+        candidates = db.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+            list(box),
+        ).fetchone()[0]
+        geo_first = candidates <= GEO_FIRST_MAX_CANDIDATES
+    if q.match and geo_first:
+        # Few structures around the point: walk them with the (lat, lon) index and test each
+        # against the set of text matches (computed once, unranked), rather than rank every
+        # text match of the country. The unary + keeps SQLite from driving the query by id.
+        source = f"{table} s"
+        rank = "0"
+        where.append(f"+s.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)")
+        params.append(q.match)
+    elif q.match:
+        source = f"{fts} JOIN {table} s ON s.id = {fts}.rowid"
+        rank = f"bm25({fts}, {weights})"
+        where.append(f"{fts} MATCH ?")
+        params.append(q.match)
+    else:
+        source = f"{table} s"
+        rank = "0"
+    for clause, values in filters:
+        where.append(clause)
+        params.extend(values)
+    if q.open_only:
+        where.append("s.status = 'open'")
+    distance = "NULL"
+    dist_params: list[Any] = []
+    if q.center is not None:
+        lat, lon = q.center
+        distance = "dir_distance_km(?, ?, s.lat, s.lon)"
+        dist_params = [lat, lon]
+        if box is not None:
+            where.append("s.lat BETWEEN ? AND ? AND s.lon BETWEEN ? AND ?")
+            params.extend(box)
+            where.append(f"{distance} <= ?")
+            params.extend([lat, lon, q.radius_km])
+    order = {
+        "relevance": f"rank, status DESC, {name_order}",
+        "distance": f"distance_km IS NULL, distance_km, rank, {name_order}",
+        "name": f"{name_order}, id",
+    }[q.sort]
+    where_sql = f" WHERE {' AND '.join(where)}" if where else ""
+
+    if box is not None:
+        # Within a radius the matches are few: one pass gives the order and the total, then the
+        # page's rows are read by id.
+        order_ids = order.replace(name_order, "name_key")
+        ids_sql = (
+            f"SELECT id, rank, distance_km FROM (SELECT s.id AS id, {rank} AS rank,"
+            f" {distance} AS distance_km, s.status AS status,"
+            f" {_name_key(name_order)} AS name_key FROM {source}{where_sql})"
+            f" ORDER BY {order_ids}"
+        )
+        ranked = db.execute(ids_sql, [*dist_params, *params]).fetchall()
+        page = ranked[q.offset : q.offset + q.limit]
+        if floor:
+            return page, len(ranked)
+        if not page:
+            return [], len(ranked)
+        by_id = {
+            r["id"]: r
+            for r in _rows(
+                db,
+                f"SELECT {columns} FROM {table} s WHERE s.id IN ({','.join('?' * len(page))})",
+                [r[0] for r in page],
+            )
+        }
+        rows = []
+        for rid, rnk, dist in page:
+            row = by_id[rid]
+            row["rank"], row["distance_km"] = rnk, dist
+            rows.append(row)
+        return rows, len(ranked)
+
+    # bm25() in a subquery, so that the outer ORDER BY can use its alias.
+    sql = (
+        f"SELECT * FROM (SELECT {columns}, {rank} AS rank, {distance} AS distance_km"
+        f" FROM {source}{where_sql}) ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    page_params = [*dist_params, *params, q.limit, q.offset]
+    if floor:  # the bare query, for the benchmark: no total count, raw tuples
+        raw = db.execute(sql, page_params).fetchall()
+        return raw, len(raw)
+    rows = _rows(db, sql, page_params)
+    if rows and len(rows) < q.limit:
+        total = q.offset + len(rows)  # the last page: no need to count
+    elif rows or q.offset:
+        # A separate count (no ranking, no sorting, stopped after COUNT_CAP + 1 matches) is much
+        # cheaper than a window function, which would keep every match in memory.
+        total = db.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {source}{where_sql} LIMIT {COUNT_CAP + 1})",
+            params,
+        ).fetchone()[0]
+    else:
+        total = 0
+    return rows, total
+
+
+def _name_key(name_order: str) -> str:
+    """The sort key of names, as one expression (``s.family_name || ' ' || …``)."""
+    return " || ' ' || ".join(f"COALESCE(s.{c.strip()}, '')" for c in name_order.split(","))
+
+
+def search_structures(
+    db: sqlite_utils.Database, q: SearchQuery, *, floor: bool = False
+) -> tuple[list, int]:
+    """Structures matching ``q``; returns (rows of the page, total count).
+
+    ``floor=True`` runs the same SQL without the total count and returns raw tuples: the cost of
+    the query in SQLite alone, which the benchmark compares with the full search.
+    """
+    filters: list[tuple[str, list[Any]]] = []
+    if q.kinds:
+        filters.append((f"s.kind IN ({','.join('?' * len(q.kinds))})", list(q.kinds)))
+    if q.categories:
+        filters.append(
+            (f"s.category_code IN ({','.join('?' * len(q.categories))})", list(q.categories))
+        )
+    if q.departement:
+        filters.append(("s.departement = ?", [q.departement]))
+    if q.commune_code:
+        filters.append(("s.commune_code = ?", [q.commune_code]))
+    return _search(
+        db,
+        q,
+        table="directory_structures",
+        fts="directory_structures_fts",
+        columns=STRUCTURE_SUMMARY_COLUMNS,
+        weights="10.0, 4.0, 2.0, 1.0",
+        filters=filters,
+        name_order="name",
+        floor=floor,
+    )
+
+
+PROFESSIONAL_SUMMARY_COLUMNS = (
+    "s.id, s.idnps, s.rpps, s.adeli, s.civility, s.family_name, s.given_name,"
+    " s.profession_code, s.profession_label, s.specialties, s.city, s.departement, s.phone,"
+    " s.mssante, s.lat, s.lon, s.status"
+)
+
+
+def search_professionals(
+    db: sqlite_utils.Database, q: SearchQuery, *, floor: bool = False
+) -> tuple[list, int]:
+    filters: list[tuple[str, list[Any]]] = []
+    if q.professions:
+        filters.append(
+            (f"s.profession_code IN ({','.join('?' * len(q.professions))})", list(q.professions))
+        )
+    if q.departement:
+        filters.append(("s.departement = ?", [q.departement]))
+    if q.commune_code:
+        filters.append(("s.commune_code = ?", [q.commune_code]))
+    return _search(
+        db,
+        q,
+        table="directory_professionals",
+        fts="directory_professionals_fts",
+        columns=PROFESSIONAL_SUMMARY_COLUMNS,
+        weights="10.0, 4.0, 2.0, 1.0",
+        filters=filters,
+        name_order="family_name, given_name",
+        floor=floor,
+    )
