@@ -51,6 +51,8 @@ class Forbidden(VirageError):
 
 class NotAuthenticated(VirageError):
     status_code = 401
+    #: Code of the sentence the log-in page shows after the redirect (``/connexion?motif=…``).
+    login_reason = "connexion-requise"
 
 
 class Conflict(VirageError):
@@ -143,7 +145,7 @@ def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
 def handle_virage_error(request: Request, exc: VirageError) -> Response:
     if isinstance(exc, NotAuthenticated) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/connexion?suivant={quote(target)}&motif={quote(exc.message)}")
+        return Redirect(f"/connexion?suivant={quote(target)}&motif={exc.login_reason}")
     response = _respond(request, exc.status_code, exc.message, exc.details)
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = 'Bearer realm="virage"'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -43,6 +44,37 @@ def _minutes(environ: Mapping[str, str], name: str, default: int, maximum: int =
     return int(raw)
 
 
+FORWARDED_HEADERS = ("x-forwarded-for", "forwarded")
+
+
+def _networks(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma- or space-separated IP addresses and networks (``127.0.0.1, 10.0.0.0/8, ::1``),
+    checked and written as networks (``127.0.0.1/32``)."""
+    items = environ.get(name, "").replace(",", " ").split()
+    if len(items) > 100:
+        raise ConfigurationError(f"{name} : 100 adresses ou réseaux au plus.")
+    networks = []
+    for item in items:
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name} : « {item[:60]} » n'est ni une adresse IP ni un réseau "
+                "(exemples : 127.0.0.1, 10.0.0.0/8, ::1)."
+            ) from None
+    return tuple(networks)
+
+
+def _forwarded_header(environ: Mapping[str, str], name: str) -> str:
+    raw = environ.get(name, "").strip().lower() or FORWARDED_HEADERS[0]
+    if raw not in FORWARDED_HEADERS:
+        raise ConfigurationError(
+            f"{name}={raw[:60]!r} n'est pas compris : indiquez X-Forwarded-For ou Forwarded "
+            "(l'en-tête que votre proxy inverse écrit)."
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one Virage instance.
@@ -60,12 +92,20 @@ class Settings:
     docs_dir: Path | None = None
     """``VIRAGE_DOCS_DIR``: folder of the built documentation site served under ``/docs/``."""
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
-    """``VIRAGE_SECRET_KEY``: secret used to sign sessions and tokens; random (per process) if unset."""
+    """``VIRAGE_SECRET_KEY``: secret signing the forms' CSRF tokens; random (per process) if unset, so
+    every process of one instance must share it (``virage serve --workers N`` refuses to start
+    without it)."""
     debug: bool = False
     """``VIRAGE_DEBUG``: show tracebacks (never in production)."""
     transmission_grace_minutes: int = 5
     """``VIRAGE_TRANSMISSION_GRACE_MINUTES``: minutes during which the author may still correct or
     withdraw a transmission (0 to 60); afterwards it is immutable (corrections are new entries)."""
+    trusted_proxies: tuple[str, ...] = ()
+    """``VIRAGE_TRUSTED_PROXIES``: addresses or networks of the reverse proxies whose forwarded
+    header is believed (comma-separated); unset = none: the client is the socket's peer."""
+    forwarded_header: str = FORWARDED_HEADERS[0]
+    """``VIRAGE_FORWARDED_HEADER``: ``X-Forwarded-For`` (default) or ``Forwarded`` (RFC 7239), the
+    header those proxies write; the other one is ignored."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -87,6 +127,8 @@ class Settings:
             docs_dir=docs_dir,
             debug=_flag(env, "VIRAGE_DEBUG"),
             transmission_grace_minutes=_minutes(env, "VIRAGE_TRANSMISSION_GRACE_MINUTES", 5),
+            trusted_proxies=_networks(env, "VIRAGE_TRUSTED_PROXIES"),
+            forwarded_header=_forwarded_header(env, "VIRAGE_FORWARDED_HEADER"),
             **kwargs,
         )
         settings.check()

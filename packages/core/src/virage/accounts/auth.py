@@ -22,6 +22,10 @@ from virage.errors import NotAuthenticated
 SESSION_COOKIE = "virage_session"
 
 
+class SessionExpired(NotAuthenticated):
+    login_reason = "expiree"
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -75,5 +79,5 @@ def require_actor_guard(connection, _handler) -> None:
                 "Jeton d'API nécessaire : en-tête « Authorization: Bearer <jeton> »."
             )
         if auth.get("expired"):
-            raise NotAuthenticated("Votre session a expiré : reconnectez-vous.")
+            raise SessionExpired("Votre session a expiré : reconnectez-vous.")
         raise NotAuthenticated("Connectez-vous pour accéder à cette page.")

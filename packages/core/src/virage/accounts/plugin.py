@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from virage.access import CORE_PERMISSIONS
-from virage.accounts import api, storage, web
+from virage.accounts import api, storage, throttle_storage, web
 from virage.audit import storage as audit_storage
 from virage.db import Migration
 from virage.plugins import hookimpl
@@ -17,6 +17,12 @@ def register_migrations():
             "core", "0002_accounts", storage.create_tables, "Comptes, personnes, équipes de soins"
         ),
         Migration("core", "0003_audit_log", audit_storage.create_audit_log, "Journal des accès"),
+        Migration(
+            "core",
+            "0004_login_throttle",
+            throttle_storage.create_tables,
+            "Tentatives de connexion, appareils et adresses connus",
+        ),
     ]
 
 

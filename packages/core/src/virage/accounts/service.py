@@ -1,27 +1,28 @@
-"""Accounts: passwords, log-in with rate limiting, server-side sessions, API tokens."""
+"""Accounts: passwords, log-in (throttled: see ``virage.accounts.throttle``), server-side sessions,
+API tokens."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
-from datetime import timedelta
+import weakref
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import anyio
+import anyio.to_thread
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from virage.access import ROLES, Actor
-from virage.accounts import storage
+from virage.accounts import storage, throttle
 from virage.audit.service import record
 from virage.db import utcnow, utcnow_iso
-from virage.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from virage.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
 SESSION_LIFETIME = timedelta(hours=10)  # one shift; then log in again
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "vrg_"
 
@@ -92,12 +93,13 @@ def create_user(
 
 
 def reset_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
-    """Set a new password, close the account's sessions and lift the log-in suspension."""
+    """Set a new password, close the account's sessions, lift every log-in wait on the account and
+    forget the browsers and addresses it was known from (they may have been an intruder's)."""
     new_hash = hash_password(password)
     user = storage.get_user(db, user_id)
     storage.set_password_hash(db, user_id, new_hash)
     storage.delete_sessions_of(db, user_id)
-    storage.clear_login_failures(db, user["username"])
+    throttle.reset_account(db, user)
 
 
 def actor_for_user(db: sqlite_utils.Database, user: dict, **kwargs) -> Actor:
@@ -114,53 +116,60 @@ def actor_for_user(db: sqlite_utils.Database, user: dict, **kwargs) -> Actor:
 # --------------------------------------------------------------------------- log-in
 
 
-class _IpLimiter:
-    """In-memory limit of failed log-ins per client address (never stored)."""
-
-    def __init__(self, limit: int = 30, window: float = FAILURE_WINDOW.total_seconds()) -> None:
-        self.limit, self.window = limit, window
-        self._events: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _trim(self, key: str, now: float) -> deque[float]:
-        events = self._events[key]
-        while events and events[0] <= now - self.window:
-            events.popleft()
-        return events
-
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._trim(key, time.monotonic())) >= self.limit
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._trim(key, time.monotonic()).append(time.monotonic())
-
-
-ip_limiter = _IpLimiter()
-
-TOO_MANY = (
-    "Trop de tentatives de connexion pour cet identifiant. Par sécurité, réessayez dans "
-    "{minutes} minutes, ou demandez à l'administration du réseau de réinitialiser votre mot de passe."
+# Verifying an argon2 password takes most of a core and 64 MiB for a fraction of a second: each
+# process runs at most this many at once, off the event loop, and refuses log-ins beyond a short
+# queue. Browsers and addresses already known for the account have their own slot, so a flood of
+# guesses from elsewhere cannot keep a colleague waiting.
+VERIFY_SLOTS = {False: 2, True: 1}
+VERIFY_QUEUE = 16
+BUSY = (
+    "Le service reçoit beaucoup de tentatives de connexion en ce moment : réessayez dans "
+    "quelques secondes."
 )
+_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def login(
-    db: sqlite_utils.Database, username: str, password: str, *, client: str = "", route: str = ""
-) -> tuple[str, Actor]:
-    """Check the credentials; return a new session token (to put in a cookie) and the actor."""
-    username = (username or "").strip()
-    if ip_limiter.blocked(client):
-        raise TooManyRequests(TOO_MANY.format(minutes=15))
-    since = (utcnow() - FAILURE_WINDOW).replace(microsecond=0).isoformat()
-    failures = storage.login_failures_since(db, username, since)
-    if len(failures) >= MAX_FAILURES:
-        raise TooManyRequests(TOO_MANY.format(minutes=15))
-    user = storage.get_user_by_username(db, username) if username else None
-    ok = verify_password(user["password_hash"] if user else _DUMMY_HASH, password or "")
-    if not (user and ok and user["active"]):
-        storage.record_login_failure(db, username)
-        ip_limiter.fail(client)
+@dataclass(frozen=True)
+class LoginResult:
+    session_token: str
+    """To put in the session cookie (stored only as a digest)."""
+    actor: Actor
+    device: str
+    """The browser's device cookie, to (re)set: the browser is now known for this account."""
+
+
+def begin_login(
+    db: sqlite_utils.Database,
+    username: str,
+    *,
+    client: str,
+    device: str | None = None,
+    now: datetime | None = None,
+) -> throttle.Attempt:
+    """Count the attempt or refuse it (``LoginThrottled``) before any password is checked."""
+    account = throttle.account_key(username)
+    user = storage.get_user_by_username(db, (username or "").strip()) if account else None
+    return throttle.begin(db, account, user, client, device, now or utcnow())
+
+
+def password_hash_of(attempt: throttle.Attempt) -> str:
+    """The hash to verify against: an unknown identifier costs the same as a known one."""
+    return attempt.user["password_hash"] if attempt.user else _DUMMY_HASH
+
+
+def finish_login(
+    db: sqlite_utils.Database,
+    attempt: throttle.Attempt,
+    password_ok: bool,
+    *,
+    route: str = "",
+    now: datetime | None = None,
+) -> LoginResult:
+    """Open a session, or raise ``NotAuthenticated`` (the same message whatever went wrong)."""
+    now = now or utcnow()
+    user = attempt.user
+    if not (user and password_ok and user["active"]):
+        throttle.failed(db, attempt, now)
         if user:
             record(
                 db,
@@ -172,13 +181,57 @@ def login(
                 target=f"user:{user['id']}",
             )
         raise NotAuthenticated("Identifiant ou mot de passe incorrect.")
-    storage.clear_login_failures(db, username)
+    device = throttle.succeeded(db, attempt, now)
     token = secrets.token_urlsafe(32)
     storage.delete_expired_sessions(db, utcnow_iso())
     storage.create_session(db, hash_secret(token), user["id"], utcnow() + SESSION_LIFETIME)
     actor = actor_for_user(db, user, via="session", session_id=hash_secret(token))
     record(db, actor, "accounts.login", route=route, target=f"user:{user['id']}")
-    return token, actor
+    return LoginResult(token, actor, device)
+
+
+def login(
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    *,
+    client: str = "",
+    device: str | None = None,
+    route: str = "",
+) -> LoginResult:
+    """Check the credentials in this thread (command line, tests); the web uses :func:`alogin`."""
+    attempt = begin_login(db, username, client=client, device=device)
+    ok = verify_password(password_hash_of(attempt), password or "")
+    return finish_login(db, attempt, ok, route=route)
+
+
+def _limiter(trusted: bool) -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    pair = _limiters.get(loop)
+    if pair is None:
+        pair = _limiters[loop] = {k: anyio.CapacityLimiter(n) for k, n in VERIFY_SLOTS.items()}
+    return pair[trusted]
+
+
+async def alogin(
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    *,
+    client: str,
+    device: str | None = None,
+    route: str = "",
+) -> LoginResult:
+    """:func:`login` for the web: the argon2 verification runs in a worker thread, bounded."""
+    attempt = begin_login(db, username, client=client, device=device)
+    limiter = _limiter(attempt.trusted)
+    if limiter.statistics().tasks_waiting >= VERIFY_QUEUE:
+        throttle.cancel(db, attempt)
+        raise throttle.LoginThrottled(BUSY, 5)
+    ok = await anyio.to_thread.run_sync(
+        verify_password, password_hash_of(attempt), password or "", limiter=limiter
+    )
+    return finish_login(db, attempt, ok, route=route)
 
 
 def logout(db: sqlite_utils.Database, session_token: str) -> None:

@@ -1,5 +1,6 @@
-"""Storage of the accounts domain: structures, users, memberships, sessions, API tokens,
-login attempts, persons supported, care teams and emergency accesses. The only SQL of the domain."""
+"""Storage of the accounts domain: structures, users, memberships, sessions, API tokens, persons
+supported, care teams and emergency accesses. The only SQL of the domain, with
+``throttle_storage`` (log-in attempts, known browsers and addresses)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
             revoked_at TEXT
         )"""
     )
+    # Dropped by 0004_login_throttle (see throttle_storage); kept here as released.
     db.execute(
         """CREATE TABLE login_failures (
             username TEXT NOT NULL COLLATE NOCASE,
@@ -317,32 +319,6 @@ def tokens_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
         " JOIN structures s ON s.id = t.structure_id WHERE t.user_id = ? ORDER BY t.id DESC",
         [user_id],
     )
-
-
-# --------------------------------------------------------------------------- login failures
-
-
-def record_login_failure(db: sqlite_utils.Database, username: str) -> None:
-    db.execute("INSERT INTO login_failures (username, at) VALUES (?, ?)", [username, utcnow_iso()])
-
-
-def login_failures_since(db: sqlite_utils.Database, username: str, since_iso: str) -> list[str]:
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT at FROM login_failures WHERE username = ? AND at >= ? ORDER BY at",
-            [username, since_iso],
-        ).fetchall()
-    ]
-
-
-def clear_login_failures(
-    db: sqlite_utils.Database, username: str, before_iso: str | None = None
-) -> None:
-    if before_iso is None:
-        db.execute("DELETE FROM login_failures WHERE username = ?", [username])
-    else:
-        db.execute("DELETE FROM login_failures WHERE at < ?", [before_iso])
 
 
 # --------------------------------------------------------------------------- persons

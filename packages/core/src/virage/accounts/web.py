@@ -13,11 +13,11 @@ from litestar.response import Redirect, Response, Template
 from pydantic import BaseModel, Field, ValidationError
 
 from virage.access import CARE_TEAM_ROLES, ROLES
-from virage.accounts import persons, service, storage
+from virage.accounts import addresses, persons, service, storage, throttle
 from virage.accounts.auth import SESSION_COOKIE, require_actor_guard
 from virage.accounts.models import PersonCreate, PersonUpdate
 from virage.audit import storage as audit_storage
-from virage.deps import DB, Access, Plugins
+from virage.deps import DB, Access, AppSettings, Plugins
 from virage.errors import (
     Forbidden,
     InvalidInput,
@@ -38,6 +38,15 @@ def safe_next(target: str | None) -> str:
     return "/moi"
 
 
+# Why the log-in page is shown: fixed sentences chosen by a code, never text from the address bar
+# (a link could otherwise make Virage's own page display a phishing message).
+LOGIN_REASONS = {
+    "connexion-requise": "Connectez-vous pour accéder à cette page.",
+    "expiree": "Votre session a expiré : reconnectez-vous.",
+    "deconnecte": "Vous êtes déconnecté·e.",
+}
+
+
 class LoginForm(BaseModel):
     username: str = Field(default="", max_length=150)
     password: str = Field(default="", max_length=500)
@@ -55,17 +64,26 @@ class SessionPages(Controller):
         motif: Annotated[str | None, QueryParameter()] = None,
     ) -> Template:
         return Template(
-            "accounts/login.html", context={"suivant": safe_next(suivant), "motif": motif}
+            "accounts/login.html",
+            context={"suivant": safe_next(suivant), "motif": LOGIN_REASONS.get(motif or "")},
         )
 
     @post("/connexion", status_code=303)
-    async def login(self, request: Request, db: DB, data: URLEncodedBody[LoginForm]) -> Response:
-        client = request.client.host if request.client else ""
+    async def login(
+        self, request: Request, db: DB, settings: AppSettings, data: URLEncodedBody[LoginForm]
+    ) -> Response:
+        client = addresses.resolve(request.scope, settings)
         try:
-            token, _actor = service.login(
-                db, data.username, data.password, client=client, route="POST /connexion"
+            result = await service.alogin(
+                db,
+                data.username,
+                data.password,
+                client=client.address,
+                device=request.cookies.get(throttle.DEVICE_COOKIE),
+                route="POST /connexion",
             )
         except (NotAuthenticated, TooManyRequests) as exc:
+            retry_after = getattr(exc, "retry_after", None)
             return Template(
                 "accounts/login.html",
                 context={
@@ -74,16 +92,18 @@ class SessionPages(Controller):
                     "username": data.username,
                 },
                 status_code=exc.status_code,
+                headers={"Retry-After": str(retry_after)} if retry_after else None,
             )
         response = Redirect(safe_next(data.suivant), status_code=303)
+        cookie = {"httponly": True, "samesite": "lax", "secure": client.https, "path": "/"}
         response.set_cookie(
             SESSION_COOKIE,
-            token,
+            result.session_token,
             max_age=int(service.SESSION_LIFETIME.total_seconds()),
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-            path="/",
+            **cookie,
+        )
+        response.set_cookie(
+            throttle.DEVICE_COOKIE, result.device, max_age=throttle.DEVICE_COOKIE_MAX_AGE, **cookie
         )
         return response
 
@@ -92,9 +112,7 @@ class SessionPages(Controller):
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             service.logout(db, token)
-        response = Redirect(
-            "/connexion?motif=Vous%20%C3%AAtes%20d%C3%A9connect%C3%A9%C2%B7e.", status_code=303
-        )
+        response = Redirect("/connexion?motif=deconnecte", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
@@ -136,7 +154,8 @@ class MePages(Controller):
             "tokens": storage.tokens_of_user(db, actor.user_id),
             "care_teams": storage.care_teams_of_user(db, actor.user_id),
             "emergencies": storage.emergency_of_user(db, actor.user_id),
-            "failures": storage.login_failures_since(db, actor.username, "0000"),
+            "failures": throttle.failures_of(db, actor.username),
+            "known_sources": throttle.known_sources_of(db, actor.user_id),
             "audit": audit_storage.for_actor(db, actor.user_id, limit=300),
             "sections": sort_sections(
                 plugins.call_flat("extra_worker_records", db=db, user_id=actor.user_id)

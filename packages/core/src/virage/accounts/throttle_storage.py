@@ -1,0 +1,151 @@
+"""Storage of the log-in throttle: failed attempts of the last day, and the devices and addresses
+from which each account has already logged in. The only SQL of the throttle.
+
+Everything lives in the database, so that every process serving the instance counts the same
+attempts (``virage serve --workers N``).
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from virage.db import fetch_all as _rows
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Migration ``core/0004_login_throttle`` (replaces the per-account ``login_failures``)."""
+    db.execute(
+        """CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            source TEXT NOT NULL,
+            address TEXT NOT NULL,
+            trusted INTEGER NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    # ``account`` is the identifier as typed (lower case), whether or not such an account exists;
+    # ``source`` is "appareil:<digest>" (a browser known for the account) or "adresse:<address>".
+    db.execute("CREATE INDEX login_attempts_pair ON login_attempts (account, source, at)")
+    db.execute("CREATE INDEX login_attempts_account ON login_attempts (account, trusted, at)")
+    db.execute("CREATE INDEX login_attempts_address ON login_attempts (address, trusted, at)")
+    db.execute("CREATE INDEX login_attempts_at ON login_attempts (at)")
+    db.execute(
+        """CREATE TABLE login_known_sources (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            first_success_at TEXT NOT NULL,
+            last_success_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, source)
+        )"""
+    )
+    db.execute("DROP TABLE IF EXISTS login_failures")
+
+
+# --------------------------------------------------------------------------- failed attempts
+
+
+def _count_last(db: sqlite_utils.Database, where: str, params: list) -> tuple[int, str | None]:
+    count, last = db.execute(
+        f"SELECT count(*), max(at) FROM login_attempts WHERE {where}", params
+    ).fetchone()
+    return count, last
+
+
+def pair_failures(
+    db: sqlite_utils.Database, account: str, source: str, since: str
+) -> tuple[int, str | None]:
+    """Failures of this account from this source since ``since``: (count, time of the last)."""
+    return _count_last(db, "account = ? AND source = ? AND at >= ?", [account, source, since])
+
+
+def account_untrusted_failures(
+    db: sqlite_utils.Database, account: str, since: str
+) -> tuple[int, str | None]:
+    """Failures of this account from sources it does not know, whatever the address."""
+    return _count_last(db, "account = ? AND trusted = 0 AND at >= ?", [account, since])
+
+
+def address_untrusted_failures(
+    db: sqlite_utils.Database, address: str, since: str
+) -> tuple[int, str | None]:
+    """Failures from this address on accounts that do not know it, whatever the account."""
+    return _count_last(db, "address = ? AND trusted = 0 AND at >= ?", [address, since])
+
+
+def add_attempt(
+    db: sqlite_utils.Database, *, account: str, source: str, address: str, trusted: bool, at: str
+) -> int:
+    cur = db.execute(
+        "INSERT INTO login_attempts (account, source, address, trusted, at) VALUES (?, ?, ?, ?, ?)",
+        [account, source, address, int(trusted), at],
+    )
+    return cur.lastrowid
+
+
+def delete_attempt(db: sqlite_utils.Database, attempt_id: int) -> None:
+    db.execute("DELETE FROM login_attempts WHERE id = ?", [attempt_id])
+
+
+def delete_pair(db: sqlite_utils.Database, account: str, source: str) -> None:
+    db.execute("DELETE FROM login_attempts WHERE account = ? AND source = ?", [account, source])
+
+
+def delete_account_attempts(db: sqlite_utils.Database, account: str) -> None:
+    db.execute("DELETE FROM login_attempts WHERE account = ?", [account])
+
+
+def delete_attempts_before(db: sqlite_utils.Database, before: str) -> None:
+    db.execute("DELETE FROM login_attempts WHERE at < ?", [before])
+
+
+def failures_of(db: sqlite_utils.Database, account: str, limit: int = 200) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT at, address, trusted FROM login_attempts WHERE account = ?"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        [account, limit],
+    )
+
+
+# --------------------------------------------------------------------------- known sources
+
+
+def is_known(db: sqlite_utils.Database, user_id: int, source: str, since: str) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM login_known_sources WHERE user_id = ? AND source = ?"
+            " AND last_success_at >= ?",
+            [user_id, source, since],
+        ).fetchone()
+        is not None
+    )
+
+
+def remember(db: sqlite_utils.Database, user_id: int, source: str, at: str) -> None:
+    db.execute(
+        "INSERT INTO login_known_sources (user_id, source, first_success_at, last_success_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (user_id, source)"
+        " DO UPDATE SET last_success_at = excluded.last_success_at",
+        [user_id, source, at, at],
+    )
+
+
+def forget_user(db: sqlite_utils.Database, user_id: int) -> None:
+    db.execute("DELETE FROM login_known_sources WHERE user_id = ?", [user_id])
+
+
+def forget_before(db: sqlite_utils.Database, user_id: int, before: str) -> None:
+    db.execute(
+        "DELETE FROM login_known_sources WHERE user_id = ? AND last_success_at < ?",
+        [user_id, before],
+    )
+
+
+def known_sources_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+    return _rows(
+        db,
+        "SELECT source, first_success_at, last_success_at FROM login_known_sources"
+        " WHERE user_id = ? ORDER BY last_success_at DESC",
+        [user_id],
+    )

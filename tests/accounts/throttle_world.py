@@ -1,0 +1,113 @@
+"""A structure where many colleagues log in, for the log-in throttle's tests.
+
+Passwords are hashed with cheap argon2 parameters (the verification reads them from the stored
+hash): these tests make dozens of attempts, and the real cost (about 64 MiB and a fraction of a
+second each) would only make them slow. Browsers are separate test clients (separate cookies); the
+address they come from is set with :class:`Peer`, since Litestar's test client always says
+``testclient``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from litestar.testing import TestClient
+
+from tests.conftest import plugin_allow_list
+from virage.accounts import storage
+from virage.app import prepare_database
+from virage.plugins import PluginHost
+from virage.settings import Settings
+
+PASSWORD = "mot-de-passe-de-test"
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+STAFF = [f"soignant{i:02d}" for i in range(1, 16)]
+
+
+@dataclass
+class Ehpad:
+    settings: Settings
+    structure_id: int
+    users: dict[str, int]
+
+
+def build_ehpad(folder: Path, **settings_changes) -> Ehpad:
+    settings = Settings(
+        db_path=folder / "virage.db",
+        docs_dir=None,
+        secret_key="secret-de-test",
+        plugins=plugin_allow_list(),
+    ).with_(**settings_changes)
+    db = prepare_database(settings, PluginHost(settings))
+    sid = storage.create_structure(db, "EHPAD des Tilleuls", "EHPAD")
+    users = {}
+    for name, role in [("directrice", "director"), *((s, "nurse") for s in STAFF)]:
+        users[name] = storage.create_user(
+            db, username=name, display_name=name.title(), password_hash=CHEAP.hash(PASSWORD)
+        )
+        storage.add_membership(db, users[name], sid, role)
+    db.conn.close()
+    return Ehpad(settings, sid, users)
+
+
+class Peer:
+    """ASGI wrapper: every request comes from ``address`` (the socket's peer)."""
+
+    def __init__(self, app, address: str) -> None:
+        self.app, self.address = app, address
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            scope["client"] = (self.address, 50000)
+        await self.app(scope, receive, send)
+
+
+def browser(app, address: str) -> TestClient:
+    """A browser of its own (cookie jar) at ``address``."""
+    client = TestClient(app)
+    client.app = Peer(app, address)
+    return client
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field in the form"
+    return match.group(1)
+
+
+def attempt(client, username: str, password: str = PASSWORD, headers: dict | None = None):
+    page = client.get("/connexion", headers=headers)
+    return client.post(
+        "/connexion",
+        data={
+            "username": username,
+            "password": password,
+            "_csrf_token": csrf_from(page.text),
+            "suivant": "/moi",
+        },
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
+def query(settings: Settings, sql: str, params=()) -> list[tuple]:
+    conn = sqlite3.connect(settings.db_path)
+    try:
+        rows = conn.execute(sql, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def age_attempts(settings: Settings, seconds: int) -> None:
+    """As if ``seconds`` had passed: every recorded attempt moves back in time."""
+    query(
+        settings,
+        "UPDATE login_attempts SET at = strftime('%Y-%m-%dT%H:%M:%S+00:00', at, ?)",
+        [f"-{seconds} seconds"],
+    )
