@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from virage.errors import ConfigurationError
-from virage.groupcommit import GroupCommitter, flush_into
+from virage.groupcommit import GroupCommitter, flush_into, restore_pending
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -123,12 +123,16 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         yield db
         return
     conn.execute("BEGIN IMMEDIATE")
+    carried = []
     try:
-        # What this request recorded before (its audit entries) commits with the write, or not.
-        flush_into(db)
+        # What this request recorded before (its audit entries) commits with the write; if the
+        # write is rolled back, they go back to the request's buffer (still written before the
+        # answer leaves).
+        carried = flush_into(db)
         yield db
     except BaseException:
         conn.rollback()
+        restore_pending(carried)
         raise
     else:
         conn.commit()

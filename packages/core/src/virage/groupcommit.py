@@ -68,19 +68,27 @@ def take_pending() -> list[Statement]:
     return taken
 
 
-def flush_into(db) -> None:
+def restore_pending(statements: list[Statement]) -> None:
+    """Put back statements that a rolled-back transaction had taken: they still must be written."""
+    buffer = _pending.get()
+    if buffer is not None and statements:
+        buffer[:0] = statements
+
+
+def flush_into(db) -> list[Statement]:
     """Write the request's buffered statements on ``db`` now (inside its open transaction, if any).
 
-    Called when a transaction begins, and before reading back what the buffer may hold (the audit
-    trail's own pages), so that a request always sees its own writes.
+    Called when a transaction begins (it returns what it wrote there, for
+    :func:`restore_pending` if that transaction rolls back), and before reading back what the
+    buffer may hold (the audit trail's own pages), so that a request always sees its own writes.
     """
     statements = take_pending()
     if not statements:
-        return
+        return []
     if db.conn.in_transaction:
         for sql, params in statements:
             db.execute(sql, params)
-        return
+        return statements
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -88,8 +96,10 @@ def flush_into(db) -> None:
             conn.execute(sql, params)
     except BaseException:
         conn.rollback()
+        restore_pending(statements)
         raise
     conn.commit()
+    return []
 
 
 class GroupCommitter:

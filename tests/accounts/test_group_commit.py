@@ -1,0 +1,152 @@
+"""Audit entries share durable commits, and none is lost or late.
+
+- concurrent requests' entries are committed together (fewer commits than entries);
+- an entry is durable when the answer that read the data arrives;
+- an entry recorded before a write commits with it, and survives the write's roll-back;
+- if the audit cannot be written, the data is not sent (503).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from tests.accounts.conftest import bearer
+from virage.db import connect, transaction
+from virage.groupcommit import GroupCommitter, _pending, write_soon
+
+INSERT = "INSERT INTO t (v) VALUES (?)"
+
+
+def _count(path, sql="SELECT count(*) FROM audit_log"):
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_waiting_batches_share_one_commit(tmp_path):
+    path = tmp_path / "g.db"
+    db = connect(path)
+    db.execute("CREATE TABLE t (v INTEGER)")
+    committer = GroupCommitter(path, connect)
+    # Hold the write lock so that every submission queues up behind the first one.
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    futures = [committer.submit([(INSERT, [i])]) for i in range(20)]
+    blocker.rollback()
+    for f in futures:
+        f.result(timeout=10)
+    committer.close()
+    assert _count(path, "SELECT count(*) FROM t") == 20
+    assert committer.commits <= 2  # the first job alone at most, then all the others together
+
+
+def test_a_bad_statement_fails_only_its_own_request(tmp_path):
+    path = tmp_path / "g.db"
+    connect(path).execute("CREATE TABLE t (v INTEGER NOT NULL)")
+    committer = GroupCommitter(path, connect)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    good = committer.submit([(INSERT, [1])])
+    bad = committer.submit([(INSERT, [None])])
+    other = committer.submit([(INSERT, [2])])
+    blocker.rollback()
+    good.result(timeout=10)
+    other.result(timeout=10)
+    with pytest.raises(sqlite3.IntegrityError):
+        bad.result(timeout=10)
+    committer.close()
+    assert _count(path, "SELECT count(*) FROM t") == 2
+
+
+def test_buffered_statements_commit_with_the_write_and_survive_its_rollback(tmp_path):
+    path = tmp_path / "g.db"
+    db = connect(path)
+    db.execute("CREATE TABLE t (v INTEGER)")
+    token = _pending.set([])
+    try:
+        write_soon(db, INSERT, [1])  # buffered: the "read" was audited
+        assert _count(path, "SELECT count(*) FROM t") == 0
+        with pytest.raises(RuntimeError), transaction(db):
+            db.execute(INSERT, [2])
+            raise RuntimeError("the write fails")
+        # The write is gone, the audit entry went back to the buffer.
+        assert _pending.get() == [(INSERT, [1])]
+        with transaction(db):
+            db.execute(INSERT, [3])
+        assert _pending.get() == []
+        rows = [r[0] for r in db.execute("SELECT v FROM t ORDER BY v").fetchall()]
+        assert rows == [1, 3]
+    finally:
+        _pending.reset(token)
+
+
+def test_outside_a_request_writes_at_once(tmp_path):
+    path = tmp_path / "g.db"
+    db = connect(path)
+    db.execute("CREATE TABLE t (v INTEGER)")
+    write_soon(db, INSERT, [1])
+    assert _count(path, "SELECT count(*) FROM t") == 1
+
+
+def test_the_audit_entry_is_durable_when_the_answer_arrives(client, world):
+    path = world.settings.db_path
+    before = _count(path)
+    response = client.get(
+        f"/api/v1/persons/{world.persons['p1']}", headers=bearer(world, "nurse_a")
+    )
+    assert response.status_code == 200
+    # Read through another connection: committed, not just visible to the app's own connection.
+    assert _count(path) > before
+
+
+def test_a_refusal_is_durable_before_the_error_answer(client, world):
+    path = world.settings.db_path
+    denied = "SELECT count(*) FROM audit_log WHERE outcome = 'denied'"
+    before = _count(path, denied)
+    response = client.get(
+        f"/api/v1/persons/{world.persons['p2']}", headers=bearer(world, "nurse_a")
+    )
+    assert response.status_code in (403, 404)
+    assert _count(path, denied) == before + 1
+
+
+def test_concurrent_reads_are_all_audited(app, world):
+    from litestar.testing import TestClient
+
+    path = world.settings.db_path
+    before = _count(path)
+    errors = []
+
+    def read():
+        with TestClient(app) as c:
+            for _ in range(5):
+                r = c.get(
+                    f"/api/v1/persons/{world.persons['p1']}", headers=bearer(world, "nurse_a")
+                )
+                if r.status_code != 200:
+                    errors.append(r.status_code)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert _count(path) - before >= 20
+
+
+def test_no_data_leaves_when_the_audit_cannot_be_written(client, world, app, monkeypatch):
+    committer = app.state.pool.group_committer
+
+    def broken(_db, _statements):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(committer, "_write", broken)
+    response = client.get(
+        f"/api/v1/persons/{world.persons['p1']}", headers=bearer(world, "nurse_a")
+    )
+    assert response.status_code == 503
+    assert "Durand" not in response.text
+    assert "journal" in response.json()["detail"]
