@@ -61,7 +61,7 @@ def test_paris_day_lengths_around_dst():
         ("FREQ=HOURLY", "Fréquence"),
         ("BYDAY=MO", "fréquence"),
         ("FREQ=DAILY;COUNT=3;UNTIL=20300101", "à la fois"),
-        ("FREQ=DAILY;COUNT=x", "illisible"),
+        ("FREQ=DAILY;COUNT=x", "COUNT=X : nombre de 1 à 3000"),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "aucune date"),
     ],
 )

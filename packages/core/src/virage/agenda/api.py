@@ -10,11 +10,12 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from pydantic import BaseModel, Field
 
 from virage.accounts.auth import require_actor_guard
-from virage.agenda import ical, service
+from virage.agenda import ical, importing, service
+from virage.agenda.limits import MAX_ID, check_day, check_id
 from virage.agenda.models import (
     Absence,
     AbsenceIn,
@@ -44,7 +45,7 @@ from virage.db import utcnow_iso
 from virage.deps import Access, Plugins
 from virage.errors import InvalidInput
 
-Id = FromPath[int]
+Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 
 def _structure(access) -> int:
@@ -85,9 +86,13 @@ class CancelResult(BaseModel):
     series_id: int | None
 
 
+def _ids(values: list[int] | None, field: str) -> list[int] | None:
+    return [check_id(v, field) for v in values] if values else values
+
+
 def _window(start: date | None, end: date | None, default_days: int = 7) -> tuple[Any, Any]:
-    first = start or today_paris()
-    last = end or first + timedelta(days=default_days - 1)
+    first = check_day(start, "start") or today_paris()
+    last = check_day(end, "end") or first + timedelta(days=default_days - 1)
     if last < first:
         raise InvalidInput("La date de fin doit suivre la date de début.")
     if (last - first).days > 92:
@@ -131,9 +136,11 @@ class AgendaController(Controller):
             date | None, QueryParameter(description="Dernier jour inclus (défaut : +6 jours)")
         ] = None,
         professional: Annotated[
-            int | None, QueryParameter(description="Un professionnel seulement")
+            int | None, QueryParameter(description="Un professionnel seulement", ge=1, le=MAX_ID)
         ] = None,
-        person: Annotated[int | None, QueryParameter(description="Une personne seulement")] = None,
+        person: Annotated[
+            int | None, QueryParameter(description="Une personne seulement", ge=1, le=MAX_ID)
+        ] = None,
     ) -> list[AgendaEntry]:
         lo, hi = _window(start, end)
         rows = service.structure_window(
@@ -239,7 +246,7 @@ class AgendaController(Controller):
             date | None, QueryParameter(name="date", description="Jour (défaut : aujourd'hui)")
         ] = None,
     ) -> Day:
-        day = day or today_paris()
+        day = check_day(day, "date") or today_paris()
         rows = service.my_day(access, plugins, day)
         return Day(date=day, appointments=[DayEntry(**r) for r in rows])
 
@@ -251,14 +258,19 @@ class AgendaController(Controller):
         start: Annotated[
             date | None, QueryParameter(description="Un jour de la semaine (défaut : celle-ci)")
         ] = None,
-        team: Annotated[int | None, QueryParameter(description="Équipe")] = None,
+        team: Annotated[int | None, QueryParameter(description="Équipe", ge=1, le=MAX_ID)] = None,
         professional: Annotated[
             list[int] | None, QueryParameter(description="Professionnels (répétable)")
         ] = None,
     ) -> Week:
-        first = week_start(start or today_paris())
+        first = week_start(check_day(start, "start") or today_paris())
         data = service.week(
-            access, plugins, _structure(access), first, team_id=team, user_ids=professional
+            access,
+            plugins,
+            _structure(access),
+            first,
+            team_id=team,
+            user_ids=_ids(professional, "professional"),
         )
         return Week(
             start=first,
@@ -289,13 +301,13 @@ class AgendaController(Controller):
             list[int] | None,
             QueryParameter(description="Professionnels, par ordre de préférence (répétable)"),
         ] = None,
-        team: Annotated[int | None, QueryParameter(description="Équipe")] = None,
+        team: Annotated[int | None, QueryParameter(description="Équipe", ge=1, le=MAX_ID)] = None,
         mode: Annotated[str, QueryParameter(description="any ou all")] = "any",
         step: Annotated[int, QueryParameter(description="Pas en minutes", ge=5, le=240)] = 15,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 20,
     ) -> list[SlotOut]:
-        first = first_day or today_paris() + timedelta(days=1)
-        last = last_day or first + timedelta(days=6)
+        first = check_day(first_day, "from") or today_paris() + timedelta(days=1)
+        last = check_day(last_day, "to") or first + timedelta(days=6)
         slots = service.search_free_slots(
             access,
             plugins,
@@ -305,7 +317,7 @@ class AgendaController(Controller):
             day_start=parse_hhmm(day_start, "day_start"),
             day_end=parse_hhmm(day_end, "day_end"),
             duration_minutes=duration,
-            professional_ids=professional,
+            professional_ids=_ids(professional, "professional"),
             team_id=team,
             mode=mode,
             step_minutes=step,
@@ -322,8 +334,8 @@ class AgendaController(Controller):
         start: Annotated[date | None, QueryParameter()] = None,
         end: Annotated[date | None, QueryParameter()] = None,
     ) -> list[AgendaEntry]:
-        first = start or today_paris() - timedelta(days=30)
-        last = end or first + timedelta(days=120)
+        first = check_day(start, "start") or today_paris() - timedelta(days=30)
+        last = check_day(end, "end") or first + timedelta(days=120)
         if last < first or (last - first).days > 400:
             raise InvalidInput("Période de 400 jours au plus, la fin après le début.")
         rows = service.person_agenda(
@@ -422,12 +434,12 @@ class AgendaController(Controller):
         ] = False,
     ) -> ImportReport:
         data = await request.body()
-        report = ical.import_calendar(
+        report = importing.import_calendar(
             access,
             plugins,
             _structure(access),
             data,
-            professional_ids=professional,
+            professional_ids=_ids(professional, "professional"),
             kind=kind,
             dry_run=dry_run,
             force=force,

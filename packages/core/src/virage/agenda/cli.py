@@ -11,7 +11,7 @@ from virage.access import Registry
 from virage.accounts import service as accounts_service
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
-from virage.agenda import ical, service
+from virage.agenda import importing, service
 from virage.agenda.kinds import registry
 from virage.db import utcnow
 from virage.errors import InvalidInput, NotFound
@@ -107,7 +107,7 @@ def register(cli: click.Group) -> None:
             registry_.add(perm)
         actor = accounts_service.actor_for_user(db, user, via="cli")
         access = AccessContext(db, registry_, actor, route="virage agenda import")
-        report = ical.import_calendar(
+        report = importing.import_calendar(
             access,
             ctx.plugins,
             sid,

@@ -1,4 +1,5 @@
-"""iCalendar: the per-professional subscription feed, and the import of ``.ics`` files.
+"""iCalendar: the per-professional subscription feed (the import of ``.ics`` files is in
+:mod:`virage.agenda.importing`).
 
 The feed carries no health data: never the care notes nor "what to bring"; a person appears only
 as the structure allows (``structures.calendar_privacy``: ``none``, ``initials`` — the default —
@@ -9,8 +10,7 @@ stored hashed, revocable, and every read is written to the audit trail.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import icalendar
 
@@ -20,25 +20,20 @@ from virage.accounts import service as accounts_service
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.agenda import service, storage
-from virage.agenda.kinds import PLACES, get_kind, registry
+from virage.agenda.kinds import PLACES, registry
 from virage.agenda.timeutil import (
-    PARIS,
     day_bounds,
     iso,
-    local_naive,
     parse_iso,
-    to_utc,
     today_paris,
 )
 from virage.db import transaction, utcnow_iso
-from virage.errors import InvalidInput, NotFound, VirageError
+from virage.errors import InvalidInput, NotFound
 from virage.plugins import PluginHost
 
 FEED_PREFIX = "vcal_"
 FEED_PAST = timedelta(days=31)
 FEED_FUTURE = timedelta(days=120)
-MAX_IMPORT_BYTES = 2_000_000
-MAX_IMPORT_EVENTS = 2000
 FEED_GONE = "Cet abonnement de calendrier n'existe pas ou a été révoqué."
 
 # --------------------------------------------------------------------------- feed tokens
@@ -183,150 +178,3 @@ def _location(row: dict, structures: dict, privacy: dict, person: dict | None) -
             return ""
         return person.get("city") or ""
     return ""
-
-
-# --------------------------------------------------------------------------- import
-
-
-def _to_datetime(value: Any, field: str) -> datetime:
-    if isinstance(value, datetime):
-        return to_utc(value)  # naive (floating) times are read as Paris time
-    if isinstance(value, date):
-        raise InvalidInput(
-            f"{field} : événement sur la journée entière, non importé (une absence se déclare "
-            "dans les disponibilités)."
-        )
-    raise InvalidInput(f"{field} : date illisible.")
-
-
-def _exdates(event) -> list[datetime]:
-    raw = event.get("exdate")
-    if raw is None:
-        return []
-    out = []
-    for item in raw if isinstance(raw, list) else [raw]:
-        for value in item.dts:
-            out.append(local_naive(_to_datetime(value.dt, "EXDATE")))
-    return out
-
-
-def import_calendar(
-    access: AccessContext,
-    plugins: PluginHost,
-    structure_id: int,
-    content: bytes,
-    *,
-    professional_ids: list[int],
-    kind: str,
-    dry_run: bool = False,
-    force: bool = False,
-) -> dict[str, Any]:
-    """Import the events of an ``.ics`` file as appointments of the chosen professionals.
-
-    Every event is either created (single or recurring, with RRULE and EXDATE) or rejected with
-    its reason; with ``dry_run`` nothing is written (conflicts between the file's events are
-    still detected). Returns ``{"dry_run", "created": [...], "rejected": [...]}``.
-    """
-    access.require(
-        "agenda.import",
-        structure_id=structure_id,
-        action="agenda.import",
-        details={"simulation": dry_run},
-    )
-    if len(content) > MAX_IMPORT_BYTES:
-        raise InvalidInput("Le fichier dépasse 2 Mo : découpez-le.")
-    kinds = registry(plugins)
-    chosen = get_kind(kinds, kind)
-    if chosen.person == "required":
-        raise InvalidInput(
-            f"Les rendez-vous « {chosen.label} » demandent une personne : un fichier .ics ne "
-            "permet pas de la désigner. Choisissez un autre type (réunion, rendez-vous…)."
-        )
-    try:
-        calendar = icalendar.Calendar.from_ical(content)
-    except ValueError as exc:
-        raise InvalidInput(
-            f"Ce fichier n'est pas un calendrier iCalendar lisible ({exc})."
-        ) from None
-    events = list(calendar.walk("VEVENT"))
-    if not events:
-        raise InvalidInput("Ce fichier ne contient aucun événement (VEVENT).")
-    if len(events) > MAX_IMPORT_EVENTS:
-        raise InvalidInput(
-            f"Ce fichier contient {len(events)} événements : {MAX_IMPORT_EVENTS} au plus."
-        )
-    created: list[dict] = []
-    rejected: list[dict] = []
-    seen_uids: set[str] = set()
-    db = access.db
-    if dry_run:
-        db.execute("BEGIN IMMEDIATE")
-    try:
-        for event in events:
-            uid = str(event.get("uid")) if event.get("uid") else None
-            summary = str(event.get("summary")) if event.get("summary") else None
-            line = {"uid": uid, "summary": summary, "start": None}
-            try:
-                data = _event_data(event, chosen, professional_ids, force)
-                line["start"] = iso(data["start"])
-                if uid and (uid in seen_uids or storage.series_with_uid(db, structure_id, uid)):
-                    raise InvalidInput("déjà importé (même identifiant UID).")
-                result = service.book(access, plugins, structure_id, data, notify=not dry_run)
-                line["appointment_id"] = result["id"]
-                line["series_id"] = result["series_id"]
-                created.append(line)
-                if uid:
-                    seen_uids.add(uid)
-            except VirageError as exc:
-                line["reason"] = exc.message
-                rejected.append(line)
-    finally:
-        if dry_run:
-            db.conn.rollback()
-    access.audit(
-        "agenda.imported",
-        structure_id=structure_id,
-        details={"crees": len(created), "rejetes": len(rejected), "simulation": dry_run},
-    )
-    return {"dry_run": dry_run, "created": created, "rejected": rejected}
-
-
-def _event_data(event, kind, professional_ids: list[int], force: bool) -> dict[str, Any]:
-    if event.get("recurrence-id") is not None:
-        raise InvalidInput(
-            "modification ponctuelle d'une série (RECURRENCE-ID) : importez la série, puis "
-            "modifiez l'occurrence dans Virage."
-        )
-    if str(event.get("status", "")).upper() == "CANCELLED":
-        raise InvalidInput("événement annulé : ignoré.")
-    if event.get("dtstart") is None:
-        raise InvalidInput("événement sans date de début (DTSTART).")
-    start = _to_datetime(event.decoded("dtstart"), "DTSTART")
-    if event.get("dtend") is not None:
-        end = _to_datetime(event.decoded("dtend"), "DTEND")
-    elif event.get("duration") is not None:
-        end = start + event.decoded("duration")
-    else:
-        end = start + timedelta(minutes=kind.default_minutes)
-    summary = (str(event.get("summary") or "") or kind.label).strip()[:120]
-    location = str(event.get("location") or "").strip()[:300] or None
-    data: dict[str, Any] = {
-        "kind": kind.name,
-        "title": summary,
-        "start": start.astimezone(PARIS),
-        "end": end.astimezone(PARIS),
-        "professional_ids": professional_ids,
-        "person_id": None,
-        "place": "other" if location and kind.default_place != "remote" else None,
-        "place_detail": location,
-        "force": force,
-        "ical_uid": str(event.get("uid")) if event.get("uid") else None,
-    }
-    if event.get("rrule") is not None:
-        rules = event.get("rrule")
-        rule = rules[0] if isinstance(rules, list) else rules
-        data["recurrence"] = {
-            "rrule": rule.to_ical().decode(),
-            "exdates": _exdates(event),
-        }
-    return data

@@ -7,9 +7,11 @@ times; answers give both the UTC instant (``start``) and the Paris time (``start
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from virage.agenda.limits import DATE_RANGE, DbId, in_range
 
 Place = Literal["home", "structure", "other", "remote"]
 Status = Literal["planned", "confirmed", "done", "cancelled", "missed"]
@@ -22,6 +24,18 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _in_range(value):
+    """Dates outside the accepted years are refused before any arithmetic (see limits)."""
+    if value is not None and not in_range(value):
+        raise ValueError(DATE_RANGE)
+    return value
+
+
+#: A date and time, or a date, within the years the agenda accepts.
+Moment = Annotated[datetime, AfterValidator(_in_range)]
+DayOrMoment = Annotated[datetime | date, AfterValidator(_in_range)]
+
+
 class RecurrenceIn(BaseModel):
     rrule: str = Field(
         min_length=6,
@@ -30,7 +44,7 @@ class RecurrenceIn(BaseModel):
         "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;UNTIL=20261231…",
         examples=["FREQ=DAILY", "FREQ=WEEKLY;BYDAY=TU;COUNT=10"],
     )
-    exdates: list[datetime] = Field(
+    exdates: list[Moment] = Field(
         default_factory=list,
         max_length=500,
         description="Occurrences exclues (EXDATE), à l'heure de début de l'occurrence",
@@ -46,11 +60,11 @@ class AppointmentCreate(BaseModel):
         max_length=120,
         description="Intitulé visible de l'agenda (secrétariat compris) : pas d'information de santé",
     )
-    start: datetime = Field(description=START_DOC)
-    end: datetime | None = Field(default=None, description="Fin (sinon : start + duration_minutes)")
+    start: Moment = Field(description=START_DOC)
+    end: Moment | None = Field(default=None, description="Fin (sinon : start + duration_minutes)")
     duration_minutes: int | None = Field(default=None, ge=5, le=7 * 24 * 60)
-    professional_ids: list[int] = Field(min_length=1, max_length=20)
-    person_id: int | None = None
+    professional_ids: list[DbId] = Field(min_length=1, max_length=20)
+    person_id: DbId | None = None
     place: Place | None = Field(default=None, description="Par défaut : le lieu du type")
     place_detail: str | None = Field(default=None, max_length=300, description="Adresse, salle…")
     status: Literal["planned", "confirmed"] = "planned"
@@ -73,10 +87,10 @@ class AppointmentUpdate(BaseModel):
 
     kind: str | None = None
     title: str | None = Field(default=None, min_length=1, max_length=120)
-    start: datetime | None = Field(default=None, description=START_DOC)
-    end: datetime | None = None
+    start: Moment | None = Field(default=None, description=START_DOC)
+    end: Moment | None = None
     duration_minutes: int | None = Field(default=None, ge=5, le=7 * 24 * 60)
-    professional_ids: list[int] | None = Field(default=None, min_length=1, max_length=20)
+    professional_ids: list[DbId] | None = Field(default=None, min_length=1, max_length=20)
     place: Place | None = None
     place_detail: str | None = Field(default=None, max_length=300)
     notes: str | None = Field(default=None, max_length=5000)
@@ -238,8 +252,8 @@ class AbsenceIn(BaseModel):
         description="leave (congé), training (formation), absence (sans motif : ne jamais "
         "enregistrer de motif médical)"
     )
-    start: datetime | date = Field(description="Début (date : dès 0 h ; heure de Paris)")
-    end: datetime | date = Field(description="Fin (date : jusqu'au soir inclus)")
+    start: DayOrMoment = Field(description="Début (date : dès 0 h ; heure de Paris)")
+    end: DayOrMoment = Field(description="Fin (date : jusqu'au soir inclus)")
 
 
 class Absence(BaseModel):
@@ -255,7 +269,7 @@ class TeamIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=80)
-    member_ids: list[int] = Field(default_factory=list, max_length=300)
+    member_ids: list[DbId] = Field(default_factory=list, max_length=300)
 
 
 class Team(BaseModel):

@@ -31,6 +31,7 @@ from virage.accounts import storage as accounts_storage
 from virage.accounts.context import PERSON_NOT_FOUND, AccessContext
 from virage.agenda import storage
 from virage.agenda.kinds import PLACES, STATUSES, AppointmentKind, get_kind, registry
+from virage.agenda.rules import MAX_COUNT as MAX_OCCURRENCES
 from virage.agenda.slots import DEFAULT_WEEK, SlotQuery
 from virage.agenda.slots import free_slots as compute_free_slots
 from virage.agenda.timeutil import (
@@ -63,8 +64,7 @@ log = logging.getLogger("virage.agenda")
 HORIZON = timedelta(days=370)
 #: When a view reaches past the materialised horizon, extend it this much further.
 EXTEND_CHUNK = timedelta(days=92)
-#: Limit of occurrences of a bounded series (COUNT or UNTIL), and of the span of a bounded one.
-MAX_OCCURRENCES = 3000
+#: Span of a bounded series (COUNT or UNTIL), and how far ahead views develop open-ended ones.
 BOUNDED_SPAN = timedelta(days=10 * 366)
 #: Occurrences in these statuses happened: series edits never rewrite them.
 PROTECTED = frozenset({"done", "missed"})
@@ -301,10 +301,10 @@ def _build_rows(
 
 
 def ensure_materialised(db, kinds: dict[str, AppointmentKind], until: datetime) -> int:
-    """Extend open-ended series so that occurrences exist at least up to ``until``.
-
-    Cheap when nothing is needed (one indexed query). Returns the number of rows added.
-    """
+    """Extend open-ended series so that occurrences exist at least up to ``until`` (at most
+    ``BOUNDED_SPAN`` from now). Cheap when nothing is needed (one indexed query). Returns the
+    number of rows added."""
+    until = min(until, utcnow() + BOUNDED_SPAN)
     until_iso = iso(until)
     if not storage.any_series_to_extend(db, until_iso):
         return 0

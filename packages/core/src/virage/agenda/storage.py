@@ -385,6 +385,12 @@ def series_with_uid(db: sqlite_utils.Database, structure_id: int, uid: str) -> b
     return row is not None
 
 
+def count_series_rows(db: sqlite_utils.Database, series_id: int) -> int:
+    return db.execute(
+        "SELECT count(*) FROM agenda_appointments WHERE series_id = ?", [series_id]
+    ).fetchone()[0]
+
+
 # --------------------------------------------------------------------------- appointments
 
 APPOINTMENT_COLUMNS = (

@@ -11,18 +11,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from virage.agenda import rules
+from virage.agenda.limits import DATE_RANGE, check_day
 from virage.errors import InvalidInput
+
+log = logging.getLogger("virage.agenda")
 
 PARIS = ZoneInfo("Europe/Paris")
 
-#: Recurrence frequencies accepted for a series (finer ones would flood an agenda).
-FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 #: Longest accepted appointment (an on-call week); bounds overlap searches.
 MAX_DURATION = timedelta(days=7)
 
@@ -62,10 +65,15 @@ def to_utc(local: datetime) -> datetime:
     """A Paris wall-clock time (naive) or an aware datetime, in UTC.
 
     A non-existent wall-clock time (spring gap) is normalised forward, as iCalendar requires.
+    Inputs are checked against :mod:`virage.agenda.limits` at the edges; a date that would still
+    overflow here is refused the same way (``InvalidInput``, never ``OverflowError``).
     """
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    return local.replace(tzinfo=PARIS).astimezone(UTC)
+    try:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        return local.replace(tzinfo=PARIS).astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"Date impossible : {DATE_RANGE}") from None
 
 
 def to_local(dt: datetime | str) -> datetime:
@@ -74,7 +82,10 @@ def to_local(dt: datetime | str) -> datetime:
         dt = parse_iso(dt)
     elif dt.tzinfo is PARIS:
         return dt
-    return dt.astimezone(PARIS)
+    try:
+        return dt.astimezone(PARIS)
+    except OverflowError:
+        raise InvalidInput(f"Date impossible : {DATE_RANGE}") from None
 
 
 def local_naive(dt: datetime | str) -> datetime:
@@ -84,6 +95,7 @@ def local_naive(dt: datetime | str) -> datetime:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants at which a Paris calendar day starts and ends (23, 24 or 25 hours)."""
+    check_day(day, "jour")
     start = to_utc(datetime.combine(day, time(0, 0)))
     end = to_utc(datetime.combine(day + timedelta(days=1), time(0, 0)))
     return start, end
@@ -148,78 +160,22 @@ def parse_hhmm(value: str, field: str = "heure") -> time:
 
 # --------------------------------------------------------------------------- recurrence rules
 
-_RULE_PART = re.compile(r"^[A-Z]+=[A-Z0-9,+\-]+$")
-
-
-def _parts(rule: str) -> list[tuple[str, str]]:
-    text = (rule or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    out = []
-    for part in filter(None, text.upper().split(";")):
-        if not _RULE_PART.match(part):
-            raise InvalidInput(f"Règle de répétition illisible près de « {part} » (format RRULE).")
-        key, value = part.split("=", 1)
-        out.append((key, value))
-    return out
+_parts = rules.parse
+#: No expansion returns more occurrences than this (a ten-year daily series has 3,660).
+MAX_EXPANSION = 4000
 
 
 def _join(parts: list[tuple[str, str]]) -> str:
     return ";".join(f"{k}={v}" for k, v in parts)
 
 
-def _local_until(value: str) -> str:
-    """UNTIL as a Paris wall-clock time (our DTSTART is a wall-clock time)."""
-    try:
-        if re.fullmatch(r"\d{8}", value):  # a date: that whole day is included
-            return value + "T235959"
-        if re.fullmatch(r"\d{8}T\d{6}Z", value):
-            utc = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            return local_naive(utc).strftime("%Y%m%dT%H%M%S")
-        if re.fullmatch(r"\d{8}T\d{6}", value):
-            datetime.strptime(value, "%Y%m%dT%H%M%S")
-            return value
-    except ValueError:
-        pass
-    raise InvalidInput(f"UNTIL={value} : date de fin de répétition impossible.")
-
-
 def normalise_rule(rule: str, dtstart_local: datetime) -> str:
     """Check an RRULE and return it in the form stored (UNTIL in Paris wall-clock time).
 
-    Raises ``InvalidInput`` with a French message for rules Virage does not accept.
+    Raises ``InvalidInput`` with a French message for rules Virage does not accept (see
+    :mod:`virage.agenda.rules`: nothing is expanded before the rule is known to be safe).
     """
-    parts = _parts(rule)
-    keys = [k for k, _ in parts]
-    if not parts or "FREQ" not in keys:
-        raise InvalidInput("La règle de répétition doit indiquer une fréquence (FREQ=DAILY…).")
-    if len(set(keys)) != len(keys):
-        raise InvalidInput("La règle de répétition répète un même paramètre.")
-    if "DTSTART" in keys:
-        raise InvalidInput("DTSTART ne fait pas partie de la règle : indiquez le début à part.")
-    freq = dict(parts)["FREQ"]
-    if freq not in FREQUENCIES:
-        raise InvalidInput(
-            "Fréquence de répétition non acceptée : quotidienne, hebdomadaire, mensuelle ou "
-            "annuelle seulement (FREQ=DAILY, WEEKLY, MONTHLY ou YEARLY)."
-        )
-    if "UNTIL" in keys and "COUNT" in keys:
-        raise InvalidInput("La règle ne peut pas avoir à la fois UNTIL et COUNT.")
-    parts = [(k, _local_until(v) if k == "UNTIL" else v) for k, v in parts]
-    text = _join(parts)
-    try:
-        built = rrulestr(text, dtstart=dtstart_local)
-        produces = built.between(dtstart_local, dtstart_local + timedelta(days=3 * 366), inc=True)
-    except (ValueError, TypeError):
-        raise InvalidInput(
-            f"Règle de répétition illisible (« {text} ») : vérifiez FREQ, INTERVAL, COUNT, UNTIL "
-            "et BYDAY (format iCalendar RRULE)."
-        ) from None
-    if not produces:
-        raise InvalidInput(
-            "Cette règle de répétition ne produit aucune date dans les trois ans qui suivent le début."
-        )
-    return text
+    return rules.normalise(rule, dtstart_local)
 
 
 def build_rule(rule: str, dtstart_local: datetime) -> rrule:
@@ -314,28 +270,25 @@ def expand(
     exdates: list[datetime],
     from_utc: datetime,
     until_utc: datetime,
+    limit: int = MAX_EXPANSION,
 ) -> list[datetime]:
-    """Wall-clock starts of the occurrences whose start falls in ``[from_utc, until_utc)``."""
+    """Wall-clock starts of the occurrences whose start falls in ``[from_utc, until_utc)``.
+
+    At most ``limit`` occurrences. A stored rule that is not safe to expand (stored before the
+    checks of :mod:`virage.agenda.rules`) expands to nothing, with a warning in the log.
+    """
+    if not rules.is_safe(rule, dtstart_local):
+        log.warning("recurrence rule not expanded (refused by the checks): %s", rule[:80])
+        return []
     built = build_rule(rule, dtstart_local)
     margin = timedelta(days=1)
     lo = local_naive(from_utc) - margin
     hi = local_naive(until_utc) + margin
     skip = set(exdates)
-    out = []
-    for occurrence in built.between(lo, hi, inc=True):
-        if occurrence in skip:
-            continue
-        start = to_utc(occurrence)
-        if from_utc <= start < until_utc:
+    out: list[datetime] = []
+    for occurrence in built.xafter(lo, inc=True):
+        if occurrence > hi or len(out) >= limit:
+            break
+        if occurrence not in skip and from_utc <= to_utc(occurrence) < until_utc:
             out.append(occurrence)
     return out
-
-
-def first_occurrence(
-    dtstart_local: datetime, rule: str, exdates: list[datetime]
-) -> datetime | None:
-    skip = set(exdates)
-    for occurrence in build_rule(rule, dtstart_local):
-        if occurrence not in skip:
-            return occurrence
-    return None

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 
@@ -25,9 +25,10 @@ from virage.access import ROLES
 from virage.accounts import persons as persons_service
 from virage.accounts import storage as accounts_storage
 from virage.accounts.auth import require_actor_guard
-from virage.agenda import ical, service, storage
+from virage.agenda import ical, importing, service, storage
 from virage.agenda.kinds import PLACES, STATUSES
 from virage.agenda.kinds import registry as kinds_registry
+from virage.agenda.limits import MAX_ID, check_day, in_range
 from virage.agenda.timeutil import (
     WEEKDAYS_FR,
     day_bounds,
@@ -42,7 +43,7 @@ from virage.errors import Conflict, InvalidInput, NotFound, VirageError
 from virage.web.sections import PageSection
 from virage.web.templating import fragment_environment
 
-Id = FromPath[int]
+Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 TEMPLATES = Path(virage.__file__).parent / "web" / "templates"
 _snippets = fragment_environment(TEMPLATES)
 
@@ -85,18 +86,23 @@ def _date(value: str | None, field: str, default: date | None = None) -> date:
             raise InvalidInput(f"{field} : date attendue (AAAA-MM-JJ).")
         return default
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(f"{field} : date attendue au format AAAA-MM-JJ.") from None
+    return check_day(day, field)
 
 
-def _int(value: Any, field: str) -> int | None:
+def _int(value: Any, field: str, high: int = MAX_ID) -> int | None:
+    """A number from a form or a query string: an identifier by default (1 to 2⁶³ − 1)."""
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(str(value).strip()[:30])
     except (TypeError, ValueError):
         raise InvalidInput(f"{field} : nombre attendu.") from None
+    if not 1 <= number <= high:
+        raise InvalidInput(f"{field} : nombre de 1 à {high} attendu.")
+    return number
 
 
 def _ints(values: list[str]) -> list[int]:
@@ -193,14 +199,13 @@ def _booking_values_from_query(request: Request, plugins) -> dict[str, Any]:
     }
     if start:
         try:
-            local = to_local(datetime.fromisoformat(start)) if "+" in start else None
+            local = datetime.fromisoformat(start)
         except ValueError:
             local = None
-        if local is None:
-            try:
-                local = datetime.fromisoformat(start)
-            except ValueError:
-                local = None
+        if local is not None and not in_range(local):
+            local = None  # a pre-filled form only: an impossible date leaves it blank
+        if local is not None and local.tzinfo is not None:
+            local = to_local(local)
         if local is not None:
             values["date"] = local.date().isoformat()
             values["start_time"] = local.strftime("%H:%M")
@@ -218,7 +223,9 @@ def _booking_data(form, values: dict) -> dict[str, Any]:
         "title": form.get("title", "").strip() or None,
         "start": start,
         "end": _local_datetime(start_day, end_time, "heure de fin") if end_time else None,
-        "duration_minutes": _int(form.get("duration"), "durée") if not end_time else None,
+        "duration_minutes": _int(form.get("duration"), "durée", 7 * 24 * 60)
+        if not end_time
+        else None,
         "professional_ids": _ints(form.getall("professional_ids", [])),
         "person_id": _int(form.get("person_id"), "personne"),
         "place": form.get("place") or None,
@@ -443,7 +450,7 @@ class AgendaPages(Controller):
         plugins: Plugins,
         structure_id: Id,
         debut: Annotated[str | None, QueryParameter()] = None,
-        equipe: Annotated[int | None, QueryParameter()] = None,
+        equipe: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
     ) -> Template:
         structure = _structure_or_404(access, structure_id)
         first = week_start(_date(debut, "debut", today_paris()))
@@ -514,7 +521,7 @@ class AgendaPages(Controller):
                     last_day=_date(form["au"], "au"),
                     day_start=parse_hhmm(form["de"], "de"),
                     day_end=parse_hhmm(form["a"], "à"),
-                    duration_minutes=_int(form["duree"], "durée") or 30,
+                    duration_minutes=_int(form["duree"], "durée", 12 * 60) or 30,
                     professional_ids=form["pro"] or None,
                     team_id=form["equipe"],
                     mode=form["mode"],
@@ -558,7 +565,7 @@ class AgendaPages(Controller):
         self,
         access: Access,
         structure_id: Id,
-        pro: Annotated[int | None, QueryParameter()] = None,
+        pro: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
         ok: Annotated[str | None, QueryParameter()] = None,
     ) -> Template:
         structure = _structure_or_404(access, structure_id)
@@ -632,9 +639,7 @@ class AgendaPages(Controller):
         "/structures/{structure_id:int}/disponibilites/absences/{absence_id:int}/supprimer",
         status_code=303,
     )
-    async def remove_absence(
-        self, access: Access, structure_id: Id, absence_id: FromPath[int]
-    ) -> Redirect:
+    async def remove_absence(self, access: Access, structure_id: Id, absence_id: Id) -> Redirect:
         absence = storage.get_absence(access.db, absence_id)
         service.delete_absence(access, structure_id, absence_id)
         user_id = absence["user_id"] if absence else ""
@@ -672,9 +677,7 @@ class AgendaPages(Controller):
         return Redirect(f"/agenda/structures/{structure_id}/equipes", status_code=303)
 
     @post("/structures/{structure_id:int}/equipes/{team_id:int}/supprimer", status_code=303)
-    async def delete_team(
-        self, access: Access, structure_id: Id, team_id: FromPath[int]
-    ) -> Redirect:
+    async def delete_team(self, access: Access, structure_id: Id, team_id: Id) -> Redirect:
         service.delete_team(access, structure_id, team_id)
         return Redirect(f"/agenda/structures/{structure_id}/equipes", status_code=303)
 
@@ -696,7 +699,7 @@ class AgendaPages(Controller):
         if not isinstance(upload, UploadFile):
             raise InvalidInput("Choisissez un fichier .ics à importer.")
         content = await upload.read()
-        report = ical.import_calendar(
+        report = importing.import_calendar(
             access,
             plugins,
             structure_id,
@@ -795,7 +798,7 @@ class FeedEndpoint(Controller):
         )
         return Response(
             body,
-            media_type="text/calendar; charset=utf-8",
+            media_type="text/calendar",  # Litestar adds "; charset=utf-8" to text/* types
             headers={
                 "Content-Disposition": 'inline; filename="virage-agenda.ics"',
                 "Cache-Control": "private, no-store",
