@@ -52,21 +52,49 @@ def _check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-def _serve(settings: Settings, host: str, port: int, extra_lines: list[str] | None = None) -> None:
+MAX_WORKERS = 32
+
+
+def _serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    extra_lines: list[str] | None = None,
+    workers: int = 1,
+) -> None:
     import uvicorn
 
-    from virage.app import create_app
+    from virage.app import create_app, prepare_database
 
+    if workers > 1 and not os.environ.get("VIRAGE_SECRET_KEY", "").strip():
+        raise ConfigurationError(
+            f"--workers {workers} : définissez d'abord VIRAGE_SECRET_KEY (un secret long et "
+            "aléatoire, le même pour tous les processus), sinon chaque processus refuserait les "
+            "formulaires préparés par les autres."
+        )
     _check_port_free(host, port)
-    app = create_app(settings)
+    # Client addresses: only Virage decides whom to believe (VIRAGE_TRUSTED_PROXIES); uvicorn's own
+    # proxy-headers handling would believe X-Forwarded-For from 127.0.0.1.
+    options = {"log_level": "warning", "access_log": False, "proxy_headers": False}
+    if workers > 1:
+        # Migrate once here, so that the workers do not race to apply the same migrations.
+        prepare_database(settings, PluginHost(settings)).conn.close()
+        target = "virage.app:create_app"
+    else:
+        target = create_app(settings)
     click.echo(f"Virage est disponible sur http://{host}:{port}/")
     click.echo(
         f"  API : http://{host}:{port}/schema/  ·  documentation : http://{host}:{port}/docs/"
     )
     for line in extra_lines or []:
         click.echo(line)
+    if workers > 1:
+        click.echo(f"  {workers} processus (base et secret partagés)")
     click.echo("Arrêt : Ctrl+C")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if workers > 1:
+        uvicorn.run(target, factory=True, host=host, port=port, workers=workers, **options)
+    else:
+        uvicorn.run(target, host=host, port=port, **options)
 
 
 host_option = click.option(
@@ -80,10 +108,17 @@ port_option = click.option(
 @cli.command()
 @host_option
 @port_option
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, MAX_WORKERS),
+    help="Nombre de processus (plus d'un : VIRAGE_SECRET_KEY obligatoire).",
+)
 @pass_ctx
-def serve(ctx: Context, host: str, port: int) -> None:
+def serve(ctx: Context, host: str, port: int, workers: int) -> None:
     """Lancer le service web (base : VIRAGE_DB)."""
-    _serve(ctx.settings, host, port)
+    _serve(ctx.settings, host, port, workers=workers)
 
 
 @cli.command()
