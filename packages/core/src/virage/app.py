@@ -33,6 +33,7 @@ from virage.groupcommit import GroupCommitMiddleware
 from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
 from virage.web.nav import NavItem, sort_nav
+from virage.web.request import VirageRequest
 from virage.web.templating import FILTERS
 
 log = logging.getLogger("virage")
@@ -226,6 +227,7 @@ def create_app(
             exclude=["^/api/", "^/schema"],
         ),
         debug=settings.debug if debug is None else debug,
+        request_class=VirageRequest,
         state=State({}),
     )
 

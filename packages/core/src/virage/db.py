@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
-from virage.errors import ConfigurationError
+from virage.errors import ConfigurationError, InvalidInput
 from virage.groupcommit import GroupCommitter, flush_into, restore_pending
+from virage.limits import INT_MESSAGE
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -66,7 +67,22 @@ def connect(path: Path | str) -> sqlite_utils.Database:
             f"La base {path} ne peut pas être ouverte ({exc}). Vérifiez VIRAGE_DB : "
             "il doit désigner un fichier SQLite ou un chemin où le créer."
         ) from exc
-    return sqlite_utils.Database(conn)
+    return Database(conn)
+
+
+class Database(sqlite_utils.Database):
+    """sqlite-utils' database, refusing out-of-range integers with a message instead of a crash.
+
+    SQLite's integers stop at 2**63 - 1; Python's do not. An identifier or a number sent by a
+    client above that bound raises ``OverflowError`` when bound to a query, wherever it came from
+    (path, query string, form, JSON): here it becomes ``InvalidInput`` (400).
+    """
+
+    def execute(self, sql, parameters=None):
+        try:
+            return super().execute(sql, parameters)
+        except OverflowError as exc:
+            raise InvalidInput(INT_MESSAGE) from exc
 
 
 class ConnectionPool:

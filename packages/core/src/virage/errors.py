@@ -187,6 +187,21 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
     return _respond(request, status, french.get(status, detail or _TITLES.get(status, "Erreur")))
 
 
+def handle_overflow(request: Request, exc: OverflowError) -> Response:
+    """A date or a number at the edge of what Python or SQLite can hold: the input is at fault.
+
+    Domains check their bounds at the boundary (``virage.limits``); this catches what slipped
+    through (date arithmetic near years 1 or 9999) instead of answering a server error.
+    """
+    log.warning("Value out of range on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(
+        request,
+        400,
+        "Une date ou un nombre envoyé est hors des limites admises (années de 1900 à 2200, "
+        "nombres entiers d'au plus 19 chiffres) : corrigez la valeur puis réessayez.",
+    )
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("Unexpected error on %s %s", request.method, request.url.path)
     return _respond(
@@ -204,5 +219,6 @@ def exception_handlers() -> dict:
         ValidationException: handle_validation_error,
         NotFoundException: handle_not_found,
         HTTPException: handle_http_error,
+        OverflowError: handle_overflow,
         Exception: handle_unexpected,
     }

@@ -21,6 +21,7 @@ from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.db import transaction, utcnow
 from virage.errors import Conflict, Forbidden, InvalidInput, NotFound
+from virage.limits import check_year
 from virage.plugins import PluginHost
 from virage.transmissions import storage, timefmt, visits
 from virage.transmissions.targets import CATEGORIES, PRIORITIES
@@ -562,6 +563,7 @@ def parse_day(value: str | None, field: str) -> str | None:
             f"Date illisible ({field}) : utilisez le format AAAA-MM-JJ.",
             details=[{"champ": field, "message": "date attendue, au format AAAA-MM-JJ"}],
         ) from None
+    check_year(day, field)
     return timefmt.to_iso(timefmt.day_start(day))
 
 

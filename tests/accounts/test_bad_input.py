@@ -1,0 +1,127 @@
+"""Bad input gets a 4xx with a message a person can act on, never a server error.
+
+The cases an attacker tried on the landed demo: JSON nested 1,000 deep, bytes that are not UTF-8,
+integers above SQLite's 2**63 - 1 in paths, query strings and bodies, years 1 and 9999 — with a
+token and anonymously. Each must leave stored data intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.accounts.conftest import bearer
+
+HUGE = 2**64
+DEEP = "[" * 1000 + "]" * 1000
+
+
+def _rows(world) -> int:
+    with sqlite3.connect(world.settings.db_path) as conn:
+        return conn.execute("SELECT count(*) FROM persons").fetchone()[0]
+
+
+def _assert_actionable(response, status=400, *words):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["status_code"] == status
+    for word in words:
+        assert word in body["detail"]
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_deeply_nested_json_is_refused(client, world, anonymous):
+    headers = {"content-type": "application/json"}
+    if not anonymous:
+        headers |= bearer(world, "coord_a")
+    response = client.post("/api/v1/persons", content=DEEP, headers=headers)
+    if anonymous:
+        _assert_actionable(response, 401)
+    else:
+        _assert_actionable(response, 400, "imbriqué")
+
+
+def test_invalid_utf8_json_is_refused(client, world):
+    before = _rows(world)
+    response = client.post(
+        "/api/v1/persons",
+        content=b'{"structure_id": 1, "family_name": "\xff\xfe"}',
+        headers={"content-type": "application/json", **bearer(world, "coord_a")},
+    )
+    _assert_actionable(response, 400, "UTF-8")
+    assert _rows(world) == before
+
+
+def test_invalid_utf8_json_on_an_anonymous_route_is_refused(client):
+    # /connexion takes a form; the JSON API's anonymous entry points must not crash either.
+    response = client.post(
+        "/api/v1/persons", content=b"\xff", headers={"content-type": "application/json"}
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/persons/{HUGE}",
+        f"/api/v1/persons/{HUGE}/care-team",
+        f"/api/v1/transmissions/{HUGE}",
+        f"/api/v1/transmissions/?person_id={HUGE}",
+        f"/api/v1/directory/structures/{HUGE}",
+    ],
+)
+def test_huge_integers_in_paths_and_queries(client, world, path):
+    response = client.get(path, headers=bearer(world, "nurse_a"))
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["detail"]
+
+
+def test_huge_integer_in_a_body_leaves_data_intact(client, world):
+    before = _rows(world)
+    response = client.post(
+        "/api/v1/transmissions/",
+        json={"person_id": HUGE, "target": "douleur", "data": "x"},
+        headers=bearer(world, "nurse_a"),
+    )
+    _assert_actionable(response, 400, "taille admise")
+    assert _rows(world) == before
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("param", ["since", "until"])
+def test_dates_at_the_edges_of_the_calendar(client, world, day, param):
+    person = world.persons["p1"]
+    response = client.get(
+        f"/api/v1/transmissions/?person_id={person}&{param}={day}",
+        headers=bearer(world, "nurse_a"),
+    )
+    _assert_actionable(response, 400, "1900")
+
+
+def test_database_seam_refuses_out_of_range_integers(world):
+    from virage.db import connect
+    from virage.errors import InvalidInput
+
+    db = connect(world.settings.db_path)
+    with pytest.raises(InvalidInput, match="taille admise"):
+        db.execute("SELECT * FROM persons WHERE id = ?", [HUGE])
+
+
+def test_overflow_in_date_arithmetic_is_the_senders_error(client):
+    # Whatever slips past the domains' bounds is still answered as bad input, in French.
+    from litestar import get
+    from litestar.testing import create_test_client
+
+    from virage.errors import exception_handlers
+
+    @get("/edge")
+    async def edge() -> str:
+        from datetime import date, timedelta
+
+        return str(date(9999, 12, 31) + timedelta(days=1))
+
+    with create_test_client([edge], exception_handlers=exception_handlers()) as c:
+        response = c.get("/edge", headers={"accept": "application/json"})
+        assert response.status_code == 400
+        assert "hors des limites" in response.json()["detail"]
