@@ -169,14 +169,24 @@ def test_closed_record_is_read_only(client, world):
     )
 
 
-def test_export_contains_everything_and_is_audited(client, world):
+def test_export_follows_secrecy_unless_complete_and_reasoned(client, world):
     p1 = world.persons["p1"]
-    data = client.get(f"/api/v1/persons/{p1}/export", headers=bearer(world, "dpo_a")).json()
-    assert data["personne"]["health_notes"] == "Diabète, insuline le matin"
-    assert {m["display_name"] for m in data["equipe_de_soins"]} == {"nurse a", "care a"}
+    limited = client.get(f"/api/v1/persons/{p1}/export", headers=bearer(world, "dpo_a")).json()
+    assert limited["informations_de_sante"] is None
+    assert "Diabète" not in str(limited)
+    assert {m["display_name"] for m in limited["equipe_de_soins"]} == {"nurse a", "care a"}
+    complete = client.post(
+        f"/api/v1/persons/{p1}/export",
+        json={"motif": "Demande écrite de la personne (droit d'accès)"},
+        headers=bearer(world, "dpo_a"),
+    ).json()
+    assert complete["informations_de_sante"] == "Diabète, insuline le matin"
     db = connect(world.settings.db_path)
-    actions = [r[0] for r in db.execute("SELECT action FROM audit_log WHERE person_id = ?", [p1])]
-    assert "persons.export" in actions
+    rows = db.execute(
+        "SELECT action, emergency FROM audit_log WHERE person_id = ? AND action LIKE 'persons.export%'",
+        [p1],
+    ).fetchall()
+    assert rows == [("persons.export", 0), ("persons.export.health", 1)]
 
 
 def test_audit_log_is_append_only(world, client):

@@ -297,9 +297,14 @@ def test_a_failing_plugin_does_not_break_booking(world):
 
 def test_export_and_deletion_of_a_person_include_the_agenda(client, world):
     visit(client, world, start="2030-09-02T10:00", notes="Note de soins")
-    r = client.get(
-        f"/api/v1/persons/{world.persons['p1']}/export", headers=bearer(world, "director_a")
-    )
+    url = f"/api/v1/persons/{world.persons['p1']}/export"
+    r = client.get(url, headers=bearer(world, "director_a"))
     assert r.status_code == 200
     agenda = r.json()["autres_donnees"]["virage.agenda.plugin"]
-    assert agenda["rendez_vous"][0]["notes"] == "Note de soins"
+    # The director reads the agenda, not the care notes (care team only).
+    assert agenda["rendez_vous"][0]["kind"] == "home_visit" and "Note de soins" not in r.text
+    r = client.post(
+        url, json={"motif": "Droit d'accès de la personne"}, headers=bearer(world, "dpo_a")
+    )
+    agenda = r.json()["autres_donnees"]["virage.agenda.plugin"]
+    assert agenda["notes_de_soins"][0]["notes"] == "Note de soins"

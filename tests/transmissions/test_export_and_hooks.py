@@ -70,8 +70,11 @@ def test_the_rgpd_export_contains_the_transmissions(client, world):
     client.post(
         f"/api/v1/transmissions/{t['id']}/acknowledgements", headers=bearer(world, "care_a")
     )
-    export = client.get(
-        f"/api/v1/persons/{world.persons['p1']}/export", headers=bearer(world, "director_a")
+    url = f"/api/v1/persons/{world.persons['p1']}/export"
+    director = client.get(url, headers=bearer(world, "director_a")).json()
+    assert "virage.transmissions.plugin" not in director["autres_donnees"]  # secrecy
+    export = client.post(
+        url, json={"motif": "Droit d'accès de la personne"}, headers=bearer(world, "dpo_a")
     ).json()
     ours = export["autres_donnees"]["virage.transmissions.plugin"]
     assert [x["id"] for x in ours["transmissions"]] == [t["id"]]

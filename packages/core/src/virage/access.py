@@ -12,6 +12,8 @@ they declare permissions (hook ``register_permissions``) and ask :func:`check` /
   ``"network"``: network administrators only.
 - Every refusal, and every access to personal data, is written to the audit trail by the caller
   through :func:`virage.audit.service.record` (``require`` does it for refusals).
+- A permission with ``reason_required`` is a deliberate, exceptional act (like an emergency access):
+  it is used only with a stated reason, and its use is flagged in the audit trail with that reason.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class Permission:
     :param without_team: for ``care_team`` scope, roles that need not be in the care team.
     :param personal_data: True when using it reads or writes personal data (audited).
     :param emergency: True when an emergency access ("bris de glace") can grant it.
+    :param reason_required: True when using it is an exceptional act: a reason must be given, and
+        the audit entry is flagged (like an emergency access) and keeps the reason.
     """
 
     name: str
@@ -64,6 +68,7 @@ class Permission:
     without_team: frozenset[str] = field(default_factory=frozenset)
     personal_data: bool = True
     emergency: bool = False
+    reason_required: bool = False
 
 
 def permission(
@@ -75,12 +80,20 @@ def permission(
     without_team: Iterable[str] = (),
     personal_data: bool = True,
     emergency: bool = False,
+    reason_required: bool = False,
 ) -> Permission:
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles in permission {name}: {sorted(unknown)}")
     return Permission(
-        name, label, frozenset(roles), scope, frozenset(without_team), personal_data, emergency
+        name,
+        label,
+        frozenset(roles),
+        scope,
+        frozenset(without_team),
+        personal_data,
+        emergency,
+        reason_required,
     )
 
 
@@ -124,8 +137,15 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     ),
     permission(
         "persons.export",
-        "Exporter tout ce qui est enregistré sur une personne (RGPD)",
+        "Exporter les données d'une personne (RGPD), limitées à ce que l'on peut lire",
         ["director", "dpo"],
+    ),
+    permission(
+        "persons.export.health",
+        "Exporter tout le dossier d'une personne, santé comprise, pour répondre à son droit "
+        "d'accès (motif obligatoire, signalé au journal)",
+        ["dpo"],
+        reason_required=True,
     ),
     permission(
         "persons.access_log.read",
@@ -291,3 +311,49 @@ def check(
             "un accès motivé (bris de glace) est possible ; il est tracé et signalé.",
         )
     return Decision(True, f"rôle {ROLES.get(role, role)}")
+
+
+# --------------------------------------------------------------------------- documentation
+
+#: Short role names for the columns of the documentation's table.
+ROLE_COLUMNS: dict[str, str] = {
+    "director": "Direction",
+    "dpo": "DPO",
+    "coordinator": "Coordination",
+    "nurse": "Infirmier·e",
+    "care_assistant": "Aide-soignant·e",
+    "social_worker": "Travailleur·se social·e",
+    "home_help": "Aide à domicile",
+    "secretariat": "Secrétariat",
+}
+
+
+def _cell(perm: Permission, role: str) -> str:
+    if role not in perm.roles:
+        return "—"
+    if perm.scope == "care_team" and role not in perm.without_team:
+        text = "équipe, ou bris de glace" if perm.emergency else "équipe"
+    else:
+        text = "oui"
+    return f"{text}, avec motif" if perm.reason_required else text
+
+
+def roles_table(permissions: Iterable[Permission]) -> str:
+    """The permissions × roles table of the documentation, in Markdown, generated from the code.
+
+    « oui »: the role is enough; « équipe »: only for the persons whose care team the account is
+    in; « bris de glace »: also during a traced emergency access; « avec motif »: a stated reason
+    is required and the use is flagged in the audit trail; « — »: never.
+    """
+    roles = list(ROLE_COLUMNS)
+    lines = [
+        "| permission | " + " | ".join(ROLE_COLUMNS[r] for r in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for perm in sorted(permissions, key=lambda p: p.name):
+        label = perm.label
+        if perm.scope == "network":
+            label += " (administration du réseau seulement)"
+        cells = ["—" if perm.scope == "network" else _cell(perm, r) for r in roles]
+        lines.append(f"| `{perm.name}` : {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from virage.access import Actor, Permission
     from virage.accounts.context import AccessContext
+    from virage.accounts.export import ExportSection
     from virage.agenda.kinds import AppointmentKind
     from virage.db import Migration
     from virage.directory.sources import DirectorySource
@@ -335,15 +336,21 @@ def on_transmission_created(db: Database, transmission: dict[str, Any]) -> None:
 
 
 @hookspec
-def extra_person_export(db: Database, person_id: int) -> dict[str, Any] | list[Any] | None:
-    """Add what your plugin stores about a person to their RGPD export.
+def extra_person_export(db: Database, person_id: int) -> Sequence[ExportSection] | None:
+    """Add what your plugin stores about a person to their RGPD export, section by section.
 
     :param db: the database.
     :param person_id: the person whose data is exported.
 
-    Return JSON-compatible data (it appears under your plugin's name in ``autres_donnees``), or
-    ``None`` when you store nothing about this person. The export is already authorised and audited
-    by the core.
+    Return a list of :class:`virage.accounts.export.ExportSection`, one per part that a different
+    permission governs (for example the administrative part and the medical part of a request),
+    each naming the permission needed to read it through your pages (``"<your-plugin>.read"``), or
+    ``None`` when you store nothing about this person. Return everything: the core keeps only the
+    sections the person exporting may read, with the same rules as the pages (role, care team,
+    emergency access), and says in the export which sections were left out and why. The complete
+    export (right of access, ``persons.export.health``, with a reason) keeps them all. Data
+    returned as a plain dict or list declares no permission: it appears only in the complete
+    export. The core authorises and audits the export.
 
     Called for every plugin each time a person's data is exported.
     """

@@ -278,11 +278,20 @@ def test_person_section_export_and_deletion(client, world, territory):
     page = client.get(f"/personnes/{world.persons['p1']}")
     assert 'id="orientation"' in page.text and f"/orientation/demandes/{rid}" in page.text
     login(client, "director_a")
-    export = client.get(
-        f"/api/v1/persons/{world.persons['p1']}/export", headers=bearer(world, "director_a")
-    )
+    url = f"/api/v1/persons/{world.persons['p1']}/export"
+    export = client.get(url, headers=bearer(world, "director_a"))
     assert export.status_code == 200, export.text
-    assert export.json()["autres_donnees"]["orientation"][0]["id"] == rid
+    # The director reads the administrative part, never the medical part (its authors only).
+    ours = export.json()["autres_donnees"]["orientation"]
+    assert ours["demandes"][0]["id"] == rid and "volets_medicaux" not in ours
+    omitted = {o["section"] for o in export.json()["sections_omises"]}
+    assert "volets_medicaux" in omitted
+    complete = client.post(
+        url, json={"motif": "Droit d'accès de la personne"}, headers=bearer(world, "dpo_a")
+    )
+    assert (
+        complete.json()["autres_donnees"]["orientation"]["volets_medicaux"][0]["demande_id"] == rid
+    )
     db = connect(world.settings.db_path)
     from virage_orientation import on_person_deleted
 

@@ -313,9 +313,17 @@ def test_bad_input_is_a_clear_400(client, world, payload):
 def test_rgpd_export_deletion_and_worker_records(client, world, doctors, app):
     tc = request_tc(client, world, doctors["external"])
     p1 = world.persons["p1"]
-    export = client.get(f"/api/v1/persons/{p1}/export", headers=bearer(world, "director_a"))
+    url = f"/api/v1/persons/{p1}/export"
+    export = client.get(url, headers=bearer(world, "director_a"))
     assert export.status_code == 200, export.text
-    assert "teleconsultation" in str(export.json()["autres_donnees"])
+    # The director is not in the care team: the reason and the consent stay out.
+    assert "teleconsultation" not in export.json()["autres_donnees"]
+    assert tc["reason"] not in export.text
+    complete = client.post(
+        url, json={"motif": "Droit d'accès de la personne"}, headers=bearer(world, "dpo_a")
+    )
+    rows = complete.json()["autres_donnees"]["teleconsultation"]["teleconsultations"]
+    assert [r["id"] for r in rows] == [tc["id"]] and "room" not in rows[0]
     login(client, "nurse_a")
     records = client.get("/moi/enregistrements")
     assert records.status_code == 200 and f"Téléconsultation n° {tc['id']}" in records.text

@@ -17,6 +17,7 @@ from virage.accounts.models import (
     CareTeamAdd,
     CareTeamMember,
     EmergencyRequest,
+    ExportRequest,
     Me,
     Person,
     PersonCreate,
@@ -97,9 +98,34 @@ class PersonsController(Controller):
         persons.close(access, person_id)
         return Person(**persons.view(access, person_id)["person"])
 
-    @get("/{person_id:int}/export", summary="Tout ce qui est enregistré sur la personne (RGPD)")
-    async def export_person(self, access: Access, plugins: Plugins, person_id: PersonId) -> dict:
-        return persons.export(access, plugins, person_id)
+    @get(
+        "/{person_id:int}/export",
+        summary="Export RGPD : ce que le jeton peut lire ; les sections omises sont expliquées",
+    )
+    async def export_person(
+        self,
+        access: Access,
+        plugins: Plugins,
+        person_id: PersonId,
+        motif: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=500,
+                description="Motif d'un export complet (droit d'accès, DPO) ; préférez POST",
+            ),
+        ] = None,
+    ) -> dict:
+        return persons.export(access, plugins, person_id, motif)
+
+    @post(
+        "/{person_id:int}/export",
+        status_code=200,
+        summary="Export complet au titre du droit d'accès (DPO, motif obligatoire, signalé)",
+    )
+    async def export_person_for_right_of_access(
+        self, access: Access, plugins: Plugins, person_id: PersonId, data: JSONBody[ExportRequest]
+    ) -> dict:
+        return persons.export(access, plugins, person_id, data.motif)
 
     @get("/{person_id:int}/care-team", summary="Équipe de soins")
     async def get_team(self, access: Access, person_id: PersonId) -> list[CareTeamMember]:

@@ -25,6 +25,21 @@ from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 
 EMERGENCY_DURATION = timedelta(hours=4)
 PERSON_NOT_FOUND = "Cette personne n'existe pas ou son dossier ne vous est pas accessible."
+REASON_MIN, REASON_MAX = 10, 500
+REASON_HINT = (
+    "Indiquez le motif de cette action exceptionnelle (au moins 10 caractères) : il est "
+    "enregistré au journal des accès et visible de la direction."
+)
+
+
+def clean_reason(reason: str | None, hint: str = REASON_HINT) -> str:
+    """The stated reason of an exceptional act, stripped; ``InvalidInput`` (``hint``) if too short."""
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        raise InvalidInput(hint)
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"Le motif est trop long : {REASON_MAX} caractères au plus.")
+    return reason
 
 
 class AccessContext:
@@ -79,11 +94,14 @@ class AccessContext:
         action: str | None = None,
         target: str | None = None,
         details: dict[str, Any] | None = None,
+        reason: str | None = None,
     ) -> dict | None:
         """Enforce ``perm``; audit the access; return the person's row when ``person_id`` is given.
 
         Raises ``NotAuthenticated`` (no actor), ``NotFound`` (unknown person, or another
-        structure's), or ``Forbidden`` with the reason.
+        structure's), or ``Forbidden`` with the reason. For a permission with ``reason_required``,
+        ``reason`` must be given (``InvalidInput`` otherwise): the audit entry keeps it as
+        ``motif`` and is flagged like an emergency access.
         """
         self.require_login()
         person, ref = (None, None)
@@ -110,6 +128,16 @@ class AccessContext:
             if decision.hide:
                 raise NotFound(PERSON_NOT_FOUND if person_id is not None else decision.reason)
             raise Forbidden(decision.reason)
+        flagged = decision.emergency
+        if permission.reason_required:
+            try:
+                motif = clean_reason(reason, REASON_HINT)
+            except InvalidInput:
+                self._audit(
+                    action or perm, structure_id, person_id, "denied", target, {"raison": "motif"}
+                )
+                raise
+            details, flagged = {"motif": motif, **(details or {})}, True
         if permission.personal_data:
             self._audit(
                 action or perm,
@@ -118,7 +146,7 @@ class AccessContext:
                 "allowed",
                 target,
                 details,
-                emergency=decision.emergency,
+                emergency=flagged,
             )
         return person
 
@@ -152,12 +180,11 @@ class AccessContext:
 
     def request_emergency(self, person_id: int, reason: str) -> None:
         """Open a 4-hour emergency access ("bris de glace") to a person of one's structure."""
-        reason = (reason or "").strip()
-        if len(reason) < 10:
-            raise InvalidInput(
-                "Indiquez le motif de l'accès d'urgence (au moins 10 caractères) : il est "
-                "enregistré et visible de la direction."
-            )
+        reason = clean_reason(
+            reason,
+            "Indiquez le motif de l'accès d'urgence (au moins 10 caractères) : il est "
+            "enregistré et visible de la direction.",
+        )
         self.require(
             "emergency_access.request",
             person_id=person_id,

@@ -169,6 +169,15 @@ class EmergencyRequest(BaseModel):
     reason: str = Field(min_length=10, max_length=500, description="Motif de l'accès d'urgence")
 
 
+class ExportRequest(BaseModel):
+    motif: str = Field(
+        default="",
+        max_length=500,
+        description="Motif d'un export complet au titre du droit d'accès (10 caractères au moins ;"
+        " vide : export limité à ce que le jeton peut lire)",
+    )
+
+
 class AuditEntry(BaseModel):
     id: int
     at: str

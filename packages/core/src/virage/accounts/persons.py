@@ -10,9 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 from virage.access import CARE_TEAM_ROLES, ROLES
+from virage.accounts import export as export_builder
 from virage.accounts import storage
 from virage.accounts.context import AccessContext
 from virage.audit import storage as audit_storage
+from virage.audit.service import describe
 from virage.db import transaction, utcnow
 from virage.errors import Conflict, InvalidInput, NotFound
 from virage.plugins import PluginHost
@@ -56,7 +58,8 @@ def view(access: AccessContext, person_id: int) -> dict[str, Any]:
         "can_write_health": access.allowed("persons.health.write", person=ref),
         "can_manage": access.allowed("persons.manage", structure_id=ref.structure_id),
         "can_manage_team": access.allowed("care_team.manage", structure_id=ref.structure_id),
-        "can_export": access.allowed("persons.export", structure_id=ref.structure_id),
+        "can_export": access.allowed("persons.export", person=ref),
+        "can_export_health": access.allowed("persons.export.health", person=ref),
         "can_see_access_log": access.allowed(
             "persons.access_log.read", structure_id=ref.structure_id
         ),
@@ -105,23 +108,13 @@ def close(access: AccessContext, person_id: int) -> None:
     storage.close_person(access.db, person_id)
 
 
-def export(access: AccessContext, plugins: PluginHost, person_id: int) -> dict[str, Any]:
-    """Everything stored about a person (right of access, art. 15 RGPD), as JSON-ready data."""
-    person = access.require("persons.export", person_id=person_id, action="persons.export")
-    sections: dict[str, Any] = {}
-    # Each plugin's section is kept whole (a dict or a list), under the plugin's name.
-    for plugin_name, section in plugins.call_each(
-        "extra_person_export", db=access.db, person_id=person_id
-    ):
-        sections[plugin_name] = section
-    return {
-        "format": "virage-export-personne/1",
-        "exporte_le": utcnow().replace(microsecond=0).isoformat(),
-        "personne": person,
-        "equipe_de_soins": storage.care_team(access.db, person_id),
-        "journal_des_acces": audit_storage.for_person(access.db, person_id, limit=100_000),
-        "autres_donnees": sections,
-    }
+def export(
+    access: AccessContext, plugins: PluginHost, person_id: int, reason: str | None = None
+) -> dict[str, Any]:
+    """A person's RGPD export, section by section as the actor may read it (see
+    :mod:`virage.accounts.export`); complete, health included, only for a reasoned right-of-access
+    export by a holder of ``persons.export.health``."""
+    return export_builder.build(access, plugins, person_id, reason)
 
 
 # --------------------------------------------------------------------------- care team
@@ -154,8 +147,10 @@ def remove_member(access: AccessContext, person_id: int, user_id: int) -> None:
 
 
 def access_log(access: AccessContext, person_id: int) -> list[dict]:
+    """Who read or changed the record, newest first; exceptional accesses carry ``flag`` and
+    ``motif`` (see :func:`virage.audit.service.describe`)."""
     access.require("persons.access_log.read", person_id=person_id, action="persons.access_log.read")
-    return audit_storage.for_person(access.db, person_id)
+    return describe(audit_storage.for_person(access.db, person_id))
 
 
 # --------------------------------------------------------------------------- retention

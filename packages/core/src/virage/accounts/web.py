@@ -17,6 +17,8 @@ from virage.accounts import addresses, persons, service, storage, throttle
 from virage.accounts.auth import SESSION_COOKIE, require_actor_guard
 from virage.accounts.models import PersonCreate, PersonUpdate
 from virage.audit import storage as audit_storage
+from virage.audit.labels import flag_label
+from virage.audit.service import describe
 from virage.deps import DB, Access, AppSettings, Plugins
 from virage.errors import (
     Forbidden,
@@ -325,13 +327,28 @@ class PersonPages(Controller):
 
     @get("/personnes/{person_id:int}/export.json", name="person-export")
     async def export(self, access: Access, plugins: Plugins, person_id: Id) -> Response:
-        data = persons.export(access, plugins, person_id)
-        body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-        return Response(
-            body,
-            media_type=MediaType.JSON,
-            headers={"Content-Disposition": f'attachment; filename="personne-{person_id}.json"'},
-        )
+        """What the actor may read; the export lists the sections left out and why."""
+        return _export_response(persons.export(access, plugins, person_id), person_id)
+
+    @post("/personnes/{person_id:int}/export.json", status_code=200)
+    async def export_for_right_of_access(
+        self, access: Access, plugins: Plugins, person_id: Id, data: URLEncodedBody[ExportForm]
+    ) -> Response:
+        """The complete export (DPO, stated reason, flagged in the audit trail)."""
+        return _export_response(persons.export(access, plugins, person_id, data.motif), person_id)
+
+
+class ExportForm(BaseModel):
+    motif: str = Field(default="", max_length=500)
+
+
+def _export_response(data: dict, person_id: int) -> Response:
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(
+        body,
+        media_type=MediaType.JSON,
+        headers={"Content-Disposition": f'attachment; filename="personne-{person_id}.json"'},
+    )
 
 
 class StructurePages(Controller):
@@ -367,7 +384,7 @@ class StructurePages(Controller):
                     "cible",
                     "route",
                     "résultat",
-                    "bris de glace",
+                    "accès exceptionnel",
                     "détails",
                 ]
             )
@@ -383,7 +400,7 @@ class StructurePages(Controller):
                         e["target"] or "",
                         e["route"] or "",
                         e["outcome"],
-                        "oui" if e["emergency"] else "",
+                        flag_label(e["action"]) if e["emergency"] else "",
                         e["details"] or "",
                     ]
                 )
@@ -394,8 +411,10 @@ class StructurePages(Controller):
                     "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
                 },
             )
-        entries = audit_storage.for_structure(
-            access.db, structure_id, action=action or None, emergency_only=urgence
+        entries = describe(
+            audit_storage.for_structure(
+                access.db, structure_id, action=action or None, emergency_only=urgence
+            )
         )
         return Template(
             "accounts/journal.html",

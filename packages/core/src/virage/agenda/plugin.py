@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from virage.accounts.export import ExportSection
 from virage.agenda import storage
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
@@ -91,7 +92,29 @@ def extra_person_export(db, person_id):
     series = storage.person_series(db, person_id)
     if not (appointments or series):
         return None
-    return {"series": series, "rendez_vous": appointments}
+    # Care notes follow the care team (agenda.notes.read), the rest the agenda (agenda.read).
+    notes = [{"serie_id": s["id"], "notes": s["notes"]} for s in series if s["notes"]] + [
+        {"rendez_vous_id": a["id"], "notes": a["notes"]} for a in appointments if a["notes"]
+    ]
+    without_notes = [
+        [{k: v for k, v in row.items() if k != "notes"} for row in rows]
+        for rows in (series, appointments)
+    ]
+    sections = [
+        ExportSection(key, title, "agenda.read", rows)
+        for key, title, rows in (
+            ("series", "Rendez-vous réguliers", without_notes[0]),
+            ("rendez_vous", "Rendez-vous", without_notes[1]),
+        )
+        if rows
+    ]
+    if notes:
+        sections.append(
+            ExportSection(
+                "notes_de_soins", "Notes de soins des rendez-vous", "agenda.notes.read", notes
+            )
+        )
+    return sections
 
 
 @hookimpl

@@ -14,7 +14,8 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "persons.update": "Modification de l'identité",
     "persons.health.update": "Modification des informations de santé",
     "persons.close": "Clôture du suivi",
-    "persons.export": "Export RGPD des données",
+    "persons.export": "Export RGPD (limité à ce que l'on peut lire)",
+    "persons.export.health": "Export complet au titre du droit d'accès (santé comprise)",
     "persons.deleted": "Suppression (règle de conservation)",
     "care_team.add": "Ajout à l'équipe de soins",
     "care_team.remove": "Retrait de l'équipe de soins",
@@ -67,6 +68,18 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "transmissions.targets.enabled": "Cible de transmission remise",
     "transmissions.templates.added": "Modèle de transmission ajouté",
 }
+
+
+#: What a flagged entry (column ``emergency``: an access outside the usual rules) is called, by
+#: action. Any other flagged entry is a read during an emergency access.
+FLAG_LABELS: dict[str, str] = {
+    "persons.export.health": "export complet motivé (droit d'accès)",
+}
+FLAG_DEFAULT = "bris de glace"
+
+
+def flag_label(action: str) -> str:
+    return FLAG_LABELS.get(action, FLAG_DEFAULT)
 
 
 def make_action_label(registry: Registry):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlite_utils
 
 from virage.access import Actor
 from virage.audit import storage
+from virage.audit.labels import flag_label
 
 
 def record(
@@ -39,3 +41,20 @@ def record(
         emergency=emergency,
         details=details,
     )
+
+
+def describe(entries: list[dict]) -> list[dict]:
+    """Add ``flag`` (French name of a flagged entry, or ``None``) and ``motif`` (the stated reason
+    of an exceptional act: an emergency access, a complete export) to entries read from the trail,
+    for the pages that show them."""
+    for e in entries:
+        e["flag"] = flag_label(e["action"]) if e["emergency"] else None
+        e["motif"] = None
+        if e["details"]:
+            try:
+                details = json.loads(e["details"])
+            except ValueError:
+                details = None
+            if isinstance(details, dict) and isinstance(details.get("motif"), str):
+                e["motif"] = details["motif"]
+    return entries

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from virage.access import permission
+from virage.accounts.export import ExportSection
 from virage.db import Migration
 from virage.plugins import hookimpl
 from virage.transmissions import storage
@@ -153,10 +154,16 @@ def extra_person_export(db, person_id):
     rows = storage.all_for_person(db, person_id)
     if not rows:
         return None
-    return {
-        "transmissions": rows,
-        "prises_de_connaissance": storage.acks_for_person(db, person_id),
-    }
+    # Health content under professional secrecy: the care team and the coordination only.
+    return [
+        ExportSection("transmissions", "Transmissions", "transmissions.read", rows),
+        ExportSection(
+            "prises_de_connaissance",
+            "Prises de connaissance des transmissions",
+            "transmissions.read",
+            storage.acks_for_person(db, person_id),
+        ),
+    ]
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from virage.access import permission
+from virage.accounts.export import ExportSection
 from virage.db import Migration
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
@@ -118,17 +119,38 @@ def extra_person_export(db, person_id):
     requests = storage.requests_of_person(db, person_id)
     if not requests:
         return None
-    out = []
-    for req in requests:
-        out.append(
-            {
-                **req,
-                "volet_medical": storage.get_medical(db, req["id"]),
-                "envois": storage.sendings_of(db, req["id"]),
-                "historique": storage.events_of(db, req["id"]),
-            }
+    administrative = [
+        {
+            **req,
+            "envois": storage.sendings_of(db, req["id"]),
+            "historique": storage.events_of(db, req["id"]),
+        }
+        for req in requests
+    ]
+    medical = [
+        {"demande_id": req["id"], **part}
+        for req in requests
+        if (part := storage.get_medical(db, req["id"])) is not None
+    ]
+    # The same permissions as the request page: the medical part is for its authors only.
+    sections = [
+        ExportSection(
+            "demandes",
+            "Demandes d'orientation (volet administratif)",
+            "orientation.request",
+            administrative,
         )
-    return out
+    ]
+    if medical:
+        sections.append(
+            ExportSection(
+                "volets_medicaux",
+                "Volets médicaux des demandes d'orientation",
+                "orientation.medical.write",
+                medical,
+            )
+        )
+    return sections
 
 
 @hookimpl

@@ -13,6 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from virage.access import permission
+from virage.accounts.export import ExportSection
 from virage.agenda.kinds import AppointmentKind
 from virage.db import Migration
 from virage.plugins import hookimpl
@@ -157,7 +158,18 @@ def extra_person_export(db, person_id):
     from virage_teleconsultation import storage
 
     rows = storage.of_person(db, person_id)
-    return rows or None
+    if not rows:
+        return None
+    # The room name opens the video session: a key for the participants, not data to hand out.
+    rows = [{k: v for k, v in r.items() if k != "room"} for r in rows]
+    return [
+        ExportSection(
+            "teleconsultations",
+            "Téléconsultations (motif, consentement, compte rendu)",
+            "teleconsultation.read",
+            rows,
+        )
+    ]
 
 
 @hookimpl
