@@ -328,11 +328,11 @@ ROLE_COLUMNS: dict[str, str] = {
 }
 
 
-def _cell(perm: Permission, role: str) -> str:
+def _cell(perm: Permission, role: str, breakers: frozenset[str]) -> str:
     if role not in perm.roles:
         return "—"
     if perm.scope == "care_team" and role not in perm.without_team:
-        text = "équipe, ou bris de glace" if perm.emergency else "équipe"
+        text = "équipe, ou bris de glace" if perm.emergency and role in breakers else "équipe"
     else:
         text = "oui"
     return f"{text}, avec motif" if perm.reason_required else text
@@ -342,9 +342,14 @@ def roles_table(permissions: Iterable[Permission]) -> str:
     """The permissions × roles table of the documentation, in Markdown, generated from the code.
 
     « oui »: the role is enough; « équipe »: only for the persons whose care team the account is
-    in; « bris de glace »: also during a traced emergency access; « avec motif »: a stated reason
-    is required and the use is flagged in the audit trail; « — »: never.
+    in; « bris de glace »: also during a traced emergency access (for the roles that may open one);
+    « avec motif »: a stated reason is required and the use is flagged in the audit trail;
+    « — »: never.
     """
+    permissions = list(permissions)
+    breakers = next(
+        (p.roles for p in permissions if p.name == "emergency_access.request"), frozenset()
+    )
     roles = list(ROLE_COLUMNS)
     lines = [
         "| permission | " + " | ".join(ROLE_COLUMNS[r] for r in roles) + " |",
@@ -354,6 +359,6 @@ def roles_table(permissions: Iterable[Permission]) -> str:
         label = perm.label
         if perm.scope == "network":
             label += " (administration du réseau seulement)"
-        cells = ["—" if perm.scope == "network" else _cell(perm, r) for r in roles]
+        cells = ["—" if perm.scope == "network" else _cell(perm, r, breakers) for r in roles]
         lines.append(f"| `{perm.name}` : {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
