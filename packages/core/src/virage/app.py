@@ -16,7 +16,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -33,6 +33,7 @@ from virage.groupcommit import GroupCommitMiddleware
 from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
 from virage.web.nav import NavItem, sort_nav
+from virage.web.openapi import DocumentedErrorsJsonPlugin
 from virage.web.request import VirageRequest
 from virage.web.templating import FILTERS
 
@@ -207,7 +208,7 @@ def create_app(
                 standalone_preset_js_url=f"{API_UI_ASSETS}/swagger-ui-standalone-preset.js",
                 favicon=f"<link rel='icon' type='image/png' href='{API_UI_ASSETS}/favicon-32x32.png'>",
             ),
-            JsonRenderPlugin(path="/openapi.json"),
+            DocumentedErrorsJsonPlugin(path="/openapi.json"),
         ],
     )
     return Litestar(

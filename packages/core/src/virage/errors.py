@@ -165,6 +165,14 @@ def handle_not_found(request: Request, exc: NotFoundException) -> Response:
 
 
 def handle_http_error(request: Request, exc: HTTPException) -> Response:
+    response = _http_error_response(request, exc)
+    # Headers the framework set for a reason (Allow on a 405, Retry-After on a 429) stay.
+    for name, value in (exc.headers or {}).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _http_error_response(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if status >= 500:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
