@@ -16,10 +16,8 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from virage import __version__
@@ -32,21 +30,16 @@ from virage.errors import exception_handlers
 from virage.groupcommit import GroupCommitMiddleware
 from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
+from virage.web.api_ui import SwaggerPage
+from virage.web.delivery import configure_delivery
 from virage.web.nav import NavItem, sort_nav
 from virage.web.openapi import DocumentedErrorsJsonPlugin
 from virage.web.request import VirageRequest
-from virage.web.templating import FILTERS
+from virage.web.templating import FILTERS, GLOBALS
 
 log = logging.getLogger("virage")
 
 WEB_DIR = Path(__file__).parent / "web"
-API_UI_ASSETS = "/static/api-ui"
-
-
-def _swagger_assets_dir() -> Path:
-    from swagger_ui_bundle import swagger_ui_path
-
-    return Path(str(swagger_ui_path))
 
 
 class VirageLitestarPlugin(InitPluginProtocol):
@@ -71,33 +64,9 @@ class VirageLitestarPlugin(InitPluginProtocol):
 
         # Routes of the core and of every plugin.
         app_config.route_handlers.extend(plugins.call_flat("register_routes", settings=settings))
-        app_config.route_handlers.append(
-            create_static_files_router(
-                path="/static",
-                directories=[WEB_DIR / "static"],
-                name="static",
-                include_in_schema=False,
-            )
-        )
-        app_config.route_handlers.append(
-            create_static_files_router(
-                path=API_UI_ASSETS,
-                directories=[_swagger_assets_dir()],
-                name="api-ui-assets",
-                include_in_schema=False,
-            )
-        )
         docs_available = bool(settings.docs_dir and (settings.docs_dir / "index.html").is_file())
-        if docs_available:
-            app_config.route_handlers.append(
-                create_static_files_router(
-                    path="/docs",
-                    directories=[settings.docs_dir],
-                    html_mode=True,
-                    name="docs",
-                    include_in_schema=False,
-                )
-            )
+        # Static files and docs, security and caching headers, compression (virage.web.delivery).
+        configure_delivery(app_config, docs_dir=settings.docs_dir if docs_available else None)
 
         # Templates: the core's first (they win), then the plugins'.
         template_dirs = [WEB_DIR / "templates", *plugins.call_flat("register_template_dirs")]
@@ -107,6 +76,7 @@ class VirageLitestarPlugin(InitPluginProtocol):
         )
         nav: list[NavItem] = sort_nav(plugins.call_flat("register_nav_items", settings=settings))
         env.filters.update(FILTERS)
+        env.globals.update(GLOBALS)
         env.globals.update(
             nav_items=nav,
             virage_version=__version__,
@@ -201,13 +171,7 @@ def create_app(
         ),
         path="/schema",
         render_plugins=[
-            SwaggerRenderPlugin(
-                path="/",
-                js_url=f"{API_UI_ASSETS}/swagger-ui-bundle.js",
-                css_url=f"{API_UI_ASSETS}/swagger-ui.css",
-                standalone_preset_js_url=f"{API_UI_ASSETS}/swagger-ui-standalone-preset.js",
-                favicon=f"<link rel='icon' type='image/png' href='{API_UI_ASSETS}/favicon-32x32.png'>",
-            ),
+            SwaggerPage(path="/"),
             DocumentedErrorsJsonPlugin(path="/openapi.json"),
         ],
     )

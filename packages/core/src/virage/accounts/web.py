@@ -406,7 +406,7 @@ class StructurePages(Controller):
                 )
             return Response(
                 buffer.getvalue(),
-                media_type="text/csv; charset=utf-8",
+                media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/* types
                 headers={
                     "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
                 },

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from virage.web.assets import SITE_ASSETS
+from virage.web.security import TEMPLATE_NONCE
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -31,6 +34,10 @@ def paris_time(value: str | None) -> str:
 
 FILTERS = {"heure": paris_time}
 
+#: ``{{ static_url('virage.css') }}`` (a versioned address) and ``{{ csp_nonce }}`` (the nonce an
+#: inline ``<script>`` or ``<style>`` must carry), in pages and fragments alike.
+GLOBALS = {"static_url": SITE_ASSETS.url, "csp_nonce": TEMPLATE_NONCE}
+
 
 def fragment_environment(*template_dirs: Path | str) -> Environment:
     """An autoescaping Jinja environment with Virage's filters, for page fragments."""
@@ -39,4 +46,5 @@ def fragment_environment(*template_dirs: Path | str) -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
     env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
     return env

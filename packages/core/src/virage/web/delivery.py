@@ -1,0 +1,54 @@
+"""How answers leave the application: static routes, security and caching headers, compression.
+
+``configure_delivery(app_config, docs_dir=…)`` is called once by the application factory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.config.app import AppConfig
+from litestar.config.compression import CompressionConfig
+
+from virage.web.api_ui import SWAGGER_ASSETS
+from virage.web.assets import SITE_ASSETS, files_router
+from virage.web.security import ResponseHeaders
+
+#: Answers smaller than this are sent as they are (compressing them gains nothing).
+COMPRESSION_MINIMUM_SIZE = 1024
+#: Files already compressed: never compressed again.
+_COMPRESSED_FILES = r"\.(png|jpe?g|gif|webp|avif|ico|woff2?|gz|br|zip|pdf|mp4|webm)$"
+
+
+def compression_config() -> CompressionConfig:
+    """Brotli when the ``brotli`` package is installed (with gzip for older clients), else gzip."""
+    try:
+        import brotli  # noqa: F401
+    except ImportError:
+        backend = "gzip"
+    else:
+        backend = "brotli"
+    return CompressionConfig(
+        backend=backend,
+        gzip_fallback=True,
+        minimum_size=COMPRESSION_MINIMUM_SIZE,
+        exclude=_COMPRESSED_FILES,
+    )
+
+
+def configure_delivery(app_config: AppConfig, *, docs_dir: Path | None) -> None:
+    """Add the static routes (``/static``, Swagger UI's files, the built documentation when
+    ``docs_dir`` is given), the headers hook and the compression to ``app_config``."""
+    swagger = SWAGGER_ASSETS
+    app_config.route_handlers.append(
+        files_router(SITE_ASSETS.prefix, [SITE_ASSETS.directory], name="static")
+    )
+    app_config.route_handlers.append(
+        files_router(swagger.prefix, [swagger.directory], name="api-ui-assets")
+    )
+    if docs_dir is not None:
+        app_config.route_handlers.append(
+            files_router("/docs", [docs_dir], name="docs", html_mode=True)
+        )
+    app_config.before_send.append(ResponseHeaders(static=[SITE_ASSETS, swagger], docs_dir=docs_dir))
+    app_config.compression_config = compression_config()
