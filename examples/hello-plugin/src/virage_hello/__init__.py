@@ -1,7 +1,10 @@
 """virage-hello: the smallest useful Virage plugin, to copy when starting a regional connector.
 
-It adds a page (/hello), an API route (/api/v1/hello), a navigation item, a migration (a table of
-greetings) and a CLI command (``virage hello NAME``). Each hook below is explained in README.md.
+It adds a page (/hello), an API route (/api/v1/hello), a navigation item, migrations (a table of
+greetings), two permissions and a CLI command (``virage hello NAME``). Nothing is anonymous: the
+page needs a signed-in user, the API a bearer token, the command a named account; every greeting
+is checked against the plugin's own permission by the core's access model, which writes the audit
+entry. Each hook below is explained in README.md.
 """
 
 from __future__ import annotations
@@ -15,10 +18,15 @@ from litestar.params import JSONBody
 from litestar.response import Template
 from pydantic import BaseModel, Field, field_validator
 
-from virage.app import prepare_database
-from virage.db import Migration, utcnow_iso
-from virage.deps import DB
-from virage.errors import InvalidInput
+from virage.access import ROLES, permission
+from virage.accounts import service as accounts_service
+from virage.accounts import storage as accounts_storage
+from virage.accounts.auth import require_actor_guard
+from virage.accounts.context import AccessContext
+from virage.app import build_registry, prepare_database
+from virage.db import Migration, transaction, utcnow_iso
+from virage.deps import Access
+from virage.errors import InvalidInput, NotFound
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -26,27 +34,51 @@ __version__ = "0.1.0"
 
 NAMESPACE = "hello"
 
+# --- permissions: declared here, decided and audited by the core -------------------------------
+
+GREET = "hello.greet"
+READ = "hello.read"
+PERMISSIONS = [
+    # A first name is personal data: each use is written to the audit trail.
+    permission(
+        GREET, "Saluer quelqu'un et l'enregistrer (plugin d'exemple)", ["director", "nurse"]
+    ),
+    # A count is not personal data: checked, but not audited.
+    permission(
+        READ, "Voir le nombre de salutations (plugin d'exemple)", list(ROLES), personal_data=False
+    ),
+]
+
 
 # --- storage: the only place with SQL ------------------------------------------------------
 
 
-def _create_greetings(db: DB) -> None:
+def _create_greetings(db: sqlite_utils.Database) -> None:
     db.execute(
         "CREATE TABLE hello_greetings ("
         " id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL)"
     )
 
 
-def add_greeting(db: sqlite_utils.Database, name: str) -> dict:
+def _add_structure_and_author(db: sqlite_utils.Database) -> None:
+    # A released migration never changes: the next step is a new one.
+    db.execute("ALTER TABLE hello_greetings ADD COLUMN structure_id INTEGER")
+    db.execute("ALTER TABLE hello_greetings ADD COLUMN author_id INTEGER")
+
+
+def add_greeting(db: sqlite_utils.Database, structure_id: int, author_id: int, name: str) -> dict:
     created_at = utcnow_iso()
     cur = db.execute(
-        "INSERT INTO hello_greetings (name, created_at) VALUES (?, ?)", [name, created_at]
+        "INSERT INTO hello_greetings (name, created_at, structure_id, author_id)"
+        " VALUES (?, ?, ?, ?)",
+        [name, created_at, structure_id, author_id],
     )
     return {"id": cur.lastrowid, "name": name, "created_at": created_at}
 
 
-def count_greetings(db: DB) -> int:
-    return db.execute("SELECT count(*) FROM hello_greetings").fetchone()[0]
+def count_greetings(db: sqlite_utils.Database, structure_id: int) -> int:
+    sql = "SELECT count(*) FROM hello_greetings WHERE structure_id = ?"
+    return db.execute(sql, [structure_id]).fetchone()[0]
 
 
 # --- models at the boundary -----------------------------------------------------------------
@@ -75,33 +107,66 @@ def greet(name: str) -> str:
     return f"Bonjour {name} !"
 
 
-# --- HTTP: a page and an API route -----------------------------------------------------------
+# --- use case: the access check and its audit entry come first, then the write -----------------
+
+
+def record_greeting(access: AccessContext, structure_id: int, name: str) -> Greeting:
+    # Decides with the core's rules (role in that structure), writes the audit entry, or raises
+    # NotAuthenticated (401), Forbidden (403, reason in French) or NotFound (another structure).
+    access.require(GREET, structure_id=structure_id, action=GREET)
+    with transaction(access.db):
+        row = add_greeting(access.db, structure_id, access.actor.user_id, name)
+    return Greeting(**row, message=greet(name))
+
+
+# --- HTTP: a page and an API route, both behind authentication ---------------------------------
+
+
+def _token_structure(access: AccessContext) -> int:
+    actor = access.require_login()
+    if actor.token_structure_id is None:
+        raise InvalidInput("Ce point d'accès demande un jeton rattaché à une structure.")
+    return actor.token_structure_id
 
 
 class HelloPage(Controller):
     path = "/hello"
     include_in_schema = False
+    guards = [require_actor_guard]  # signed-in users only (otherwise: the log-in page)
 
     @get("/")
-    async def page(self, db: DB) -> Template:
-        return Template("hello/page.html", context={"count": count_greetings(db)})
+    async def page(self, access: Access) -> Template:
+        actor = access.require_login()
+        counts = [
+            {"structure": s["name"], "count": count_greetings(access.db, s["id"])}
+            for s in accounts_storage.list_structures(access.db, actor.structure_ids)
+            if access.allowed(READ, structure_id=s["id"])
+        ]
+        return Template("hello/page.html", context={"counts": counts})
 
 
 class HelloApi(Controller):
     path = "/api/v1/hello"
     tags = ["Exemple : hello"]
+    guards = [require_actor_guard]  # a bearer token is required (401 otherwise)
 
-    @get("/", summary="Nombre de salutations enregistrées")
-    async def stats(self, db: DB) -> dict[str, int]:
-        return {"greetings": count_greetings(db)}
+    @get("/", summary="Nombre de salutations enregistrées dans la structure du jeton")
+    async def stats(self, access: Access) -> dict[str, int]:
+        structure_id = _token_structure(access)
+        access.require(READ, structure_id=structure_id)
+        return {"greetings": count_greetings(access.db, structure_id)}
 
-    @post("/", summary="Saluer quelqu'un (et l'enregistrer)")
-    async def create(self, data: JSONBody[GreetingIn], db: DB) -> Greeting:
-        row = add_greeting(db, data.name)
-        return Greeting(**row, message=greet(data.name))
+    @post("/", summary="Saluer quelqu'un (et l'enregistrer, tracé au journal)")
+    async def create(self, access: Access, data: JSONBody[GreetingIn]) -> Greeting:
+        return record_greeting(access, _token_structure(access), data.name)
 
 
 # --- the hooks ---------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_permissions():
+    return PERMISSIONS
 
 
 @hookimpl
@@ -121,23 +186,41 @@ def register_nav_items():
 
 @hookimpl
 def register_migrations():
-    return [Migration(NAMESPACE, "0001_greetings", _create_greetings, "Table des salutations")]
+    return [
+        Migration(NAMESPACE, "0001_greetings", _create_greetings, "Table des salutations"),
+        Migration(
+            NAMESPACE,
+            "0002_structure_and_author",
+            _add_structure_and_author,
+            "Salutations : structure et auteur",
+        ),
+    ]
 
 
 @hookimpl
 def register_commands(cli):
     @cli.command()
     @click.argument("name")
+    @click.option("--structure", required=True, help="Structure (numéro ou nom exact)")
+    @click.option("--as", "username", required=True, help="Compte qui salue (ses droits)")
     @click.pass_obj
-    def hello(ctx, name: str) -> None:
-        """Saluer quelqu'un et l'enregistrer dans la base (exemple de plugin)."""
+    def hello(ctx, name: str, structure: str, username: str) -> None:
+        """Saluer quelqu'un au nom d'un compte et l'enregistrer (exemple de plugin)."""
         name = name.strip()
         if not name:
             raise InvalidInput("le prénom ne peut pas être vide.")
         db = prepare_database(ctx.settings, ctx.plugins)  # opens and migrates
         try:
-            add_greeting(db, name)
-            click.echo(f"{greet(name)} ({count_greetings(db)} salutation(s) enregistrée(s))")
+            found = accounts_storage.find_structure(db, structure)
+            user = accounts_storage.get_user_by_username(db, username)
+            if found is None or user is None:
+                raise NotFound("Structure ou compte introuvable (numéro ou nom exact).")
+            # The command acts as a named account, with its rights, like the web and the API.
+            actor = accounts_service.actor_for_user(db, user, via="cli")
+            access = AccessContext(db, build_registry(ctx.plugins), actor, route="virage hello")
+            greeting = record_greeting(access, found["id"], name)
+            total = count_greetings(db, found["id"])
+            click.echo(f"{greeting.message} ({total} salutation(s) enregistrée(s))")
         finally:
             db.conn.close()
 
