@@ -185,6 +185,8 @@ def _check_ranks(rule: Rule) -> None:
         return
     if rule.freq in ("DAILY", "WEEKLY"):
         raise _refuse("un rang dans BYDAY (2MO, -1FR) ne va qu'avec FREQ=MONTHLY ou YEARLY.")
+    if len(ranks) != len(rule.byday):  # dateutil would keep only the days matching both
+        raise _refuse("BYDAY mêle des jours avec rang (2MO) et sans rang (FR) : choisissez.")
     if rule.bymonthday:
         raise _refuse("un rang dans BYDAY (2MO) ne se combine pas avec BYMONTHDAY.")
     yearly_rank = rule.freq == "YEARLY" and not rule.bymonth
