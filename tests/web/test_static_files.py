@@ -10,6 +10,7 @@ from litestar.testing import TestClient
 from tests.web.conftest import write_docs_site
 from tests.web.headers import header_problems
 from virage.app import create_app
+from virage.plugins import hookimpl
 from virage.web.assets import IMMUTABLE, SITE_ASSETS, StaticAssets
 
 TEMPLATE_ROOTS = ["packages", "examples"]
@@ -115,3 +116,33 @@ def test_docs_stay_public_and_revalidated(settings, tmp_path):
         assert missing.status_code == 404
         assert "Page introuvable" in missing.text
         assert "no-store" in missing.headers["cache-control"]
+
+
+class FilesPlugin:
+    """A plugin serving its own folder of files, as docs/developpeurs/ecrire-un-plugin.md says."""
+
+    __name__ = "files-plugin"
+
+    def __init__(self, assets: StaticAssets) -> None:
+        self.assets = assets
+
+    @hookimpl
+    def register_routes(self):
+        return [self.assets.router(name="files-plugin-static")]
+
+
+def test_a_plugin_serves_its_files_with_versioned_addresses(settings, tmp_path):
+    folder = tmp_path / "plugin-static"
+    folder.mkdir()
+    (folder / "carte.js").write_text("document.title = 'carte';\n" * 100)
+    assets = StaticAssets("/static/files-plugin", folder)
+    with TestClient(create_app(settings, plugins=[FilesPlugin(assets)])) as client:
+        url = assets.url("carte.js")
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == IMMUTABLE
+        assert client.head(url).headers["content-type"] == response.headers["content-type"]
+        assert client.get("/static/files-plugin/carte.js").headers["cache-control"] == "no-cache"
+        assert client.get("/static/files-plugin/%00").status_code == 404
+        # The core's own files are still served by the core's router.
+        assert client.get(SITE_ASSETS.url("virage.css")).headers["cache-control"] == IMMUTABLE

@@ -6,6 +6,9 @@ keeps a stale copy. A request whose ``v`` is the current hash is answered with
 ``Cache-Control: public, max-age=31536000, immutable``; any other request to a static file (no
 ``v``, or an old one) must be revalidated (``no-cache``).
 
+A plugin serves its own files the same way: ``ASSETS = StaticAssets("/static/mon-plugin", folder)``,
+``ASSETS.router(name=…)`` among its routes, ``ASSETS.url("carte.js")`` in its pages' context.
+
 The routers answer ``GET`` and ``HEAD`` at their root and below (Litestar's own static router
 has no ``HEAD`` on the index of an HTML site), and refuse paths no file can have (a NUL byte, an
 over-long name) with a 404 instead of an internal error.
@@ -29,6 +32,9 @@ from litestar.static_files import StaticFiles
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: Any other static answer: the browser may keep it but must ask again before using it.
 REVALIDATE = "no-cache"
+
+#: Route ``opt`` key of a static router: its :class:`StaticAssets` (read by the headers hook).
+ASSETS_OPT = "virage_static_assets"
 
 #: Bounds of a path that can name a file: longer names are refused before touching the disk.
 MAX_PATH_LENGTH = 1024
@@ -80,6 +86,10 @@ class StaticAssets:
             return IMMUTABLE
         return REVALIDATE
 
+    def router(self, *, name: str) -> Router:
+        """The router serving this folder under the prefix, with GET and HEAD."""
+        return files_router(self.prefix, [self.directory], name=name, assets=self)
+
     def _file(self, name: str) -> Path | None:
         if not name or not is_possible_path(name):
             return None
@@ -99,12 +109,18 @@ def is_possible_path(path: str) -> bool:
 
 
 def files_router(
-    path: str, directories: list[Path], *, name: str, html_mode: bool = False
+    path: str,
+    directories: list[Path],
+    *,
+    name: str,
+    html_mode: bool = False,
+    assets: StaticAssets | None = None,
 ) -> Router:
     """A router serving ``directories`` under ``path`` with GET and HEAD, root included.
 
     :param html_mode: serve ``index.html`` for a folder and ``404.html`` when a page is missing
         (a built documentation site).
+    :param assets: the versioned files served here: their caching follows ``assets``.
     """
     files = StaticFiles(
         is_html_mode=html_mode,
@@ -141,6 +157,7 @@ def files_router(
         path=path,
         route_handlers=[get_root, head_root, get_file, head_file],
         include_in_schema=False,
+        opt={ASSETS_OPT: assets} if assets else None,
     )
 
 

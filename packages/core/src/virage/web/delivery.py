@@ -39,16 +39,11 @@ def compression_config() -> CompressionConfig:
 def configure_delivery(app_config: AppConfig, *, docs_dir: Path | None) -> None:
     """Add the static routes (``/static``, Swagger UI's files, the built documentation when
     ``docs_dir`` is given), the headers hook and the compression to ``app_config``."""
-    swagger = SWAGGER_ASSETS
-    app_config.route_handlers.append(
-        files_router(SITE_ASSETS.prefix, [SITE_ASSETS.directory], name="static")
-    )
-    app_config.route_handlers.append(
-        files_router(swagger.prefix, [swagger.directory], name="api-ui-assets")
-    )
+    app_config.route_handlers.append(SITE_ASSETS.router(name="static"))
+    app_config.route_handlers.append(SWAGGER_ASSETS.router(name="api-ui-assets"))
     if docs_dir is not None:
         app_config.route_handlers.append(
             files_router("/docs", [docs_dir], name="docs", html_mode=True)
         )
-    app_config.before_send.append(ResponseHeaders(static=[SITE_ASSETS, swagger], docs_dir=docs_dir))
+    app_config.before_send.append(ResponseHeaders(docs_dir=docs_dir))
     app_config.compression_config = compression_config()

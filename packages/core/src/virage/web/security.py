@@ -14,7 +14,8 @@ raised before routing (404, 405), redirects, static files — and sets:
   declares what it needs (``opt={"permissions_policy": {"camera": ["self"]}}`` on a handler,
   controller or router); extra CSP sources the same way (``opt={"csp": {"frame-src": [...]}}``);
 - ``Cache-Control: no-store`` unless the handler chose its own: answers carry personal data by
-  default. Static files and the public documentation are the exceptions (see ``virage.web.assets``).
+  default. Static files (a router whose ``opt`` names its ``StaticAssets``, see
+  ``virage.web.assets``) and the public documentation are the exceptions.
 
 The nonce is made when a template first asks for it (``{{ csp_nonce }}``) and lives in a context
 variable of the request's task, so page fragments rendered outside Litestar's templates get it too.
@@ -35,7 +36,7 @@ from typing import Any
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
-from virage.web.assets import StaticAssets
+from virage.web.assets import ASSETS_OPT
 
 log = logging.getLogger("virage")
 
@@ -196,11 +197,7 @@ class DocsScripts:
 class ResponseHeaders:
     """The ``before_send`` hook that puts the security and caching headers on every answer."""
 
-    def __init__(
-        self, *, static: Sequence[StaticAssets] = (), docs_dir: Path | None = None
-    ) -> None:
-        # Longest prefix first: /static/api-ui before /static.
-        self.static = sorted(static, key=lambda a: len(a.prefix), reverse=True)
+    def __init__(self, *, docs_dir: Path | None = None) -> None:
         self.docs = DocsScripts(docs_dir) if docs_dir else None
         self._route_headers: dict[int, tuple[Any, dict[str, tuple[str, ...]], str]] = {}
         self._default_permissions = permissions_header()
@@ -211,14 +208,16 @@ class ResponseHeaders:
         nonce = _nonce.get()
         _nonce.set(None)  # the next answer served by this task gets its own
         path: str = scope.get("path", "")
-        extra, permissions = self._declared(scope.get("route_handler"))
+        handler = scope.get("route_handler")
+        extra, permissions = self._declared(handler)
         headers = MutableScopeHeaders(message)
         headers["Content-Security-Policy"] = self._policy(path, nonce, extra)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "same-origin"
         headers["Permissions-Policy"] = permissions
-        cache = self._cache_control(path, scope.get("query_string", b""), message["status"])
+        query = scope.get("query_string", b"")
+        cache = self._cache_control(handler, path, query, message["status"])
         if cache:
             headers["Cache-Control"] = cache
         elif "cache-control" not in headers:
@@ -239,17 +238,15 @@ class ResponseHeaders:
             directives = _with(directives, extra)
         return render_policy(directives)
 
-    def _cache_control(self, path: str, query_string: bytes, status: int) -> str | None:
+    def _cache_control(
+        self, handler: Any, path: str, query_string: bytes, status: int
+    ) -> str | None:
         if status not in (200, 206, 304):
             return None
         if self.docs and _under(path, "/docs"):
             return "no-cache"
-        if path.startswith("/static/"):
-            for assets in self.static:
-                decided = assets.cache_control(path, query_string)
-                if decided:
-                    return decided
-        return None
+        assets = (getattr(handler, "opt", None) or {}).get(ASSETS_OPT)
+        return assets.cache_control(path, query_string) if assets else None
 
     def _declared(self, handler: Any) -> tuple[dict[str, tuple[str, ...]], str]:
         """What a route declared in its ``opt`` (checked once per route handler)."""
