@@ -8,7 +8,7 @@ import re
 
 import pytest
 from litestar import Controller, get
-from litestar.response import Template
+from litestar.response import Response, Template
 from litestar.testing import TestClient
 
 from tests.web.conftest import write_docs_site
@@ -45,6 +45,15 @@ async def inline_page() -> Template:
     return Template("test-security/inline.html")
 
 
+@get("/test-public", include_in_schema=False)
+async def public_list() -> Response:
+    """A list without personal data, which its route allows browsers to keep a minute."""
+    return Response(
+        "liste publique",
+        headers={"Cache-Control": "public, max-age=60", "X-Frame-Options": "SAMEORIGIN"},
+    )
+
+
 @get("/test-bad", include_in_schema=False, opt={"permissions_policy": {"camera": ["javascript:x"]}})
 async def bad_declaration() -> str:
     return "bad"
@@ -63,7 +72,7 @@ class SecurityTestPlugin:
 
     @hookimpl
     def register_routes(self):
-        return [VideoPages, inline_page, bad_declaration, unsafe_declaration]
+        return [VideoPages, inline_page, public_list, bad_declaration, unsafe_declaration]
 
     @hookimpl
     def register_template_dirs(self):
@@ -203,3 +212,10 @@ def test_pages_are_never_framed_nor_cached(settings):
             ]
             assert response.headers["x-frame-options"] == "DENY"
             assert "no-store" in response.headers["cache-control"], path
+
+
+def test_a_route_may_choose_its_caching_but_not_weaken_the_security_headers(client):
+    response = client.get("/test-public")
+    assert response.headers["cache-control"] == "public, max-age=60"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers.get_list("x-frame-options") == ["DENY"]

