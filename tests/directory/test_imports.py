@@ -32,7 +32,7 @@ def counts(db) -> dict[str, int]:
         ).fetchone()[0],
         "professionals": db.execute("SELECT COUNT(*) FROM directory_professionals").fetchone()[0],
         "roles": db.execute("SELECT COUNT(*) FROM directory_roles").fetchone()[0],
-        "index": db.execute("SELECT COUNT(*) FROM directory_structures_fts").fetchone()[0],
+        "index": db.execute("SELECT COUNT(*) FROM directory_structures_search").fetchone()[0],
     }
 
 

@@ -78,3 +78,15 @@ def last_successful_import(db: sqlite_utils.Database, source: str) -> dict | Non
         " WHERE source = ? AND status = 'done' ORDER BY id DESC LIMIT 1",
         [source],
     )
+
+
+def last_complete_import(db: sqlite_utils.Database, source: str, fmt: str) -> dict | None:
+    """The last successful complete (not partial) import of ``source`` in format ``fmt``, with the
+    size of its file in bytes (``size``, None for imports recorded before sizes were)."""
+    return _row(
+        db,
+        "SELECT id, finished_at, json_extract(report, '$.octets') AS size FROM directory_imports"
+        " WHERE source = ? AND format = ? AND status = 'done' AND partial = 0"
+        " ORDER BY id DESC LIMIT 1",
+        [source, fmt],
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from virage.access import ROLES, permission
 from virage.db import Migration
-from virage.directory import api, storage, web
+from virage.directory import api, schema, storage, web
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -48,6 +48,12 @@ def register_migrations():
             "0011_directory_search",
             storage.create_search_index,
             "Annuaire : index de recherche plein texte (FTS5)",
+        ),
+        Migration(
+            "core",
+            "0012_directory_search_contentless",
+            schema.rebuild_search_index,
+            "Annuaire : index de recherche sans contenu, avec les filtres (recherche plus rapide)",
         ),
     ]
 

@@ -11,6 +11,7 @@ import sqlite_utils
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
 from virage.db import utcnow_iso
+from virage.directory import search_index
 
 PROFESSIONAL_FIELDS = (
     "idnps",
@@ -37,16 +38,24 @@ _P_MARKS = ", ".join("?" * len(PROFESSIONAL_FIELDS))
 _P_SET = ", ".join(f"{f} = ?" for f in PROFESSIONAL_FIELDS)
 
 
-def _professional_index_text(values: dict[str, Any], places: list[str]) -> list[str]:
+def professional_index_row(pid: int, values: dict[str, Any], places: list[str]) -> tuple:
+    """The entry of a professional in the search index (see :mod:`.search_index`)."""
     specialties = json.loads(values.get("specialties") or "[]")
-    return [
+    return (
+        pid,
         " ".join(filter(None, [values.get("given_name"), values.get("family_name")])),
         " ".join(
             filter(None, [values.get("profession_label"), *(s.get("label") for s in specialties)])
         ),
         " ".join(places),
         " ".join(filter(None, [values.get("rpps"), values.get("adeli"), values.get("mssante")])),
-    ]
+        search_index.professional_facets(
+            values.get("status"),
+            values.get("profession_code"),
+            values.get("departement"),
+            values.get("commune_code"),
+        ),
+    )
 
 
 def professional_for_import(db: sqlite_utils.Database, idnps: str) -> tuple | None:
@@ -86,6 +95,7 @@ def save_professional(
             [*row, user_id, content_hash, import_id, now, now],
         )
         pid = cur.lastrowid
+        index_rows = search_index.add
     else:
         db.execute(
             f"UPDATE directory_professionals SET {_P_SET}, content_hash = ?, seen_import = ?,"
@@ -93,7 +103,7 @@ def save_professional(
             [*row, content_hash, import_id, now, pid],
         )
         db.execute("DELETE FROM directory_roles WHERE professional_id = ?", [pid])
-        db.execute("DELETE FROM directory_professionals_fts WHERE rowid = ?", [pid])
+        index_rows = search_index.replace
     if roles:
         db.conn.executemany(
             "INSERT INTO directory_roles (professional_id, structure_id, finess, function,"
@@ -110,37 +120,8 @@ def save_professional(
                 for r in roles
             ],
         )
-    db.execute(
-        "INSERT INTO directory_professionals_fts (rowid, name, profession, place, other)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [pid, *_professional_index_text(values, places)],
-    )
+    index_rows(db, search_index.PROFESSIONALS, [professional_index_row(pid, values, places)])
     return pid
-
-
-def mark_professional_seen(db: sqlite_utils.Database, pid: int, import_id: int) -> None:
-    db.execute("UPDATE directory_professionals SET seen_import = ? WHERE id = ?", [import_id, pid])
-
-
-def close_missing_professionals(db: sqlite_utils.Database, source: str, import_id: int) -> int:
-    cur = db.execute(
-        "UPDATE directory_professionals SET status = 'closed', content_hash = NULL,"
-        " updated_at = ? WHERE source = ? AND status = 'open'"
-        " AND (seen_import IS NULL OR seen_import != ?)",
-        [utcnow_iso(), source, import_id],
-    )
-    return cur.rowcount
-
-
-def count_missing_professionals(
-    db: sqlite_utils.Database, source: str, import_id: int
-) -> tuple[int, int]:
-    row = db.execute(
-        "SELECT SUM(seen_import IS NULL OR seen_import != ?), COUNT(*)"
-        " FROM directory_professionals WHERE source = ? AND status = 'open'",
-        [import_id, source],
-    ).fetchone()
-    return int(row[0] or 0), int(row[1] or 0)
 
 
 def link_professionals_to_users(db: sqlite_utils.Database) -> int:

@@ -1,15 +1,20 @@
-"""The directory's tables (migrations ``core/0010_directory`` and ``core/0011_directory_search``…).
+"""The directory's tables (migrations ``core/0010_directory``, ``core/0011_directory_search``,
+``core/0012_directory_search_contentless``).
 
 The search index is a separate FTS5 table per entity (``directory_structures_fts``,
 ``directory_professionals_fts``), keyed by the entity's id, with the ``unicode61
 remove_diacritics 2`` tokenizer (accent- and case-insensitive; hyphens and apostrophes separate
 words). It is written by the same functions that write the entities (:mod:`.storage`), so it never
-drifts.
+drifts. Since 0012 it is contentless, with its text kept beside it (see :mod:`.search_index`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import sqlite_utils
+
+from virage.directory import search_index
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -146,3 +151,40 @@ def create_search_index(db: sqlite_utils.Database) -> None:
         "CREATE VIRTUAL TABLE directory_professionals_fts USING fts5("
         f"name, profession, place, other, {tokenizer})"
     )
+
+
+def rebuild_search_index(db: sqlite_utils.Database) -> None:
+    """0012: the contentless index with facets, filled from the 0011 index and the entities."""
+    old = "directory_structures_fts_0011"
+    db.execute(f"ALTER TABLE directory_structures_fts RENAME TO {old}")
+    search_index.create(db, search_index.STRUCTURES)
+    rows = db.execute(
+        "SELECT f.rowid, f.name, f.category, f.place, f.other, s.status, s.kind,"
+        f" s.category_code, s.departement, s.commune_code FROM {old} f"
+        " JOIN directory_structures s ON s.id = f.rowid ORDER BY f.rowid"
+    )
+    search_index.fill_from(
+        db,
+        search_index.STRUCTURES,
+        ((*r[:5], search_index.structure_facets(*r[5:])) for r in _all(rows)),
+    )
+    db.execute(f"DROP TABLE {old}")
+    old = "directory_professionals_fts_0011"
+    db.execute(f"ALTER TABLE directory_professionals_fts RENAME TO {old}")
+    search_index.create(db, search_index.PROFESSIONALS)
+    rows = db.execute(
+        "SELECT f.rowid, f.name, f.profession, f.place, f.other, p.status, p.profession_code,"
+        f" p.departement, p.commune_code FROM {old} f"
+        " JOIN directory_professionals p ON p.id = f.rowid ORDER BY f.rowid"
+    )
+    search_index.fill_from(
+        db,
+        search_index.PROFESSIONALS,
+        ((*r[:5], search_index.professional_facets(*r[5:])) for r in _all(rows)),
+    )
+    db.execute(f"DROP TABLE {old}")
+
+
+def _all(cursor) -> Iterator[tuple]:
+    while rows := cursor.fetchmany(1000):
+        yield from rows

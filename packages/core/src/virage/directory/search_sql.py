@@ -2,6 +2,16 @@
 
 :mod:`virage.directory.search` validates what a person asked and builds a :class:`SearchQuery`;
 this module runs it. ``floor=True`` runs the same SQL bare, for the benchmark.
+
+A text search without a radius stays inside the full-text index until its page is known (see
+:mod:`.search_index`): the filters are facets of the FTS5 query, the matches are counted (up to
+``COUNT_CAP + 1``, a walk of the index), then
+
+- up to ``COUNT_CAP`` matches, all of them are ranked with their rows: by relevance, then open
+  before closed, then name (or by name);
+- beyond, relevance ranks them in the index alone (``bm25``, then id, a stable order), and only the
+  rows of the page are read. A word start typed in a national directory (« ehpad sa », 10,000
+  matches) costs a few milliseconds this way, against 20 to 35 with a join before the ``LIMIT``.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from virage.db import fetch_all as _rows
+from virage.directory import search_index
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
@@ -68,6 +79,71 @@ COUNT_CAP = 1000
 GEO_FIRST_MAX_CANDIDATES = 1500
 
 
+#: bm25 weights of the indexed columns: name, category (or profession), place, other.
+WEIGHTS = "10.0, 4.0, 2.0, 1.0"
+
+
+def _facet_query(match: str, facets: list[list[str]], open_only: bool) -> str:
+    """The person's query with the filters as facets: ``(…) AND ("_c500" OR "_c354") NOT …``."""
+    query = f"({match})"
+    for group in facets:
+        query += " AND (" + " OR ".join(f'"{token}"' for token in group) + ")"
+    if open_only:
+        query = f'({query}) NOT "{search_index.CLOSED}"'
+    return query
+
+
+def _by_ids(db, table: str, columns: str, ids: list[int]) -> dict[int, dict]:
+    marks = ",".join("?" * len(ids))
+    return {
+        r["id"]: r
+        for r in _rows(db, f"SELECT {columns} FROM {table} s WHERE s.id IN ({marks})", ids)
+    }
+
+
+def _text_search(
+    db: sqlite_utils.Database,
+    q: SearchQuery,
+    *,
+    table: str,
+    fts: str,
+    columns: str,
+    facets: list[list[str]],
+    name_order: str,
+    floor: bool,
+) -> tuple[list, int]:
+    match = _facet_query(q.match or "", facets, q.open_only)
+    total = db.execute(
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT {COUNT_CAP + 1})",
+        [match],
+    ).fetchone()[0]
+    if q.sort == "relevance" and total > COUNT_CAP:
+        page = db.execute(
+            f"SELECT rowid, bm25({fts}, {WEIGHTS}) AS rank FROM {fts} WHERE {fts} MATCH ?"
+            " ORDER BY rank, rowid LIMIT ? OFFSET ?",
+            [match, q.limit, q.offset],
+        ).fetchall()
+        by_id = _by_ids(db, table, columns, [r[0] for r in page]) if page else {}
+        if floor:
+            return [(*by_id[rid].values(), rank) for rid, rank in page], len(page)
+        rows = []
+        for rid, rank in page:
+            row = by_id[rid]
+            row["rank"], row["distance_km"] = rank, None
+            rows.append(row)
+        return rows, total
+    order = f"rank, status DESC, {name_order}, id" if q.sort == "relevance" else f"{name_order}, id"
+    sql = (
+        f"SELECT * FROM (SELECT {columns}, bm25({fts}, {WEIGHTS}) AS rank, NULL AS distance_km"
+        f" FROM {fts} JOIN {table} s ON s.id = {fts}.rowid WHERE {fts} MATCH ?)"
+        f" ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    if floor:
+        raw = db.execute(sql, [match, q.limit, q.offset]).fetchall()
+        return raw, len(raw)
+    return _rows(db, sql, [match, q.limit, q.offset]), total
+
+
 def _search(
     db: sqlite_utils.Database,
     q: SearchQuery,
@@ -75,8 +151,8 @@ def _search(
     table: str,
     fts: str,
     columns: str,
-    weights: str,
     filters: list[tuple[str, list[Any]]],
+    facets: list[list[str]],
     name_order: str,
     floor: bool = False,
 ) -> tuple[list, int]:
@@ -86,6 +162,17 @@ def _search(
     box: tuple[float, float, float, float] | None = None
     if q.center is not None and q.radius_km is not None:
         box = _bbox(q.center[0], q.center[1], q.radius_km)
+    if q.match and box is None and q.sort != "distance":
+        return _text_search(
+            db,
+            q,
+            table=table,
+            fts=fts,
+            columns=columns,
+            facets=facets,
+            name_order=name_order,
+            floor=floor,
+        )
     geo_first = False
     if q.match and box is not None and q.sort == "distance":
         candidates = db.execute(
@@ -103,7 +190,7 @@ def _search(
         params.append(q.match)
     elif q.match:
         source = f"{fts} JOIN {table} s ON s.id = {fts}.rowid"
-        rank = f"bm25({fts}, {weights})"
+        rank = f"bm25({fts}, {WEIGHTS})"
         where.append(f"{fts} MATCH ?")
         params.append(q.match)
     else:
@@ -201,27 +288,42 @@ def search_structures(
     the query in SQLite alone, which the benchmark compares with the full search.
     """
     filters: list[tuple[str, list[Any]]] = []
+    facets: list[list[str]] = []
     if q.kinds:
         filters.append((f"s.kind IN ({','.join('?' * len(q.kinds))})", list(q.kinds)))
+        facets.append(_tokens("_k", q.kinds))
     if q.categories:
         filters.append(
             (f"s.category_code IN ({','.join('?' * len(q.categories))})", list(q.categories))
         )
-    if q.departement:
-        filters.append(("s.departement = ?", [q.departement]))
-    if q.commune_code:
-        filters.append(("s.commune_code = ?", [q.commune_code]))
+        facets.append(_tokens("_c", q.categories))
+    _place_filters(q, filters, facets)
+    index = search_index.STRUCTURES
     return _search(
         db,
         q,
-        table="directory_structures",
-        fts="directory_structures_fts",
+        table=index.table,
+        fts=index.fts,
         columns=STRUCTURE_SUMMARY_COLUMNS,
-        weights="10.0, 4.0, 2.0, 1.0",
         filters=filters,
+        facets=facets,
         name_order="name",
         floor=floor,
     )
+
+
+def _tokens(prefix: str, values) -> list[str]:
+    # A value without a token (only punctuation) matches nothing, as its SQL filter would.
+    return [search_index.facet(prefix, v) or f"{prefix}none" for v in values]
+
+
+def _place_filters(q: SearchQuery, filters: list, facets: list) -> None:
+    if q.departement:
+        filters.append(("s.departement = ?", [q.departement]))
+        facets.append(_tokens("_d", [q.departement]))
+    if q.commune_code:
+        filters.append(("s.commune_code = ?", [q.commune_code]))
+        facets.append(_tokens("_m", [q.commune_code]))
 
 
 PROFESSIONAL_SUMMARY_COLUMNS = (
@@ -235,22 +337,22 @@ def search_professionals(
     db: sqlite_utils.Database, q: SearchQuery, *, floor: bool = False
 ) -> tuple[list, int]:
     filters: list[tuple[str, list[Any]]] = []
+    facets: list[list[str]] = []
     if q.professions:
         filters.append(
             (f"s.profession_code IN ({','.join('?' * len(q.professions))})", list(q.professions))
         )
-    if q.departement:
-        filters.append(("s.departement = ?", [q.departement]))
-    if q.commune_code:
-        filters.append(("s.commune_code = ?", [q.commune_code]))
+        facets.append(_tokens("_p", q.professions))
+    _place_filters(q, filters, facets)
+    index = search_index.PROFESSIONALS
     return _search(
         db,
         q,
-        table="directory_professionals",
-        fts="directory_professionals_fts",
+        table=index.table,
+        fts=index.fts,
         columns=PROFESSIONAL_SUMMARY_COLUMNS,
-        weights="10.0, 4.0, 2.0, 1.0",
         filters=filters,
+        facets=facets,
         name_order="family_name, given_name",
         floor=floor,
     )

@@ -107,11 +107,18 @@ class ProfessionalRecord:
 
 @dataclass
 class Rejected:
-    """A line of the file that cannot be imported, and why (French, for the report)."""
+    """A line of the file that cannot be imported, and why (French, for the report).
+
+    ``listed=True`` says that the line is the record of the entry ``reference`` (its FINESS
+    number…), unusable but present: the entry is then left as it is, never closed as absent from
+    the file. Leave it ``False`` when the line only mentions an entry (a geolocation of an
+    establishment, the legal entity of an establishment).
+    """
 
     line: int | None
     reason: str
     reference: str | None = None  # FINESS number, RPPS… when known
+    listed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"ligne": self.line, "reference": self.reference, "motif": self.reason}

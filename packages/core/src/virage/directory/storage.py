@@ -8,7 +8,6 @@ re-exported here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 import sqlite_utils
@@ -16,7 +15,7 @@ import sqlite_utils
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
 from virage.db import utcnow_iso
-from virage.directory import categories
+from virage.directory import categories, search_index
 from virage.directory.import_log import (  # noqa: F401 - re-exported
     finish_import,
     last_successful_import,
@@ -27,12 +26,9 @@ from virage.directory.import_log import (  # noqa: F401 - re-exported
 from virage.directory.normalize import fold
 from virage.directory.professional_storage import (  # noqa: F401 - re-exported
     PROFESSIONAL_FIELDS,
-    close_missing_professionals,
-    count_missing_professionals,
     get_professional,
     get_role,
     link_professionals_to_users,
-    mark_professional_seen,
     professional_for_import,
     professional_of_user,
     professionals_in,
@@ -137,25 +133,19 @@ def _flatten(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _index_structure(
-    db: sqlite_utils.Database, sid: int, values: dict, extra: dict, *, replace: bool
-) -> None:
-    if replace:
-        db.execute("DELETE FROM directory_structures_fts WHERE rowid = ?", [sid])
-    db.execute(
-        "INSERT INTO directory_structures_fts (rowid, name, category, place, other)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [sid, *_structure_index_text(values, extra)],
+def structure_index_row(sid: int, values: dict[str, Any], extra: dict[str, Any]) -> tuple:
+    """The entry of a structure in the search index (see :mod:`.search_index`)."""
+    return (
+        sid,
+        *_structure_index_text(values, extra),
+        search_index.structure_facets(
+            values.get("status"),
+            values.get("kind"),
+            values.get("category_code"),
+            values.get("departement"),
+            values.get("commune_code"),
+        ),
     )
-
-
-def structure_for_import(db: sqlite_utils.Database, finess: str) -> tuple | None:
-    """(id, content_hash, status, seen_import, extra) of the structure with this FINESS number."""
-    return db.execute(
-        "SELECT id, content_hash, status, seen_import, extra FROM directory_structures"
-        " WHERE finess = ?",
-        [finess],
-    ).fetchone()
 
 
 def insert_structure(
@@ -181,7 +171,7 @@ def insert_structure(
         ],
     )
     sid = cur.lastrowid
-    _index_structure(db, sid, values, extra, replace=False)
+    search_index.add(db, search_index.STRUCTURES, [structure_index_row(sid, values, extra)])
     return sid
 
 
@@ -199,45 +189,7 @@ def update_structure(
         " updated_at = ? WHERE id = ?",
         [*(values.get(f) for f in STRUCTURE_FIELDS), content_hash, import_id, utcnow_iso(), sid],
     )
-    _index_structure(db, sid, values, extra, replace=True)
-
-
-def mark_structure_seen(db: sqlite_utils.Database, sid: int, import_id: int) -> None:
-    db.execute("UPDATE directory_structures SET seen_import = ? WHERE id = ?", [import_id, sid])
-
-
-def close_missing_structures(
-    db: sqlite_utils.Database, source: str, kinds: Iterable[str], import_id: int, today: str
-) -> int:
-    """Mark closed the open structures of ``source`` and ``kinds`` that this import did not see."""
-    kinds = list(kinds)
-    if not kinds:
-        return 0
-    marks = ",".join("?" * len(kinds))
-    cur = db.execute(
-        "UPDATE directory_structures SET status = 'closed', closed_on = COALESCE(closed_on, ?),"
-        " content_hash = NULL, updated_at = ?"
-        f" WHERE source = ? AND kind IN ({marks}) AND status = 'open'"
-        " AND (seen_import IS NULL OR seen_import != ?)",
-        [today, utcnow_iso(), source, *kinds, import_id],
-    )
-    return cur.rowcount
-
-
-def count_missing_structures(
-    db: sqlite_utils.Database, source: str, kinds: Iterable[str], import_id: int
-) -> tuple[int, int]:
-    """(open entries of the source not seen by this import, open entries before the import)."""
-    kinds = list(kinds)
-    if not kinds:
-        return 0, 0
-    marks = ",".join("?" * len(kinds))
-    row = db.execute(
-        "SELECT SUM(seen_import IS NULL OR seen_import != ?), COUNT(*) FROM directory_structures"
-        f" WHERE source = ? AND kind IN ({marks}) AND status = 'open'",
-        [import_id, source, *kinds],
-    ).fetchone()
-    return int(row[0] or 0), int(row[1] or 0)
+    search_index.replace(db, search_index.STRUCTURES, [structure_index_row(sid, values, extra)])
 
 
 def get_structure(db: sqlite_utils.Database, sid: int) -> dict | None:
@@ -264,7 +216,7 @@ def set_structure_extra(db: sqlite_utils.Database, sid: int, extra: dict[str, An
         "UPDATE directory_structures SET extra = ?, updated_at = ? WHERE id = ?",
         [json.dumps(extra, ensure_ascii=False), utcnow_iso(), sid],
     )
-    _index_structure(db, sid, row, extra, replace=True)
+    search_index.replace(db, search_index.STRUCTURES, [structure_index_row(sid, row, extra)])
 
 
 def categories_in_use(db: sqlite_utils.Database) -> list[dict]:
