@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import sign_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -37,7 +39,10 @@ def test_hello_plugin_page_and_nav_item(live_server, phone):
     page.goto(live_server + "/")
     nav = page.get_by_role("navigation", name="Navigation principale")
     nav.get_by_role("link", name="Bonjour").click()
-    expect(page).to_have_url(live_server + "/hello/")
+    # The example plugin teaches authentication: no anonymous page.
+    expect(page).to_have_url(re.compile(r"/connexion\?suivant=/hello"))
+    sign_in(page, live_server, "paul.infirmier")
+    page.goto(live_server + "/hello/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour depuis un plugin")
 
 
