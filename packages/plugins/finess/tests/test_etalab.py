@@ -16,7 +16,7 @@ from virage.directory.imports import run_import
 from virage.errors import InvalidInput
 
 EXPECTED = [
-    "Import finess (etalab-csv) de etalab-synthetique.csv, extrait du 2026-01-15",
+    "Import finess (etalab-csv) de etalab-synthetique.csv, extrait du 15 janvier 2026",
     "  créés : 9 · mis à jour : 0 · inchangés : 0 · fermés : 0 · lignes rejetées : 4",
     "  établissements lus : 9 (9 ouverts, 0 fermés)",
     "  rejet ligne 11 [010990108] : ligne structureet incomplète : 14 champs au lieu de 30",
@@ -111,15 +111,19 @@ def test_cli_errors_are_one_line(cli_env, fixtures, tmp_path, capsys):
 def test_partial_import_and_json_report(cli_env, fixtures, tmp_path, capsys):
     assert main(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
     capsys.readouterr()
-    text = (fixtures / "etalab-synthetique.csv").read_bytes()
-    first_three = b"\r\n".join(text.split(b"\r\n")[:3]) + b"\r\n"
+    lines = (fixtures / "etalab-synthetique.csv").read_bytes().split(b"\r\n")
     part = tmp_path / "extrait-partiel.csv"
-    part.write_bytes(first_three)
+    # the header, two establishments (one renamed) and their geolocations
+    renamed = lines[2].replace(
+        b"SSIAD DU BASSIN BURGIEN;", b"SSIAD DU BASSIN BURGIEN ET DU REVERMONT;"
+    )
+    part.write_bytes(b"\r\n".join([lines[0], lines[1], renamed, lines[12], lines[13]]) + b"\r\n")
     assert main(["import", "finess", str(part), "--partiel", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    # no geolocation rows in this part: the coordinates follow the file (none)
-    assert report["partiel"] is True and report["fermes"] == 0 and report["mis_a_jour"] == 2
+    assert report["partiel"] is True and report["fermes"] == 0
+    assert (report["mis_a_jour"], report["inchanges"]) == (1, 1)
     assert report["par_type"] == {"ET": {"vus": 2, "ouverts": 2, "fermes": 0}}
+    assert report["coordonnees_perdues"] == 0
 
 
 def test_projections():

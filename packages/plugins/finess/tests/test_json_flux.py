@@ -16,7 +16,7 @@ from virage.directory.imports import run_import
 from virage.errors import InvalidInput
 
 EXPECTED_REPORT = [
-    "Import finess (finess-json) de finess-structures-sample-20260309.json, extrait du 2026-03-09",
+    "Import finess (finess-json) de finess-structures-sample-20260309.json, extrait du 9 mars 2026",
     "  créés : 50 · mis à jour : 0 · inchangés : 0 · fermés : 0 · lignes rejetées : 0",
     "  entités juridiques lus : 23 (9 ouverts, 14 fermés)",
     "  établissements lus : 27 (15 ouverts, 12 fermés)",

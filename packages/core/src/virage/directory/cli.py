@@ -70,9 +70,19 @@ def _source_command(source) -> click.Command:
         help="Fichier partiel (un département, une mise à jour quotidienne) : "
         "ne pas fermer les structures absentes du fichier.",
     )
+    @click.option(
+        "--confirmer-baisse",
+        "confirmer",
+        is_flag=True,
+        help="Confirmer une baisse réelle que les contrôles refuseraient sinon : fichier bien "
+        "plus petit que le dernier extrait complet, nombreuses fermetures ou coordonnées "
+        "perdues. Ne lève jamais le refus d'un fichier tronqué.",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Afficher le rapport en JSON.")
     @click.pass_context
-    def command(ctx, path: Path, fmt: str | None, partiel: bool, as_json: bool) -> None:
+    def command(
+        ctx, path: Path, fmt: str | None, partiel: bool, confirmer: bool, as_json: bool
+    ) -> None:
         from virage.app import prepare_database
 
         obj = _context(ctx)
@@ -97,10 +107,18 @@ def _source_command(source) -> click.Command:
                             state["done"] = done
 
                     report = imports.run_import(
-                        db, source, path, fmt=fmt, partial=partiel, progress=progress
+                        db,
+                        source,
+                        path,
+                        fmt=fmt,
+                        partial=partiel,
+                        confirmed=confirmer,
+                        progress=progress,
                     )
             else:
-                report = imports.run_import(db, source, path, fmt=fmt, partial=partiel)
+                report = imports.run_import(
+                    db, source, path, fmt=fmt, partial=partiel, confirmed=confirmer
+                )
         finally:
             db.conn.close()
         if as_json:

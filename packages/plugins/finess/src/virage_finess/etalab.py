@@ -14,6 +14,12 @@ Format (see ``format_etalabcs1100507.csv`` of the data.gouv.fr dataset):
 
 The file is read twice, streaming both times: first the geolocation rows (kept in memory: two
 floats per establishment), then the establishments, which are yielded with their coordinates.
+
+The extract declares no record count and has no trailer line, so a truncated file is recognised by
+what a cut leaves behind, and refused whole: a last line without its line break, a last row with
+fewer fields than its section has (or a cut date), or establishments without a single
+geolocation row (the geolocation section comes last: a file cut anywhere before it has none).
+Lines longer than ``MAX_LINE_BYTES`` are refused (a file without line breaks is not an extract).
 """
 
 from __future__ import annotations
@@ -26,13 +32,16 @@ from pathlib import Path
 
 from virage.directory.normalize import OVERSEAS
 from virage.directory.sources import ImportFailed, Item, Rejected, StructureRecord
-from virage_finess.json_flux import STREET_TYPES
+from virage_finess.json_records import STREET_TYPES
 from virage_finess.projections import ProjectionError, to_wgs84
 
 FORMAT = "etalab-csv"
 STRUCTURE_FIELDS = 31  # the section name + 30 fields
 GEO_FIELDS = 6  # the section name + 5 fields
 PROGRESS_EVERY = 256 * 1024
+#: A row of the extract is some hundreds of bytes.
+MAX_LINE_BYTES = 64 * 1024
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEADER = re.compile(r"^finess;etalab;[^;]*;(\d{4}-\d{2}-\d{2})?", re.IGNORECASE)
 COMPLEMENTS = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
 
@@ -64,7 +73,14 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         reported = 0
         with self.path.open("rb") as f:
-            for raw in f:
+            number = 0
+            while raw := f.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(raw) > MAX_LINE_BYTES:
+                    raise ImportFailed(
+                        f"ligne {number} trop longue (plus de {MAX_LINE_BYTES // 1024} ko) : ce "
+                        "n'est pas un extrait Etalab"
+                    )
                 self.done += len(raw)
                 if self.done - reported >= PROGRESS_EVERY:
                     self.progress(self.offset + self.done, self.total)
@@ -95,7 +111,7 @@ def _rows(path: Path, encoding: str, progress, offset: int, total: int):
 
 def _check_header(path: Path, encoding: str) -> str | None:
     with path.open("rb") as f:
-        first = f.readline().decode(encoding, errors="replace").lstrip("\ufeff").strip()
+        first = f.readline(1024).decode(encoding, errors="replace").lstrip("\ufeff").strip()
     match = HEADER.match(first)
     if match:
         return match.group(1)
@@ -142,6 +158,7 @@ def _structure(line: int, row: list[str]) -> StructureRecord | Rejected:
             f"ligne structureet incomplète : {len(row) - 1} champs au lieu de "
             f"{STRUCTURE_FIELDS - 1}",
             finess or None,
+            listed=True,
         )
     if len(row) > STRUCTURE_FIELDS + 1:
         return Rejected(
@@ -149,6 +166,7 @@ def _structure(line: int, row: list[str]) -> StructureRecord | Rejected:
             f"ligne structureet trop longue : {len(row) - 1} champs au lieu de "
             f"{STRUCTURE_FIELDS - 1} (un « ; » non protégé par des guillemets ?)",
             finess or None,
+            listed=True,
         )
     routing = row[15].strip()
     match = re.match(r"^(\d{5})\s*(.*)$", routing)
@@ -187,11 +205,18 @@ def read(path: Path, progress: Callable[[int, int], None]) -> Iterator[Item]:
     if generated:
         yield {"generated_at": generated}
 
+    _check_last_line_break(path, size)
+
     # Pass 1: geolocations.
     coordinates: dict[str, tuple[float, float, int]] = {}
+    structures = geolocations = 0
     for line, row in _rows(path, encoding, progress, 0, total):
-        if not row or row[0].strip().lower() != "geolocalisation":
+        section = row[0].strip().lower() if row else ""
+        if section == "structureet" and len(row) >= STRUCTURE_FIELDS:
+            structures += 1
+        if section != "geolocalisation":
             continue
+        geolocations += 1
         finess = row[1].strip() if len(row) > 1 else ""
         if len(row) < GEO_FIELDS - 1:
             yield Rejected(
@@ -217,12 +242,20 @@ def read(path: Path, progress: Callable[[int, int], None]) -> Iterator[Item]:
             yield Rejected(line, "coordonnées hors de la zone de la projection", finess)
             continue
         coordinates[finess] = (lat, lon, line)
+    if structures and not geolocations:
+        raise ImportFailed(
+            "aucune ligne « geolocalisation » : l'extrait est tronqué avant la section des "
+            "géolocalisations, qui vient après les établissements (ou ce n'est pas l'extrait "
+            "etalab_cs1100507)"
+        )
 
     # Pass 2: establishments, with their coordinates.
     used: set[str] = set()
+    last: tuple[int, list[str]] | None = None
     for line, row in _rows(path, encoding, progress, size, total):
         if not row or not "".join(row).strip():
             continue
+        last = (line, row)
         section = row[0].strip().lower()
         if section == "structureet":
             record = _structure(line, row)
@@ -236,7 +269,51 @@ def read(path: Path, progress: Callable[[int, int], None]) -> Iterator[Item]:
             continue
         else:
             yield Rejected(line, f"section inconnue « {row[0][:30]} »", None)
+    if last is not None and structures:
+        _check_last_row(*last)
     for finess, (_lat, _lon, line) in coordinates.items():
         if finess not in used:
             yield Rejected(line, "géolocalisation d'un établissement absent du fichier", finess)
     progress(total, total)
+
+
+def _check_last_line_break(path: Path, size: int) -> None:
+    """A file cut in the middle of a line ends without a line break."""
+    if size == 0:
+        return
+    with path.open("rb") as f:
+        f.seek(size - 1)
+        if f.read(1) != b"\n":
+            raise ImportFailed(
+                "la dernière ligne n'a pas de fin de ligne : le fichier est tronqué (coupé au "
+                "milieu d'une ligne)"
+            )
+
+
+#: Fields of a complete row, section name included (recent extracts add one trailing field),
+#: and the position of its last date (« datemaj », which a cut would shorten).
+_COMPLETE = {
+    "structureet": ((STRUCTURE_FIELDS, STRUCTURE_FIELDS + 1), STRUCTURE_FIELDS - 1, True),
+    "geolocalisation": ((GEO_FIELDS, GEO_FIELDS + 1), GEO_FIELDS - 1, False),
+}
+
+
+def _check_last_row(line: int, row: list[str]) -> None:
+    """The last row of a file cut at a line break (or cut, then closed by an editor)."""
+    section = row[0].strip().lower()
+    if section not in _COMPLETE:
+        return
+    counts, date_at, required = _COMPLETE[section]
+    if len(row) not in counts:
+        raise ImportFailed(
+            f"la dernière ligne ({section}) n'a que {len(row) - 1} champs au lieu de "
+            f"{counts[0] - 1} : le fichier est tronqué",
+            line,
+        )
+    date = row[date_at].strip()
+    if (date or required) and not DATE.match(date):
+        raise ImportFailed(
+            f"la dernière ligne ({section}) finit par une date coupée « {date[:12]} » : le "
+            "fichier est tronqué",
+            line,
+        )

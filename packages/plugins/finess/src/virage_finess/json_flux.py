@@ -1,56 +1,50 @@
 """Reader of the ANS FINESS JSON flux « Structures » (schema v1.0.x).
 
-The file is streamed with ijson, fed one line at a time so that every record carries the line
-where it starts: legal entities (``pmej[]``, with ``informationsGeneralesPMEJ``) and their
-geographic establishments (``pmej[].ege[]``, with ``informationsGeneralesEGE`` and
-``categorieentiteGeographiqueExercice``). ``schemaVersion``/``generatedAt`` are accepted at the top
-level (as in the published sample) or inside ``metadata`` (as the schema says). Groupings
-(``gcc``, ``gco``) are read past: the directory does not use them.
+The file is streamed: it is read in pieces of at most ``CHUNK_BYTES`` (a line, or a part of a long
+line: a file without line breaks is streamed all the same) and fed to two incremental parsers of
+ijson's C backend working in step:
+
+- a *guard* sees every event (without building anything) before the other parser gets the piece:
+  it bounds the nesting depth (``MAX_DEPTH``; the flux needs 8 levels) and the size of a legal
+  entity (``MAX_ENTITY_BYTES``) and of a single value (``MAX_VALUE_BYTES``), finds the metadata,
+  and notes the line where each legal entity (``pmej[]``) and each establishment (``pmej[].ege[]``)
+  starts;
+- a *builder* turns each complete legal entity into Python objects, one at a time
+  (:func:`~virage_finess.json_records.records_of_entity` then makes the records).
+
+Peak memory is therefore one piece, one legal entity and its establishments, whatever the size or
+the layout of the file. ``schemaVersion``/``generatedAt`` are accepted at the top level (as in the
+published sample) or inside ``metadata`` (as the schema says). Groupings (``gcc``, ``gco``) are
+read past: the directory does not use them. There is no record count nor trailer in this format: a
+truncated file is a JSON document that never closes, and is refused whole.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import ijson
 
-from virage.directory.sources import ImportFailed, Item, Rejected, StructureRecord
+from virage.directory.sources import ImportFailed, Item
+from virage_finess.json_records import records_of_entity
 
 FORMAT = "finess-json"
 PROGRESS_EVERY = 256 * 1024
+#: Pieces fed to the parsers: a line, or a part of a line longer than this.
+CHUNK_BYTES = 64 * 1024
+#: The flux nests 8 levels deep (pmej → ege → adresse → coordonneesGeographique…).
+MAX_DEPTH = 32
+#: A legal entity with its establishments (a few kB each in the real flux; the largest networks
+#: have some hundreds of establishments).
+MAX_ENTITY_BYTES = 16 * 1024 * 1024
+#: A single value (a text, a number): nothing in the flux comes near.
+MAX_VALUE_BYTES = 1024 * 1024
 
-#: FINESS street types (« typeVoie ») and how they are written in full.
-STREET_TYPES = {
-    "R": "RUE",
-    "AV": "AVENUE",
-    "BD": "BOULEVARD",
-    "PL": "PLACE",
-    "CHE": "CHEMIN",
-    "RTE": "ROUTE",
-    "ALL": "ALLÉE",
-    "IMP": "IMPASSE",
-    "CRS": "COURS",
-    "SQ": "SQUARE",
-    "FG": "FAUBOURG",
-    "PASS": "PASSAGE",
-    "RPT": "ROND-POINT",
-    "SEN": "SENTIER",
-    "HAM": "HAMEAU",
-    "MTE": "MONTÉE",
-    "QU": "QUAI",
-    "QUAI": "QUAI",
-    "LD": "LIEU-DIT",
-    "PRV": "PARVIS",
-    "ESP": "ESPLANADE",
-    "PROM": "PROMENADE",
-    "RES": "RÉSIDENCE",
-    "CITE": "CITÉ",
-    "CHS": "CHAUSSÉE",
-    "TRA": "TRAVERSE",
-    "VLA": "VILLA",
-}
+_STARTS = ("start_map", "start_array")
+_ENDS = ("end_map", "end_array")
+_METADATA = ("schemaVersion", "generatedAt")
 
 
 def looks_like(head: bytes) -> bool:
@@ -58,180 +52,168 @@ def looks_like(head: bytes) -> bool:
     return text.startswith(b"{") and (b'"pmej"' in head or b'"schemaVersion"' in head)
 
 
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+class _Guard:
+    """Follows the basic events of the flux: depth, sizes, metadata, where records start."""
 
+    def __init__(self) -> None:
+        self.depth = 0
+        self.top_key: str | None = None
+        self.meta_key: str | None = None
+        self.entity_key: str | None = None
+        self.started = False
+        self.seen_pmej = False
+        self.entity_since: int | None = None  # bytes read when the current entity started
+        self.starts: deque[tuple[int, list[int]]] = deque()  # (entity line, establishment lines)
+        self.metadata: list[tuple[str, str]] = []
 
-def _address(addresses: list[dict]) -> dict[str, Any]:
-    if not addresses:
-        return {}
-    # The address of the establishment itself (usage 03) or of the entity (02); else the first.
-    chosen = next((a for a in addresses if a.get("coordonneesGeographique")), None) or addresses[0]
-    line = chosen.get("ligneQuatre")
-    if not line:
-        street_type = chosen.get("typeVoie") or ""
-        line = " ".join(
-            filter(
-                None,
-                [
-                    chosen.get("numeroVoie"),
-                    chosen.get("complementVoie"),
-                    STREET_TYPES.get(street_type, street_type),
-                    chosen.get("libelleVoie"),
-                ],
+    def events(self, events: list, line: int, done: int) -> None:
+        in_pmej = self.top_key == "pmej"
+        for event, value in events:
+            if event == "map_key":
+                if self.depth == 1:
+                    self.top_key, in_pmej = value, value == "pmej"
+                elif self.depth == 2 and self.top_key == "metadata":
+                    self.meta_key = value
+                elif self.depth == 3 and in_pmej:
+                    self.entity_key = value
+            elif event in _STARTS:
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    raise ImportFailed(
+                        f"structure JSON trop profonde (plus de {MAX_DEPTH} niveaux imbriqués) : "
+                        "ce n'est pas un flux FINESS",
+                        line,
+                    )
+                if not self.started:
+                    self.started = True
+                    if event != "start_map":
+                        raise ImportFailed(
+                            "le fichier n'est pas un objet JSON : ce n'est pas un flux FINESS", line
+                        )
+                elif in_pmej and self.depth == 2:
+                    if event != "start_array":
+                        raise ImportFailed(
+                            "« pmej » doit être une liste d'entités juridiques", line
+                        )
+                    self.seen_pmej = True
+                elif in_pmej and self.depth == 3:
+                    if event != "start_map":
+                        raise ImportFailed("chaque élément de « pmej » doit être un objet", line)
+                    self.starts.append((line, []))
+                    self.entity_since, self.entity_key = done, None
+                elif in_pmej and self.depth == 5 and self.entity_key == "ege":
+                    self.starts[-1][1].append(line)
+            elif event in _ENDS:
+                self.depth -= 1
+                if in_pmej and self.depth == 2:
+                    self.entity_since = None
+            elif not self.started:
+                raise ImportFailed(
+                    "le fichier n'est pas un objet JSON : ce n'est pas un flux FINESS", line
+                )
+            elif in_pmej and self.depth == 2:
+                raise ImportFailed("chaque élément de « pmej » doit être un objet", line)
+            elif event == "string" and (
+                (self.depth == 1 and self.top_key in _METADATA)
+                or (self.depth == 2 and self.top_key == "metadata" and self.meta_key in _METADATA)
+            ):
+                key = self.top_key if self.depth == 1 else self.meta_key
+                self.metadata.append((key, value))
+
+    def check_sizes(self, line: int, done: int, quiet_since: int) -> None:
+        if self.entity_since is not None and done - self.entity_since > MAX_ENTITY_BYTES:
+            raise ImportFailed(
+                f"entité juridique démesurée (plus de {_size(MAX_ENTITY_BYTES)}) : le fichier "
+                "n'est pas un flux FINESS valide",
+                self.starts[-1][0] if self.starts else line,
             )
-        )
-    extra = " ".join(
-        filter(None, [chosen.get("complementPointGeographique"), chosen.get("lieuDit")])
-    )
-    coords = chosen.get("coordonneesGeographique") or {}
-    return {
-        "address_line": line or None,
-        "address_extra": extra or None,
-        "postcode": chosen.get("codePostal"),
-        "city": chosen.get("ligneAcheminement"),
-        "commune_code": chosen.get("cogCommune"),
-        "lat": _float(coords.get("directionLatitude")),
-        "lon": _float(coords.get("directionLongitude")),
-    }
-
-
-def _contact(contacts: list[dict]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for contact in contacts or []:
-        telecom = contact.get("telecom") or {}
-        out.setdefault("phone", telecom.get("telephone"))
-        out.setdefault("fax", telecom.get("telecopie"))
-        out.setdefault("email", telecom.get("courriel"))
-    return {k: v for k, v in out.items() if v}
-
-
-def records_of_entity(pmej: dict, line: int, ege_lines: list[int]) -> Iterator[Item]:
-    """The legal entity and its establishments, as directory records."""
-    info = pmej.get("informationsGeneralesPMEJ")
-    if not isinstance(info, dict):
-        yield Rejected(line, "entité juridique sans « informationsGeneralesPMEJ »")
-        return
-    ej = info.get("numFinessPm")
-    status = info.get("statutJuridique")
-    yield StructureRecord(
-        finess=ej or "",
-        kind="EJ",
-        name=info.get("denominationPm") or "",
-        line=line,
-        long_name=info.get("denominationLonguePmSmsse"),
-        legal_status_code=status,
-        siret=None,
-        opened_on=info.get("dateCreation"),
-        closed_on=info.get("dateFermeture"),
-        open=pmej.get("etatObjet") == "A",
-        source_updated=pmej.get("dateDerniereMaj"),
-        **_address(pmej.get("adresse") or []),
-        **_contact(pmej.get("contact") or []),
-    )
-    for index, ege in enumerate(pmej.get("ege") or []):
-        ege_line = ege_lines[index] if index < len(ege_lines) else line
-        general = ege.get("informationsGeneralesEGE")
-        if not isinstance(general, dict):
-            yield Rejected(ege_line, "établissement sans « informationsGeneralesEGE »", ej)
-            continue
-        name = general.get("nomEgeCourt") or general.get("nomEgeLong") or ""
-        if general.get("complementDenominationEg"):
-            name = f"{name} {general['complementDenominationEg']}"
-        yield StructureRecord(
-            finess=general.get("numFinessEge") or "",
-            kind="ET",
-            name=name,
-            line=ege_line,
-            long_name=general.get("nomEgeLong"),
-            ej_finess=ej,
-            category_code=ege.get("categorieentiteGeographiqueExercice"),
-            legal_status_code=status,
-            siret=general.get("siret"),
-            opened_on=general.get("dateOuverture"),
-            closed_on=general.get("dateFermeture"),
-            open=ege.get("etatObjet") == "A",
-            source_updated=ege.get("dateDerniereMaj"),
-            **_address(ege.get("adresse") or []),
-            **_contact(ege.get("contact") or []),
-        )
+        if done - quiet_since > MAX_VALUE_BYTES:
+            raise ImportFailed(
+                f"valeur démesurée (plus de {_size(MAX_VALUE_BYTES)} d'un seul tenant) : le "
+                "fichier n'est pas un flux FINESS valide",
+                line,
+            )
 
 
 def read(path: Path, progress: Callable[[int, int], None]) -> Iterator[Item]:
     """Stream the records of a FINESS JSON flux (see the module documentation)."""
     total = path.stat().st_size
-    events = ijson.sendable_list()
-    parser = ijson.parse_coro(events, use_float=True)
-    builder: ijson.ObjectBuilder | None = None
-    start_line = 0
-    ege_lines: list[int] = []
-    metadata: dict[str, str] = {}
-    seen_pmej = False
-    first = True
-    done = reported = 0
-    line = 0
+    guard = _Guard()
+    basic_events = ijson.sendable_list()
+    basic = ijson.basic_parse_coro(basic_events, use_float=True)
+    entities = ijson.sendable_list()
+    builder = ijson.items_coro(entities, "pmej.item", use_float=True)
+    checked: list[bytes] = []  # pieces seen by the guard, not yet given to the builder
+    checked_bytes = done = reported = quiet_since = 0
+    line = next_line = 1
     with path.open("rb") as f:
-        for line, chunk in enumerate(f, start=1):
-            done += len(chunk)
+        readline = f.readline
+        while piece := readline(CHUNK_BYTES):
+            line = next_line
+            if piece[-1:] == b"\n":
+                next_line += 1
+            done += len(piece)
             try:
-                parser.send(chunk)
+                basic.send(piece)
             except ijson.JSONError as exc:
                 raise ImportFailed(f"JSON invalide ({_reason(exc)})", line) from None
-            for prefix, event, value in events:
-                if first:
-                    first = False
-                    if event != "start_map":
-                        raise ImportFailed(
-                            "le fichier n'est pas un objet JSON : ce n'est pas un flux FINESS", line
-                        )
-                if builder is not None:
-                    builder.event(event, value)
-                    if prefix == "pmej.item.ege.item" and event == "start_map":
-                        ege_lines.append(line)
-                    if prefix == "pmej.item" and event == "end_map":
-                        yield from records_of_entity(builder.value, start_line, ege_lines)
-                        builder = None
-                    continue
-                if prefix == "pmej.item" and event == "start_map":
-                    builder = ijson.ObjectBuilder()
-                    builder.event(event, value)
-                    start_line, ege_lines = line, []
-                elif prefix == "pmej" and event == "start_array":
-                    seen_pmej = True
-                elif prefix == "pmej.item":
-                    raise ImportFailed("chaque élément de « pmej » doit être un objet", line)
-                elif event == "string" and prefix in (
-                    "schemaVersion",
-                    "generatedAt",
-                    "metadata.schemaVersion",
-                    "metadata.generatedAt",
-                ):
-                    key = prefix.rsplit(".", 1)[-1]
-                    metadata[key] = value
-                    if key == "generatedAt":
-                        yield {"generated_at": value}
-                    elif not value.lstrip("v").startswith("1."):
-                        raise ImportFailed(
-                            f"version de schéma {value} non prise en charge (1.x attendue)", line
-                        )
-            del events[:]
-            if done - reported >= PROGRESS_EVERY:
-                progress(done, total)
-                reported = done
+            if basic_events:
+                quiet_since = done
+                guard.events(basic_events, line, done)
+                del basic_events[:]
+                if guard.metadata:
+                    yield from _metadata(guard, line)
+            elif done - quiet_since > MAX_VALUE_BYTES:
+                guard.check_sizes(line, done, quiet_since)
+            if guard.entity_since is not None and done - guard.entity_since > MAX_ENTITY_BYTES:
+                guard.check_sizes(line, done, quiet_since)
+            # The builder gets the pieces the guard has passed, a few at a time.
+            checked.append(piece)
+            checked_bytes += len(piece)
+            if checked_bytes >= CHUNK_BYTES:
+                yield from _build(builder, checked, entities, guard)
+                checked_bytes = 0
+                if done - reported >= PROGRESS_EVERY:
+                    progress(done, total)
+                    reported = done
         try:
-            parser.close()
+            basic.close()
         except ijson.JSONError as exc:
-            raise ImportFailed(f"JSON incomplet ({_reason(exc)})", line) from None
-    if first:
+            raise ImportFailed(
+                f"JSON incomplet ({_reason(exc)}) : le fichier est tronqué", line
+            ) from None
+        yield from _build(builder, checked, entities, guard)
+    if not guard.started:
         raise ImportFailed("le fichier est vide")
-    if not seen_pmej:
+    if not guard.seen_pmej:
         raise ImportFailed(
             "aucune liste « pmej » (entités juridiques) : ce n'est pas un flux Structures FINESS"
         )
     progress(total, total)
+
+
+def _build(builder, checked: list[bytes], entities: list, guard: _Guard) -> Iterator[Item]:
+    builder.send(b"".join(checked))
+    checked.clear()
+    for entity in entities:
+        start_line, ege_lines = guard.starts.popleft()
+        yield from records_of_entity(entity, start_line, ege_lines)
+    del entities[:]
+
+
+def _metadata(guard: _Guard, line: int) -> Iterator[dict[str, str]]:
+    for key, value in guard.metadata:
+        if key == "generatedAt":
+            yield {"generated_at": value}
+        elif not value.lstrip("v").startswith("1."):
+            raise ImportFailed(
+                f"version de schéma {value} non prise en charge (1.x attendue)", line
+            )
+    guard.metadata.clear()
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} Mo" if n >= 1024 * 1024 else f"{n // 1024} ko"
 
 
 def _reason(exc: Exception) -> str:
