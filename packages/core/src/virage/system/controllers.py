@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Annotated
 
-from litestar import Controller, MediaType, get
+from litestar import Controller, HttpMethod, MediaType, get, route
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Response, Template
 from pydantic import BaseModel, Field
@@ -87,6 +87,12 @@ class PagesController(Controller):
         return Template("plugins.html", context={"plugins": plugins.listing(include_builtins=True)})
 
 
-@get(["/docs", "/docs/{path:path}"], include_in_schema=False, status_code=404)
+@route(
+    ["/docs", "/docs/{path:path}"],
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    include_in_schema=False,
+    status_code=404,
+)
 async def docs_missing(path: FromPath[str] = "") -> Template:
+    # HEAD answers like GET (404, no body) wherever GET works, built docs or not.
     return Template("docs_missing.html", status_code=404)
