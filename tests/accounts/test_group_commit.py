@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import pytest
 
@@ -113,28 +112,26 @@ def test_a_refusal_is_durable_before_the_error_answer(client, world):
 
 
 def test_concurrent_reads_are_all_audited(app, world):
-    from litestar.testing import TestClient
+    # Twenty reads at once on one event loop (as uvicorn serves them): every one audited.
+    import asyncio
+
+    import httpx
 
     path = world.settings.db_path
     before = _count(path)
-    errors = []
+    url = f"/api/v1/persons/{world.persons['p1']}"
 
-    def read():
-        with TestClient(app) as c:
-            for _ in range(5):
-                r = c.get(
-                    f"/api/v1/persons/{world.persons['p1']}", headers=bearer(world, "nurse_a")
-                )
-                if r.status_code != 200:
-                    errors.append(r.status_code)
+    async def main():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await asyncio.gather(
+                *(c.get(url, headers=bearer(world, "nurse_a")) for _ in range(20))
+            )
 
-    threads = [threading.Thread(target=read) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    responses = asyncio.run(main())
+    assert [r.status_code for r in responses] == [200] * 20
     assert _count(path) - before >= 20
+    app.state.pool.close()
 
 
 def test_no_data_leaves_when_the_audit_cannot_be_written(client, world, app, monkeypatch):

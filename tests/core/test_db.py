@@ -83,3 +83,18 @@ def test_core_migrations_run_in_numbered_order(tmp_path):
     assert core == sorted(core) and core[0] == "0001_instance"
     first_plugin = next(i for i, m in enumerate(migrations) if m.namespace != "core")
     assert all(m.namespace != "core" for m in migrations[first_plugin:])
+
+
+def test_a_migration_applied_meanwhile_by_another_process_is_skipped(tmp_path, monkeypatch):
+    # Two processes start together: both read the same pending list; the second must not apply
+    # the step the first one applied in between.
+    import virage.db as db_module
+
+    path = tmp_path / "race.db"
+    step = Migration("core", "0001_t", lambda db: db.execute("CREATE TABLE t (v INTEGER)"))
+    first, second = connect(path), connect(path)
+    stale = db_module.pending_migrations(second, [step])
+    assert migrate(first, [step]) == [step]
+    monkeypatch.setattr(db_module, "pending_migrations", lambda db, migrations: stale)
+    assert migrate(second, [step]) == []  # no "table t already exists"
+    assert applied_migrations(second) == {("core", "0001_t")}

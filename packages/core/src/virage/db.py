@@ -212,6 +212,14 @@ def migrate(db: sqlite_utils.Database, migrations: Iterable[Migration]) -> list[
     for m in pending_migrations(db, migrations):
         try:
             with transaction(db):
+                # Another process starting at the same time may have applied it since the list
+                # was read: check again now that this transaction holds the write lock.
+                done = db.execute(
+                    f"SELECT 1 FROM {MIGRATIONS_TABLE} WHERE namespace = ? AND name = ?",
+                    [m.namespace, m.name],
+                ).fetchone()
+                if done:
+                    continue
                 m.apply(db)
                 db.execute(
                     f"INSERT INTO {MIGRATIONS_TABLE} (namespace, name, applied_at) VALUES (?, ?, ?)",
