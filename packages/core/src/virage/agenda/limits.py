@@ -30,8 +30,13 @@ MAX_ID = 2**63 - 1
 #: An identifier as accepted in API bodies (pydantic).
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
-# ESC-introduced sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), and two-byte ones.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# Terminal sequences: CSI (ESC [ or 0x9B … final byte), OSC (ESC ] or 0x9D … BEL or ST), and
+# the two-byte ESC ones.
+_ANSI = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[@-Z\\-_]"
+)
 # Controls (C0, DEL, C1) and line separators become spaces; bidirectional overrides and the
 # byte-order mark (they can disguise a text) are removed.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
