@@ -667,7 +667,14 @@
     });
     body.appendChild(totalRow);
 
-    return h("div", { class: "autodiag-tableau" }, h("table", {}, [
+    // On a phone the table is wider than the screen and scrolls in this box: the box takes the
+    // keyboard's focus so the arrow keys can scroll it (WCAG 2.1.1).
+    return h("div", {
+      class: "autodiag-tableau",
+      tabindex: "0",
+      role: "region",
+      "aria-label": "Tableau des scores",
+    }, h("table", {}, [
       h("caption", {}, "Scores par axe et par catégorie d'acteurs, en pourcentage du maximum (« — » : aucune réponse)"),
       h("thead", {}, headRow),
       body,

@@ -10,6 +10,46 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 # ------------------------------------------------------------------------------------------------
+# Task lists
+# ------------------------------------------------------------------------------------------------
+
+BOX = '<label class="task-list-control"><input type="checkbox" disabled/><span class="task-list-indicator"></span></label>'
+
+
+def test_task_item_text_moves_into_its_label(hooks):
+    label = hooks("tasklists").label_task_items
+    html = f'<ul class="task-list">\n<li class="task-list-item">{BOX} Budgétez <a href="x/">ce temps</a> &amp; le reste.</li>\n</ul>'
+    assert label(html) == (
+        '<ul class="task-list">\n<li class="task-list-item"><label class="task-list-control">'
+        '<input type="checkbox" disabled/><span class="task-list-indicator"></span> Budgétez '
+        '<a href="x/">ce temps</a> &amp; le reste.</label></li>\n</ul>'
+    )
+
+
+def test_task_item_label_stops_before_a_nested_list_or_paragraph(hooks):
+    label = hooks("tasklists").label_task_items
+    nested = f'<li class="task-list-item">{BOX} Parent\n<ul>\n<li>enfant</li>\n</ul>\n</li>'
+    assert label(nested) == nested.replace(f"{BOX} Parent", f"{BOX[:-8]} Parent</label>")
+    loose = f'<li class="task-list-item"><p>{BOX} Premier</p>\n<p>Suite</p></li>'
+    assert label(loose) == loose.replace(f"{BOX} Premier", f"{BOX[:-8]} Premier</label>")
+
+
+def test_several_items_and_empty_ones(hooks):
+    label = hooks("tasklists").label_task_items
+    html = (
+        f'<li class="task-list-item">{BOX} Un<br>deux</li>'
+        f'<li class="task-list-item">{BOX} </li>'
+        f'<li class="task-list-item">{BOX} Trois <code>&lt;/label&gt;</code></li>'
+    )
+    out = label(html)
+    assert out.count("</label>") == 3
+    assert f"{BOX[:-8]} Un<br>deux</label></li>" in out
+    assert f"{BOX} </li>" in out  # nothing to name it with: left as it was
+    assert f"{BOX[:-8]} Trois <code>&lt;/label&gt;</code></label></li>" in out
+    assert label("<p>Pas de liste</p>") == "<p>Pas de liste</p>"
+
+
+# ------------------------------------------------------------------------------------------------
 # Pictures
 # ------------------------------------------------------------------------------------------------
 
