@@ -264,8 +264,17 @@ def test_cancel_following_ends_the_series(client, world):
         headers=bearer(world, "coord_a"),
     )
     assert r.status_code == 200, r.text
-    assert r.json()["cancelled_occurrences"] == 3 and r.json()["appointment"] is None
-    assert [s[0][:10] for s in _starts(client, world)] == ["2030-03-29", "2030-03-30", "2030-03-31"]
+    # the following occurrences stay, cancelled (restorable: tests/agenda/test_series_cancel.py)
+    assert r.json()["cancelled_occurrences"] == 3
+    assert r.json()["appointment"]["status"] == "cancelled"
+    assert [(s[0][:10], s[1]) for s in _starts(client, world)] == [
+        ("2030-03-29", "planned"),
+        ("2030-03-30", "planned"),
+        ("2030-03-31", "planned"),
+        ("2030-04-01", "cancelled"),
+        ("2030-04-02", "cancelled"),
+        ("2030-04-03", "cancelled"),
+    ]
 
 
 def test_past_occurrences_done_are_never_rewritten(client, world):

@@ -14,7 +14,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from pydantic import BaseModel, Field
 
 from virage.accounts.auth import require_actor_guard
-from virage.agenda import ical, importing, service
+from virage.agenda import ical, importing, series_state, service
 from virage.agenda.limits import MAX_ID, check_day, check_id
 from virage.agenda.models import (
     Absence,
@@ -80,10 +80,20 @@ class AgendaEntry(BaseModel):
 
 class CancelResult(BaseModel):
     appointment: Appointment | None = Field(
-        description="L'occurrence annulée (null si une série a été arrêtée à partir d'elle)"
+        description="L'occurrence annulée (elle reste visible, annulée, et peut être rétablie)"
     )
     cancelled_occurrences: int
     series_id: int | None
+
+
+class RestoreIn(BaseModel):
+    force: bool = False
+
+
+class RestoreResult(BaseModel):
+    appointment: Appointment
+    restored_occurrences: int
+    series_id: int
 
 
 def _ids(values: list[int] | None, field: str) -> list[int] | None:
@@ -204,6 +214,21 @@ class AgendaController(Controller):
         return CancelResult(
             appointment=Appointment(**appointment) if appointment else None,
             cancelled_occurrences=result["cancelled_occurrences"],
+            series_id=result["series_id"],
+        )
+
+    @post(
+        "/appointments/{appointment_id:int}/restore-series",
+        summary="Rétablir la série annulée de ce rendez-vous (sauf les occurrences annulées une à une)",
+        status_code=200,
+    )
+    async def restore_series(
+        self, access: Access, plugins: Plugins, appointment_id: Id, data: JSONBody[RestoreIn]
+    ) -> RestoreResult:
+        result = series_state.restore_series(access, plugins, appointment_id, data.force)
+        return RestoreResult(
+            appointment=Appointment(**result["appointment"]),
+            restored_occurrences=result["restored_occurrences"],
             series_id=result["series_id"],
         )
 
@@ -434,7 +459,7 @@ class AgendaController(Controller):
         ] = False,
     ) -> ImportReport:
         data = await request.body()
-        report = importing.import_calendar(
+        report = await importing.import_calendar_async(
             access,
             plugins,
             _structure(access),

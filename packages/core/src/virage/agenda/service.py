@@ -1344,7 +1344,8 @@ def cancel(
     reason: str,
     scope: str = "one",
 ) -> dict:
-    """Cancel one occurrence (kept, with its reason), or end a series from an occurrence on."""
+    """Cancel one occurrence, the whole series or this and the following: the occurrences are
+    kept, with their reason, and a cancelled series can be restored (see ``series_state``)."""
     actor = access.require_login()
     db = access.db
     reason = (reason or "").strip()
@@ -1376,6 +1377,7 @@ def cancel(
                     "status": "cancelled",
                     "cancel_reason": reason,
                     "detached": 1,
+                    "with_series": 0,
                     "updated_by": actor.user_id,
                 },
             )
@@ -1395,37 +1397,10 @@ def cancel(
             "series_id": row["series_id"],
         }
 
-    series = storage.get_series(db, row["series_id"])
-    now = utcnow().replace(microsecond=0)
-    recurrence = parse_iso(row["recurrence_id"])
-    cut = recurrence if scope == "following" else now
-    with transaction(db):
-        rows = storage.series_rows_from(db, series["id"], iso(cut))
-        delete = [r["id"] for r in rows if not (r["status"] in PROTECTED or r["checked"])]
-        storage.delete_appointments(db, delete)
-        changes = {
-            "rrule": with_until(series["rrule"], local_naive(cut) - timedelta(seconds=1)),
-            "open_ended": 0,
-            "updated_by": actor.user_id,
-        }
-        if scope == "series" or storage.count_series_before(db, series["id"], iso(cut)) == 0:
-            changes.update(cancel_reason=reason, cancelled_at=utcnow_iso())
-        storage.update_series(db, series["id"], changes)
-    summary = _summary({**row, "status": "cancelled"}, pros, len(delete))
-    _emit(
-        plugins,
-        "on_appointment_cancelled",
-        access,
-        appointment=summary,
-        reason=reason,
-        scope=scope,
-    )
-    remaining = storage.get_appointment(db, appointment_id)
-    return {
-        "appointment": get(access, plugins, appointment_id, audit=False) if remaining else None,
-        "cancelled_occurrences": len(delete),
-        "series_id": series["id"],
-    }
+    # the whole series or its tail: occurrences kept, cancelled and restorable (series_state)
+    from virage.agenda.series_state import cancel_series
+
+    return cancel_series(access, plugins, row, pros, reason, scope)
 
 
 def set_status(
@@ -1461,7 +1436,12 @@ def set_status(
         raise Conflict(
             "Ce rendez-vous n'a pas encore commencé : il ne peut pas être marqué fait ou non réalisé."
         )
-    values: dict[str, Any] = {"status": status, "updated_by": actor.user_id, "detached": 1}
+    values: dict[str, Any] = {
+        "status": status,
+        "updated_by": actor.user_id,
+        "detached": 1,
+        "with_series": 0,
+    }
     with transaction(db):
         if row["status"] == "cancelled":
             values["cancel_reason"] = None

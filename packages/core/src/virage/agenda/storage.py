@@ -474,6 +474,7 @@ UPDATABLE = (
     "to_bring",
     "forced",
     "detached",
+    "with_series",
     "updated_by",
 )
 

@@ -25,7 +25,7 @@ from virage.access import ROLES
 from virage.accounts import persons as persons_service
 from virage.accounts import storage as accounts_storage
 from virage.accounts.auth import require_actor_guard
-from virage.agenda import ical, importing, service, storage
+from virage.agenda import ical, importing, series_state, service, storage
 from virage.agenda.kinds import PLACES, STATUSES
 from virage.agenda.kinds import registry as kinds_registry
 from virage.agenda.limits import MAX_ID, check_day, in_range
@@ -365,9 +365,21 @@ class AgendaPages(Controller):
             form.get("reason", ""),
             form.get("scope", "one") if form.get("scope") in SCOPES else "one",
         )
-        if result["appointment"] is None:
-            return Redirect("/agenda/ma-journee?ok=serie-annulee", status_code=303)
-        return Redirect(f"/agenda/rendez-vous/{appointment_id}?ok=annule", status_code=303)
+        ok = "annule" if result["cancelled_occurrences"] == 1 else "serie-annulee"
+        return Redirect(f"/agenda/rendez-vous/{appointment_id}?ok={ok}", status_code=303)
+
+    @post("/rendez-vous/{appointment_id:int}/retablir-serie", status_code=303)
+    async def restore_series(
+        self, request: Request, access: Access, plugins: Plugins, appointment_id: Id
+    ) -> Template | Redirect:
+        form = await _form(request)
+        try:
+            series_state.restore_series(access, plugins, appointment_id, form.get("force") == "1")
+        except Conflict as exc:
+            context = _appointment_context(access, plugins, appointment_id)
+            context.update(error=exc.message, clashes=exc.details, restore_conflict=True)
+            return Template("agenda/appointment.html", context=context, status_code=409)
+        return Redirect(f"/agenda/rendez-vous/{appointment_id}?ok=serie-retablie", status_code=303)
 
     @post("/rendez-vous/{appointment_id:int}/statut", status_code=303)
     async def status(
@@ -699,7 +711,7 @@ class AgendaPages(Controller):
         if not isinstance(upload, UploadFile):
             raise InvalidInput("Choisissez un fichier .ics à importer.")
         content = await upload.read()
-        report = importing.import_calendar(
+        report = await importing.import_calendar_async(
             access,
             plugins,
             structure_id,
