@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from virage.accounts.export import ExportSection
-from virage.agenda import storage
+from virage.agenda import series_storage, storage
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
 from virage.db import Migration
@@ -36,6 +36,12 @@ def register_migrations():
             storage.create_feed_tables,
             "Agenda : abonnements iCalendar",
         ),
+        Migration(
+            "core",
+            "0023_agenda_series_cancel",
+            series_storage.add_with_series_column,
+            "Agenda : rendez-vous annulés avec leur série, rétablissables",
+        ),
     ]
 
 
@@ -51,9 +57,15 @@ def register_appointment_kinds():
 
 @hookimpl
 def register_routes():
-    from virage.agenda import api, web
+    from virage.agenda import api, fhir_api, web
 
-    return [web.AgendaPages, web.FeedEndpoint, api.AgendaController]
+    return [
+        web.AgendaPages,
+        web.FeedEndpoint,
+        api.AgendaController,
+        fhir_api.AgendaFhirMetadata,
+        fhir_api.AgendaFhirController,
+    ]
 
 
 @hookimpl
