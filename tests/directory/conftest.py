@@ -9,6 +9,7 @@ import pytest
 
 from tests.accounts.conftest import _world_template, app, client, world  # noqa: F401
 from virage.db import connect
+from virage.directory.identifiers import luhn_key
 from virage.directory.imports import run_import
 from virage.directory.sources import (
     DirectorySource,
@@ -48,6 +49,11 @@ def make_source(importer: ListImporter) -> DirectorySource:
     )
 
 
+def _finess(body: str) -> str:
+    """A FINESS number from its first eight characters: the ninth is the Luhn key."""
+    return body + luhn_key(body)
+
+
 def structure(finess, name, **kw) -> StructureRecord:
     return StructureRecord(finess=finess, kind=kw.pop("kind", "ET"), name=name, **kw)
 
@@ -55,15 +61,15 @@ def structure(finess, name, **kw) -> StructureRecord:
 BOURG = {"commune_code": "01053", "postcode": "01000", "city": "BOURG EN BRESSE"}
 LYON = {"commune_code": "69383", "postcode": "69003", "city": "LYON"}
 
-# Fictitious structures (FINESS numbers with a valid format; names chosen for the search cases).
+# Fictitious structures (FINESS numbers with a valid format and key; names for the search cases).
 STRUCTURES = [
     structure(
-        "010000001",
+        "010000081",
         "EHPAD Saint-Étienne",
         category_code="500",
         lat=46.2052,
         lon=5.2255,
-        ej_finess="010000900",
+        ej_finess="010000990",
         phone="04 74 00 00 01",
         address_line="1 RUE DU LYCEE",
         **BOURG,
@@ -79,7 +85,7 @@ STRUCTURES = [
         city="SAINT ETIENNE",
     ),
     structure(
-        "010000003",
+        "010000073",
         "SSIAD du Bassin Burgien",
         category_code="354",
         lat=46.2100,
@@ -87,7 +93,7 @@ STRUCTURES = [
         **BOURG,
     ),
     structure(
-        "010000004",
+        "010000024",
         "SSIAD de Péronnas",
         category_code="354",
         lat=46.1781,
@@ -97,7 +103,7 @@ STRUCTURES = [
         city="PERONNAS",
     ),
     structure(
-        "010000005",
+        "010000065",
         "SSIAD d'Ambérieu",
         category_code="354",
         lat=45.9586,
@@ -107,10 +113,10 @@ STRUCTURES = [
         city="AMBERIEU EN BUGEY",
     ),
     structure(
-        "690000006", "SSIAD de Lyon 3e", category_code="354", lat=45.7597, lon=4.8422, **LYON
+        "690000096", "SSIAD de Lyon 3e", category_code="354", lat=45.7597, lon=4.8422, **LYON
     ),
     structure(
-        "010000007",
+        "010000057",
         "EHPAD Résidence L'Albizia",
         category_code="500",
         lat=46.084,
@@ -130,7 +136,7 @@ STRUCTURES = [
         **BOURG,
     ),
     structure(
-        "010000900", "Association Saint-Étienne Santé", kind="EJ", legal_status_code="60", **BOURG
+        "010000990", "Association Saint-Étienne Santé", kind="EJ", legal_status_code="60", **BOURG
     ),
     structure(
         "2A0000010",
@@ -144,7 +150,7 @@ STRUCTURES = [
     ),
     *(
         structure(
-            f"69100{i:04d}",
+            _finess(f"6910{i:04d}"),
             f"Pharmacie de la Part-Dieu n° {i}",
             category_code="620",
             lat=45.7600 + i / 10000,
@@ -159,12 +165,12 @@ PROFESSIONALS = [
     ProfessionalRecord(
         family_name="Curie-Martin",
         given_name="Marie",
-        rpps="10000000001",
+        rpps="10000000041",
         civility="Dr",
         profession_code="10",
         specialties=[{"code": "SM54", "label": "Médecine générale"}],
         mssante="marie.curie-martin@medecin.mssante.example",
-        roles=[RoleRecord("010000003", "Médecin coordonnateur")],
+        roles=[RoleRecord("010000073", "Médecin coordonnateur")],
     ),
     ProfessionalRecord(
         family_name="Brûlé",
@@ -173,8 +179,8 @@ PROFESSIONALS = [
         profession_code="60",
         phone="06 39 98 00 01",
         roles=[
-            RoleRecord("010000004", "Infirmière salariée"),
-            RoleRecord("690000006", "Infirmière remplaçante"),
+            RoleRecord("010000024", "Infirmière salariée"),
+            RoleRecord("690000096", "Infirmière remplaçante"),
         ],
     ),
 ]

@@ -36,20 +36,20 @@ def ident(resource, code):
 
 
 def test_establishment_as_organization_and_service(client, h):
-    sid = _id(client, h, "010000001")
+    sid = _id(client, h, "010000081")
     org = fhir_json(client.get(f"{FHIR}/Organization/{sid}", headers=h))
     Organization.model_validate(org)
     (fineg,) = ident(org, "FINEG")
-    assert fineg["system"] == "http://finess.sante.gouv.fr" and fineg["value"] == "010000001"
+    assert fineg["system"] == "https://finess.esante.gouv.fr" and fineg["value"] == "010000081"
     assert ident(org, "IDNST")[0] == {
         **ident(org, "IDNST")[0],
-        "value": "1010000001",
+        "value": "1010000081",
         "system": "urn:oid:1.2.250.1.71.4.2.2",
     }
     assert org["active"] is True
     codes = {c["coding"][0]["code"] for c in org["type"]}
     assert {"GEOGRAPHICAL-ENTITY", "500"} <= codes
-    assert org["partOf"]["identifier"]["value"] == "010000900"
+    assert org["partOf"]["identifier"]["value"] == "010000990"
     assert org["partOf"]["reference"].startswith("Organization/")
     geo = org["address"][0]["extension"][0]["extension"]
     assert geo[0]["valueDecimal"] == pytest.approx(46.2052)
@@ -59,11 +59,12 @@ def test_establishment_as_organization_and_service(client, h):
 
 
 def test_legal_entity_and_closed_structure(client, h):
-    ej = fhir_json(client.get(f"{FHIR}/Organization/{_id(client, h, '010000900')}", headers=h))
+    ej = fhir_json(client.get(f"{FHIR}/Organization/{_id(client, h, '010000990')}", headers=h))
     Organization.model_validate(ej)
-    assert ident(ej, "FINEJ")[0]["value"] == "010000900"
-    no_service = client.get(f"{FHIR}/HealthcareService/{_id(client, h, '010000900')}", headers=h)
-    assert no_service.status_code == 404 and "entité juridique" in no_service.json()["detail"]
+    assert ident(ej, "FINEJ")[0]["value"] == "010000990"
+    no_service = client.get(f"{FHIR}/HealthcareService/{_id(client, h, '010000990')}", headers=h)
+    assert no_service.status_code == 404
+    assert "entité juridique" in no_service.json()["issue"][0]["details"]["text"]
     closed = fhir_json(client.get(f"{FHIR}/Organization/{_id(client, h, '010000008')}", headers=h))
     assert closed["active"] is False
 
@@ -72,18 +73,19 @@ def test_search_by_identifier_gives_a_bundle(client, h):
     bundle = fhir_json(
         client.get(
             f"{FHIR}/Organization",
-            params={"identifier": "http://finess.sante.gouv.fr|2A0000010"},
+            params={"identifier": "https://finess.esante.gouv.fr|2A0000010"},
             headers=h,
         )
     )
     Bundle.model_validate(bundle)
     assert bundle["total"] == 1 and bundle["entry"][0]["resource"]["name"] == "EHPAD U Castellu"
     empty = fhir_json(
-        client.get(f"{FHIR}/Organization", params={"identifier": "990000001"}, headers=h)
+        client.get(f"{FHIR}/Organization", params={"identifier": "990000002"}, headers=h)
     )
     assert empty["total"] == 0 and empty["entry"] == []
     wrong = client.get(f"{FHIR}/Organization", params={"identifier": "http://x|1"}, headers=h)
-    assert wrong.status_code == 400 and "non pris en charge" in wrong.json()["detail"]
+    assert wrong.status_code == 400
+    assert "non pris en charge" in wrong.json()["issue"][0]["details"]["text"]
 
 
 def test_practitioner_and_roles(client, h):
@@ -93,14 +95,16 @@ def test_practitioner_and_roles(client, h):
     pract = fhir_json(client.get(f"{FHIR}/Practitioner/{found['id']}", headers=h))
     Practitioner.model_validate(pract)
     (idnps,) = ident(pract, "IDNPS")
-    assert idnps == {**idnps, "system": "urn:oid:1.2.250.1.71.4.2.1", "value": "810000000001"}
-    assert ident(pract, "RPPS")[0]["value"] == "10000000001"
+    assert idnps == {**idnps, "system": "urn:oid:1.2.250.1.71.4.2.1", "value": "810000000041"}
+    assert ident(pract, "RPPS")[0]["value"] == "10000000041"
     assert pract["qualification"][0]["code"]["coding"][0]["code"] == "10"
     mss = [t for t in pract["telecom"] if t.get("extension")]
     assert mss[0]["extension"][0]["valueCoding"]["code"] == "MSSANTE"
     by_rpps = fhir_json(
         client.get(
-            f"{FHIR}/Practitioner", params={"identifier": "http://rpps.fr|10000000001"}, headers=h
+            f"{FHIR}/Practitioner",
+            params={"identifier": "https://rpps.esante.gouv.fr|10000000041"},
+            headers=h,
         )
     )
     Bundle.model_validate(by_rpps)

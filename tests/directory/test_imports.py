@@ -69,7 +69,7 @@ def test_reimport_is_idempotent(db, source, list_file):
 
 def test_changes_update_and_keep_the_network_fields(db, source, importer, list_file):
     run_import(db, source, list_file)
-    sid = storage.get_structure_by_finess(db, "010000003")["id"]
+    sid = storage.get_structure_by_finess(db, "010000073")["id"]
     storage.set_structure_extra(db, sid, {"Places": "40"})
     changed = dataclasses.replace(
         STRUCTURES[2], name="SSIAD du Bassin Burgien et Revermont", phone="0474000099"
@@ -97,7 +97,7 @@ def test_absent_and_inactive_entries_are_closed(db, source, importer, list_file)
     assert report.closed == 2
     closed = storage.get_structure_by_finess(db, gone.finess)
     assert closed["status"] == "closed" and closed["closed_on"]
-    assert storage.get_structure_by_finess(db, "010000003")["closed_on"] == "2026-02-01"
+    assert storage.get_structure_by_finess(db, "010000073")["closed_on"] == "2026-02-01"
     assert counts(db)["structures"] == len(STRUCTURES)  # nothing deleted, nothing duplicated
 
 
@@ -122,26 +122,34 @@ def test_bad_records_are_rejected_with_their_line(db, source, importer, list_fil
         *STRUCTURES,
         structure("12345", "Numéro trop court", line=40),
         structure("010000099", "   ", line=41),
-        structure("010000001", "Doublon", line=42),
-        structure("010000098", "Coordonnées fausses", lat=123.0, lon=5.0, postcode="1000", line=43),
+        structure("010000081", "Doublon", line=42),
+        structure("010000198", "Coordonnées fausses", lat=123.0, lon=5.0, postcode="1000", line=43),
         Rejected(44, "ligne illisible pour l'importeur", "010000097"),
         ProfessionalRecord(family_name="Sans numéro", line=45),
         ProfessionalRecord(family_name="Mauvais RPPS", rpps="123", line=46),
+        structure("010000082", "Clé fausse", line=47),
+        ProfessionalRecord(family_name="Clé RPPS fausse", rpps="10000000042", line=48),
     ]
     report = run_import(db, source, list_file)
     reasons = {r.line: r.reason for r in report.rejected}
-    assert set(reasons) == {40, 41, 42, 44, 45, 46}
+    assert set(reasons) == {40, 41, 42, 44, 45, 46, 47, 48}
+    assert reasons[47] == "numéro FINESS « 010000082 » : clé de contrôle fausse"
+    assert reasons[48] == "numéro RPPS « 10000000042 » : clé de contrôle fausse"
+    assert storage.get_structure_by_finess(db, "010000082") is None
     assert "FINESS invalide" in reasons[40]
     assert "raison sociale" in reasons[41]
     assert "double" in reasons[42]
     assert "RPPS" in reasons[46]
     warned = [w.reason for w in report.warnings if w.line == 43]
     assert any("coordonnées" in w for w in warned) and any("postal" in w for w in warned)
-    kept = storage.get_structure_by_finess(db, "010000098")
+    kept = storage.get_structure_by_finess(db, "010000198")
     assert kept["lat"] is None and kept["postcode"] is None
-    assert storage.get_structure_by_finess(db, "010000001")["name"] == "EHPAD Saint-Étienne"
+    assert storage.get_structure_by_finess(db, "010000081")["name"] == "EHPAD Saint-Étienne"
     lines = "\n".join(report.summary_lines())
     assert "rejet ligne 40 [12345] : numéro FINESS invalide" in lines
+    assert (
+        "rejet ligne 47 [010000082] : numéro FINESS « 010000082 » : clé de contrôle fausse" in lines
+    )
 
 
 def test_a_fatal_error_rolls_everything_back(db, source, importer, list_file):
@@ -153,7 +161,7 @@ def test_a_fatal_error_rolls_everything_back(db, source, importer, list_file):
     with pytest.raises(InvalidInput, match=r"annulé.*fichier tronqué .ligne 6."):
         run_import(db, source, list_file)
     assert counts(db) == before
-    assert storage.get_structure_by_finess(db, "010000001")["name"] == "EHPAD Saint-Étienne"
+    assert storage.get_structure_by_finess(db, "010000081")["name"] == "EHPAD Saint-Étienne"
     history = storage.list_imports(db)
     assert [h["status"] for h in history] == ["failed", "done"]
     assert "fichier tronqué" in history[0]["report"]["erreur"]
@@ -190,12 +198,12 @@ def test_professionals_are_linked_to_accounts_with_the_same_rpps(db, source, imp
         username="marie.cm",
         display_name="Marie Curie-Martin",
         password="x" * 12,
-        rpps="10000000001",
+        rpps="10000000041",
     )
     run_import(db, source, list_file)
     assert storage.professional_of_user(db, uid)["family_name"] == "Curie-Martin"
     # roles are replaced, not duplicated, when they change
-    moved = dataclasses.replace(PROFESSIONALS[0], roles=[RoleRecord("010000001", "Médecin")])
+    moved = dataclasses.replace(PROFESSIONALS[0], roles=[RoleRecord("010000081", "Médecin")])
     importer.items = [*STRUCTURES, moved, PROFESSIONALS[1]]
     report = run_import(db, source, list_file)
     assert report.updated == 1

@@ -58,7 +58,7 @@ def test_filters_and_pages(signed_in):
 
 
 def test_structure_page(signed_in):
-    search = signed_in.get("/annuaire", params={"q": "010000001"})
+    search = signed_in.get("/annuaire", params={"q": "010000081"})
     href = re.search(r'class="dir-name" href="([^"]+)"', search.text).group(1)
     page = signed_in.get(href)
     assert page.status_code == 200

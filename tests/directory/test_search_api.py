@@ -58,7 +58,7 @@ def test_small_words_are_not_required(client, h):
 def test_category_acronym_and_number_and_place(client, h):
     # « ssiad » is the acronym of category 354, found even if the name lacked it
     assert len(names(client.get(API, params={"q": "ssiad"}, headers=h))) == 4
-    assert names(client.get(API, params={"q": "010000004"}, headers=h)) == ["SSIAD de Péronnas"]
+    assert names(client.get(API, params={"q": "010000024"}, headers=h)) == ["SSIAD de Péronnas"]
     found = names(client.get(API, params={"q": "ssiad bourg en bresse"}, headers=h))
     assert found == ["SSIAD du Bassin Burgien"]
 
@@ -160,19 +160,19 @@ def test_bad_queries_are_clear_400(client, h, params, message):
 
 
 def test_structure_detail_and_links(client, h):
-    found = client.get(API, params={"q": "010000001"}, headers=h).json()["results"][0]
+    found = client.get(API, params={"q": "010000081"}, headers=h).json()["results"][0]
     detail = client.get(f"{API}/{found['id']}", headers=h).json()
-    assert detail["finess"] == "010000001"
+    assert detail["finess"] == "010000081"
     assert detail["category_label"].startswith("Établissement d'hébergement")
     assert detail["departement"] == "01"
     assert detail["phone"] == "0474000001"
     assert detail["legal_entity"]["name"] == "Association Saint-Étienne Santé"
-    ej = client.get(f"{API}/finess/010000900", headers=h).json()
-    assert ej["kind"] == "EJ" and [e["finess"] for e in ej["establishments"]] == ["010000001"]
+    ej = client.get(f"{API}/finess/010000990", headers=h).json()
+    assert ej["kind"] == "EJ" and [e["finess"] for e in ej["establishments"]] == ["010000081"]
     assert ej["legal_status_label"] == "Association loi 1901 non reconnue d'utilité publique"
     assert client.get(f"{API}/finess/12", headers=h).status_code == 400
-    missing = client.get(f"{API}/finess/990000001", headers=h)
-    assert missing.status_code == 404 and "990000001" in missing.json()["detail"]
+    missing = client.get(f"{API}/finess/990000002", headers=h)
+    assert missing.status_code == 404 and "990000002" in missing.json()["detail"]
     assert client.get(f"{API}/999999", headers=h).status_code == 404
 
 

@@ -34,7 +34,7 @@ def test_an_updated_name_is_forgotten_by_the_index(db, source, importer, list_fi
     run_import(db, source, list_file)
     assert found(db, q="burgien") == []
     assert found(db, q="trois rivieres") == ["SSIAD des Trois Rivières"]
-    sid = storage.get_structure_by_finess(db, "010000003")["id"]
+    sid = storage.get_structure_by_finess(db, "010000073")["id"]
     storage.set_structure_extra(db, sid, {"Zone": "Revermont"})
     assert found(db, q="revermont") == ["SSIAD des Trois Rivières"]
     storage.set_structure_extra(db, sid, {})

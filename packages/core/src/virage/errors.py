@@ -84,7 +84,16 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+#: Address prefixes whose errors are answered in another format (a FHIR base answers
+#: ``OperationOutcome``): prefix → responder(request, status, message, details) → Response.
+#: A domain registers its prefix once, when its routes are imported.
+ERROR_FORMATS: dict[str, Any] = {}
+
+
 def _respond(request: Request, status: int, message: str, details: list | None = None) -> Response:
+    for prefix, responder in ERROR_FORMATS.items():
+        if request.url.path == prefix or request.url.path.startswith(prefix + "/"):
+            return responder(request, status, message, details or [])
     title = _TITLES.get(status, "Erreur")
     if _wants_json(request):
         body: dict[str, Any] = {"status_code": status, "title": title, "detail": message}

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, Plugins
-from virage.directory import fhir, imports, search, service, storage
+from virage.directory import imports, search, service, storage
 from virage.directory.models import (
     Category,
     Commune,
@@ -24,7 +24,7 @@ from virage.directory.models import (
     Structure,
     StructurePage,
 )
-from virage.errors import InvalidInput, NotFound
+from virage.errors import InvalidInput
 
 Q = Annotated[
     str | None,
@@ -203,155 +203,3 @@ class DirectoryController(Controller):
                 )
             )
         return out
-
-
-def _fhir(content: dict[str, Any]) -> Response:
-    return Response(content=content, media_type=fhir.MEDIA_TYPE)
-
-
-def _identifier(value: str) -> tuple[str | None, str]:
-    system, sep, code = value.partition("|")
-    if not sep:
-        return None, value.strip()
-    return (system.strip() or None), code.strip()
-
-
-class FhirController(Controller):
-    """FHIR R4 read and search (by identifier) of the directory."""
-
-    path = "/api/v1/directory/fhir"
-    tags = ["Annuaire (FHIR R4)"]
-    guards = [require_actor_guard]
-
-    @get(
-        "/Organization/{structure_id:int}",
-        summary="Structure au format FHIR Organization",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def organization(self, access: Access, structure_id: FromPath[int]) -> Response:
-        service.require_read(access)
-        return _fhir(fhir.organization(service.structure_detail(access.db, structure_id)))
-
-    @get(
-        "/Organization",
-        summary="Recherche FHIR d'Organization par identifiant (FINESS)",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def organizations(
-        self,
-        request: Request,
-        access: Access,
-        identifier: Annotated[
-            str,
-            QueryParameter(
-                description="« http://finess.sante.gouv.fr|010780195 » ou le seul numéro FINESS"
-            ),
-        ],
-    ) -> Response:
-        service.require_read(access)
-        system, value = _identifier(identifier)
-        if system not in (None, fhir.FINESS_SYSTEM):
-            raise InvalidInput(
-                f"Système d'identifiant non pris en charge : {system} (attendu {fhir.FINESS_SYSTEM})."
-            )
-        try:
-            found = [fhir.organization(service.structure_by_finess(access.db, value))]
-        except NotFound:
-            found = []
-        return _fhir(fhir.bundle(found, _base(request)))
-
-    @get(
-        "/HealthcareService/{structure_id:int}",
-        summary="Établissement au format FHIR HealthcareService",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def healthcare_service(self, access: Access, structure_id: FromPath[int]) -> Response:
-        service.require_read(access)
-        row = service.structure_detail(access.db, structure_id)
-        if row["kind"] != "ET":
-            raise NotFound(
-                "Une entité juridique ne décrit pas de service : demandez l'un de ses "
-                "établissements."
-            )
-        return _fhir(fhir.healthcare_service(row))
-
-    @get(
-        "/Practitioner/{professional_id:int}",
-        summary="Professionnel au format FHIR Practitioner",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def practitioner(self, access: Access, professional_id: FromPath[int]) -> Response:
-        service.require_read(access)
-        return _fhir(fhir.practitioner(service.professional_detail(access.db, professional_id)))
-
-    @get(
-        "/Practitioner",
-        summary="Recherche FHIR de Practitioner par identifiant (IDNPS, RPPS)",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def practitioners(
-        self,
-        request: Request,
-        access: Access,
-        identifier: Annotated[
-            str,
-            QueryParameter(
-                description="« urn:oid:1.2.250.1.71.4.2.1|810001234567 » (IDNPS) ou "
-                "« http://rpps.fr|10001234567 » (RPPS)"
-            ),
-        ],
-    ) -> Response:
-        service.require_read(access)
-        system, value = _identifier(identifier)
-        if system in (None, fhir.IDNPS_SYSTEM):
-            idnps = value
-        elif system == fhir.RPPS_SYSTEM:
-            idnps = "8" + value
-        else:
-            raise InvalidInput(
-                f"Système d'identifiant non pris en charge : {system} "
-                f"(attendu {fhir.IDNPS_SYSTEM} ou {fhir.RPPS_SYSTEM})."
-            )
-        row = storage.professional_for_import(access.db, idnps)
-        found = [fhir.practitioner(service.professional_detail(access.db, row[0]))] if row else []
-        return _fhir(fhir.bundle(found, _base(request)))
-
-    @get(
-        "/PractitionerRole/{role_id:int}",
-        summary="Rôle d'un professionnel au format FHIR PractitionerRole",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def practitioner_role(self, access: Access, role_id: FromPath[int]) -> Response:
-        service.require_read(access)
-        role = storage.get_role(access.db, role_id)
-        if role is None:
-            raise NotFound("Ce rôle n'existe pas dans l'annuaire.")
-        professional = service.professional_detail(access.db, role["professional_id"])
-        detailed = next(r for r in professional["roles"] if r["id"] == role_id)
-        return _fhir(fhir.practitioner_role(professional, detailed))
-
-    @get(
-        "/PractitionerRole",
-        summary="Rôles d'un professionnel (FHIR, recherche par practitioner)",
-        media_type=fhir.MEDIA_TYPE,
-    )
-    async def practitioner_roles(
-        self,
-        request: Request,
-        access: Access,
-        practitioner: Annotated[
-            str,
-            QueryParameter(description="Identifiant du professionnel : « Practitioner/12 » ou 12"),
-        ],
-    ) -> Response:
-        service.require_read(access)
-        raw = practitioner.removeprefix("Practitioner/")
-        if not raw.isdigit():
-            raise InvalidInput("practitioner attend « Practitioner/<id> » ou un nombre.")
-        professional = service.professional_detail(access.db, int(raw))
-        roles = [fhir.practitioner_role(professional, r) for r in professional["roles"]]
-        return _fhir(fhir.bundle(roles, _base(request)))
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + "/api/v1/directory/fhir"

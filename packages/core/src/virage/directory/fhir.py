@@ -1,16 +1,22 @@
-"""FHIR R4 export of the directory, with the identifiers of the French Annuaire Santé.
+"""FHIR R4 export of the directory, per FR Core 2.2.0 and the ANS Annuaire Santé guide.
 
-- ``Organization`` for every structure: FINESS (system ``http://finess.sante.gouv.fr``, type
-  FINEG for an establishment, FINEJ for a legal entity), IDNST (``1`` + FINESS, system
-  ``urn:oid:1.2.250.1.71.4.2.2``), SIRET; category in the ANS nomenclature TRE_R66; an
+Which rule comes from which guide file is said in :mod:`virage.directory.identifiers` and beside
+each function; the profiles claimed in ``meta.profile`` are those whose rules the conformance
+tests (``tests/directory/test_fhir_conformance.py``) check on every resource:
+
+- ``Organization`` for every structure — FR Core ``fr-core-organization`` and Annuaire Santé
+  ``as-organization``: FINESS (system ``https://finess.esante.gouv.fr``, type FINEG for an
+  establishment, FINEJ for a legal entity), idNatSt (``1`` + FINESS, ``urn:oid:1.2.250.1.71.4.2.2``),
+  SIRET; ``type[organizationType]`` (GEOGRAPHICAL-ENTITY or LEGAL-ENTITY with the extension
+  ``as-ext-organization-types``), ``type[categorieEtablissementRASS]`` (TRE_R66); an
   establishment is ``partOf`` its legal entity.
-- ``HealthcareService`` for every establishment (what it offers, its intervention zone).
-- ``Practitioner``: IDNPS (``8`` + RPPS or ``0`` + ADELI, system ``urn:oid:1.2.250.1.71.4.2.1``)
-  and RPPS; profession in TRE_G15; secure messaging address (MSSanté).
-- ``PractitionerRole`` for every role of a professional in a structure.
+- ``HealthcareService`` for every establishment — FR Core ``fr-core-healthcare-service``.
+- ``Practitioner`` — FR Core ``fr-core-practitioner`` and ``as-practitioner``: idNatPs (``8`` +
+  RPPS or ``0`` + ADELI) and RPPS (``https://rpps.esante.gouv.fr``); profession (TRE_G15) as a
+  qualification; the MSSanté address as ``AsMailboxMSSProfile`` defines it.
+- ``PractitionerRole`` for every role of a professional in a structure — ``as-practitionerrole``.
 
-Identifier types use the FR Core code system ``fr-core-cs-v2-0203``. The resources are plain
-dicts (valid R4 JSON; the tests validate them with ``fhir.resources``).
+The resources are plain dicts (valid R4 JSON; the tests validate them with ``fhir.resources``).
 """
 
 from __future__ import annotations
@@ -18,18 +24,34 @@ from __future__ import annotations
 from typing import Any
 
 from virage.directory import categories
+from virage.directory.identifiers import (
+    EMAIL_TYPE_URL,
+    FINESS_SYSTEM,
+    ID_TYPE_SYSTEM,
+    IDNPS_SYSTEM,
+    IDNST_SYSTEM,
+    MESSAGING_TYPE_SYSTEM,
+    ORG_TYPE_SYSTEM,
+    ORG_TYPES_EXTENSION,
+    RPPS_SYSTEM,
+    SIRET_SYSTEM,
+)
 
-FINESS_SYSTEM = "http://finess.sante.gouv.fr"
-IDNST_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"
-IDNPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
-RPPS_SYSTEM = "http://rpps.fr"
-SIRET_SYSTEM = "https://sirene.fr"
-ID_TYPE_SYSTEM = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
-ORG_TYPE_SYSTEM = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-3307"
-EMAIL_TYPE_URL = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-email-type"
-EMAIL_TYPE_SYSTEM = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-email-type"
 GEOLOCATION_URL = "http://hl7.org/fhir/StructureDefinition/geolocation"
 MEDIA_TYPE = "application/fhir+json"
+
+_FR_CORE = "https://hl7.fr/ig/fhir/core/StructureDefinition/"
+_AS = "https://interop.esante.gouv.fr/ig/fhir/annuaire/StructureDefinition/"
+#: Profiles claimed per resource type (canonical URLs of FR Core 2.2.0 and Annuaire Santé).
+PROFILES: dict[str, list[str]] = {
+    "Organization": [_FR_CORE + "fr-core-organization", _AS + "as-organization"],
+    "HealthcareService": [_FR_CORE + "fr-core-healthcare-service"],
+    "Practitioner": [_FR_CORE + "fr-core-practitioner", _AS + "as-practitioner"],
+    "PractitionerRole": [_AS + "as-practitionerrole"],
+}
+#: FR Core HumanName: civility in ``prefix`` (JDV_J78, codes M, MME), title in ``suffix`` (J79).
+_PREFIXES = {"M.": "M", "M": "M", "MME": "MME", "MME.": "MME"}
+_SUFFIXES = {"DR": "DR", "DR.": "DR", "PR": "PR", "PR.": "PR"}
 
 
 def _identifier(type_code: str, system: str, value: str) -> dict[str, Any]:
@@ -41,8 +63,11 @@ def _identifier(type_code: str, system: str, value: str) -> dict[str, Any]:
     }
 
 
-def _meta(row: dict) -> dict[str, Any]:
-    meta: dict[str, Any] = {"source": f"virage:{row.get('source', 'annuaire')}"}
+def _meta(row: dict, resource_type: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "source": f"virage:{row.get('source', 'annuaire')}",
+        "profile": list(PROFILES[resource_type]),
+    }
     if row.get("updated_at"):
         meta["lastUpdated"] = row["updated_at"].replace("+00:00", "Z")
     return meta
@@ -57,21 +82,19 @@ def _telecom(phone=None, fax=None, email=None, mssante=None) -> list[dict[str, A
     if email:
         out.append({"system": "email", "value": email, "use": "work"})
     if mssante:
+        # AsMailboxMSSProfile.fsh (Annuaire Santé): system = email, and the FR Core extension
+        # fr-core-contact-point-email-type (1..1) coded MSSANTE in TRE_R256-TypeMessagerie.
         out.append(
             {
-                "system": "email",
-                "value": mssante,
-                "use": "work",
                 "extension": [
                     {
                         "url": EMAIL_TYPE_URL,
-                        "valueCoding": {
-                            "system": EMAIL_TYPE_SYSTEM,
-                            "code": "MSSANTE",
-                            "display": "Messagerie sécurisée de santé",
-                        },
+                        "valueCoding": {"system": MESSAGING_TYPE_SYSTEM, "code": "MSSANTE"},
                     }
                 ],
+                "system": "email",
+                "value": mssante,
+                "use": "work",
             }
         )
     return out
@@ -80,7 +103,8 @@ def _telecom(phone=None, fax=None, email=None, mssante=None) -> list[dict[str, A
 def _address(row: dict) -> list[dict[str, Any]]:
     if not (row.get("address_line") or row.get("city") or row.get("postcode")):
         return []
-    address: dict[str, Any] = {"use": "work", "type": "physical", "country": "FR"}
+    # FRCoreAddressProfile.fsh: country as ISO 3166 3-letter code (FRA), district = COG code.
+    address: dict[str, Any] = {"use": "work", "type": "physical", "country": "FRA"}
     lines = [x for x in (row.get("address_line"), row.get("address_extra")) if x]
     if lines:
         address["line"] = lines
@@ -88,8 +112,8 @@ def _address(row: dict) -> list[dict[str, Any]]:
         address["city"] = row["city"]
     if row.get("postcode"):
         address["postalCode"] = row["postcode"]
-    if row.get("departement"):
-        address["district"] = row["departement"]
+    if row.get("commune_code"):
+        address["district"] = row["commune_code"]
     if row.get("lat") is not None and row.get("lon") is not None:
         address["extension"] = [
             {
@@ -123,15 +147,18 @@ def organization(row: dict) -> dict[str, Any]:
         identifiers.append(_identifier("IDNST", IDNST_SYSTEM, "1" + row["finess"]))
     if row.get("siret"):
         identifiers.append(_identifier("SIRET", SIRET_SYSTEM, row["siret"]))
+    # AsOrganizationProfile.fsh: type[organizationType], one coding of fr-core-cs-v2-3307 and
+    # the extension as-ext-organization-types = organizationType (1..1).
     types = [
         {
+            "extension": [{"url": ORG_TYPES_EXTENSION, "valueCode": "organizationType"}],
             "coding": [
                 {
                     "system": ORG_TYPE_SYSTEM,
                     "code": "GEOGRAPHICAL-ENTITY" if establishment else "LEGAL-ENTITY",
-                    "display": "Entité géographique" if establishment else "Entité juridique",
                 }
-            ]
+            ],
+            "text": "Entité géographique" if establishment else "Entité juridique",
         }
     ]
     category = _category(row)
@@ -140,7 +167,7 @@ def organization(row: dict) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Organization",
         "id": str(row["id"]),
-        "meta": _meta(row),
+        "meta": _meta(row, "Organization"),
         "identifier": identifiers,
         "active": row["status"] == "open",
         "type": types,
@@ -171,7 +198,7 @@ def healthcare_service(row: dict) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "HealthcareService",
         "id": str(row["id"]),
-        "meta": _meta(row),
+        "meta": _meta(row, "HealthcareService"),
         "active": row["status"] == "open",
         "providedBy": {"reference": f"Organization/{row['id']}", "display": row["name"]},
         "name": row["name"],
@@ -200,26 +227,45 @@ def practitioner(row: dict) -> dict[str, Any]:
         identifiers.append(_identifier("IDNPS", IDNPS_SYSTEM, row["idnps"]))
     if row.get("rpps"):
         identifiers.append(_identifier("RPPS", RPPS_SYSTEM, row["rpps"]))
-    name: dict[str, Any] = {"use": "official", "family": row["family_name"]}
-    if row.get("given_name"):
-        name["given"] = [row["given_name"]]
-    if row.get("civility"):
-        name["prefix"] = [row["civility"]]
     resource: dict[str, Any] = {
         "resourceType": "Practitioner",
         "id": str(row["id"]),
-        "meta": _meta(row),
+        "meta": _meta(row, "Practitioner"),
         "identifier": identifiers,
         "active": row["status"] == "open",
-        "name": [name],
+        "name": [_name(row)],
     }
     telecom = _telecom(row.get("phone"), mssante=row.get("mssante"))
     if telecom:
         resource["telecom"] = telecom
+    qualifications = []
     profession = _profession(row)
     if profession:
-        resource["qualification"] = [{"code": profession}]
+        qualifications.append({"code": profession})
+    # Specialties are known by their label only: text, in a qualification (PractitionerRole's
+    # specialty has a required binding, which a text alone does not meet).
+    for specialty in row.get("specialties") or []:
+        if specialty.get("label"):
+            qualifications.append({"code": {"text": specialty["label"]}})
+    if qualifications:
+        resource["qualification"] = qualifications
     return resource
+
+
+def _name(row: dict) -> dict[str, Any]:
+    """FRCoreHumanNameProfile.fsh: civility in prefix (..1, J78), title (Dr, Pr) in suffix (J79)."""
+    name: dict[str, Any] = {"use": "official", "family": row["family_name"]}
+    if row.get("given_name"):
+        name["given"] = [row["given_name"]]
+    civility = (row.get("civility") or "").strip().upper()
+    if civility in _PREFIXES:
+        name["prefix"] = [_PREFIXES[civility]]
+    elif civility in _SUFFIXES:
+        name["suffix"] = [_SUFFIXES[civility]]
+    name["text"] = " ".join(
+        filter(None, [row.get("civility"), row.get("given_name"), row["family_name"]])
+    )
+    return name
 
 
 def _profession(row: dict) -> dict[str, Any] | None:
@@ -240,6 +286,7 @@ def practitioner_role(professional: dict, role: dict) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "PractitionerRole",
         "id": str(role["id"]),
+        "meta": {"profile": list(PROFILES["PractitionerRole"])},
         "active": professional["status"] == "open",
         "practitioner": {
             "reference": f"Practitioner/{professional['id']}",
@@ -265,9 +312,6 @@ def practitioner_role(professional: dict, role: dict) -> dict[str, Any]:
         codes.append({"text": role["function"]})
     if codes:
         resource["code"] = codes
-    specialties = [{"text": s["label"]} for s in professional.get("specialties") or []]
-    if specialties:
-        resource["specialty"] = specialties
     telecom = _telecom(role.get("phone"), mssante=role.get("mssante"))
     if telecom:
         resource["telecom"] = telecom

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from virage.directory import categories, import_sql, normalize, storage
+from virage.directory import categories, identifiers, import_sql, normalize, storage
 from virage.directory.import_report import ImportReport
 from virage.directory.sources import ProfessionalRecord, Rejected, StructureRecord
 
@@ -69,6 +69,9 @@ class Run:
         finess = normalize.finess(rec.finess)
         if finess is None:
             self.reject(rec.line, f"numéro FINESS invalide « {rec.finess or ''} »", rec.finess)
+            return
+        if not identifiers.finess_key_ok(finess):
+            self.reject(rec.line, f"numéro FINESS « {finess} » : clé de contrôle fausse", finess)
             return
         name = normalize.clean(rec.name)
         if not name:
@@ -157,6 +160,9 @@ class Run:
         if ej and normalize.finess(ej) is None:
             self.warn(line, finess, f"numéro FINESS juridique invalide « {ej} » ignoré")
             ej = None
+        elif ej and not identifiers.finess_key_ok(normalize.finess(ej)):
+            self.warn(line, finess, f"numéro FINESS juridique « {ej} » à clé fausse ignoré")
+            ej = None
         dates = {}
         for key in ("opened_on", "closed_on", "source_updated"):
             raw = getattr(rec, key)
@@ -216,6 +222,9 @@ class Run:
         ref = rpps or adeli
         if rpps and not normalize.RPPS_RE.match(rpps):
             self.reject(rec.line, f"numéro RPPS invalide « {rpps} » (11 chiffres)", ref)
+            return
+        if rpps and not identifiers.luhn_valid(rpps):
+            self.reject(rec.line, f"numéro RPPS « {rpps} » : clé de contrôle fausse", ref)
             return
         if adeli and not normalize.ADELI_RE.match(adeli):
             self.reject(rec.line, f"numéro ADELI invalide « {adeli} » (9 chiffres)", ref)

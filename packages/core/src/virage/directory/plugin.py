@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from virage.access import ROLES, permission
 from virage.db import Migration
-from virage.directory import api, schema, storage, web
+from virage.directory import api, fhir_api, schema, storage, web
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -65,7 +65,12 @@ def register_permissions():
 
 @hookimpl
 def register_routes():
-    return [web.DirectoryPages, api.DirectoryController, api.FhirController]
+    return [
+        web.DirectoryPages,
+        api.DirectoryController,
+        fhir_api.FhirMetadataController,
+        fhir_api.FhirController,
+    ]
 
 
 @hookimpl

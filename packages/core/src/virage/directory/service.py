@@ -48,13 +48,9 @@ def structure_detail(db, sid: int) -> dict[str, Any]:
 
 
 def structure_by_finess(db, finess: str) -> dict[str, Any]:
-    from virage.directory.normalize import finess as check
+    from virage.directory.identifiers import check_finess
 
-    number = check(finess)
-    if number is None:
-        raise InvalidInput(
-            f"« {finess} » n'est pas un numéro FINESS : 9 caractères, chiffres (2A/2B pour la Corse)."
-        )
+    number = check_finess(finess)  # format and check digit (InvalidInput, in French)
     row = storage.get_structure_by_finess(db, number)
     if row is None:
         raise NotFound(f"Aucune structure de numéro FINESS {number} dans l'annuaire.")
