@@ -15,6 +15,7 @@ import sqlite_utils
 
 from virage.accounts import storage as accounts_storage
 from virage.directory import categories, storage
+from virage.directory.identifiers import luhn_key
 from virage.directory.normalize import fold
 
 SOURCE = "demo"
@@ -253,22 +254,13 @@ PROFESSIONALS = [
 ]
 
 
-def luhn_key(body: str) -> str:
-    """The check digit that makes ``body + key`` valid for the Luhn algorithm (FINESS, RPPS)."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
+def finess_number(body: str) -> str:
+    """A FINESS number from its first eight characters: the ninth is the Luhn key."""
+    return body + luhn_key(body)
 
 
 def _finess(n: int) -> str:
-    body = f"399{n:05d}"
-    return body + luhn_key(body)
+    return finess_number(f"399{n:05d}")
 
 
 def _rpps(n: int) -> str:

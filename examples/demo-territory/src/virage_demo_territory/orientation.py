@@ -20,6 +20,7 @@ from virage.accounts import storage as accounts_storage
 from virage.directory import search as directory_search
 from virage.directory import storage as directory_storage
 from virage_demo_territory import orientation_requests
+from virage_demo_territory.directory import finess_number
 from virage_demo_territory.people import DEMO_PASSWORD
 
 SOURCE = "demo-orientation"
@@ -64,7 +65,7 @@ def create(db, seed: int, plugins) -> list[str]:
             db,
             {
                 "kind": "ET",
-                "finess": f"39099{i + 1:04d}",
+                "finess": finess_number(f"3909900{i + 1}"),
                 "name": name,
                 "category_code": "500",
                 "category_label": tilleuls["category_label"],

@@ -57,8 +57,8 @@ def create(db, settings, seed: int, plugins) -> list[str]:
     professional_id = directory_storage.save_professional(
         db,
         {
-            "idnps": "810100990011",
-            "rpps": "10100990011",
+            "idnps": "810100990018",
+            "rpps": "10100990018",
             "civility": "Dr",
             "family_name": "Vasseur",
             "given_name": "Hélène",

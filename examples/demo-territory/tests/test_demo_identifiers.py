@@ -1,0 +1,45 @@
+"""Every FINESS and RPPS number of the demo territory passes its check digit (issue 25)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from virage.cli import main
+from virage.directory.identifiers import finess_problem, rpps_problem
+
+
+def _luhn(digits: str) -> bool:
+    """Luhn, written again here so that the test does not trust the code it checks."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo-identifiers") / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VIRAGE_DB", str(db))
+        mp.delenv("VIRAGE_PLUGINS", raising=False)
+        assert main(["demo", "--no-serve"]) == 0
+    return db
+
+
+def test_demo_identifiers_pass_their_check_digit(demo_db):
+    conn = sqlite3.connect(demo_db)
+    try:
+        finess = [r[0] for r in conn.execute("SELECT finess FROM directory_structures")]
+        finess += [r[0] for r in conn.execute("SELECT ej_finess FROM directory_structures") if r[0]]
+        rpps = [r[0] for r in conn.execute("SELECT rpps FROM directory_professionals") if r[0]]
+        idnps = [r[0] for r in conn.execute("SELECT idnps FROM directory_professionals")]
+    finally:
+        conn.close()
+    assert len(finess) > 20 and len(rpps) > 5
+    assert [n for n in finess if finess_problem(n)] == []
+    assert [n for n in finess if n.isdigit() and not _luhn(n)] == []
+    assert [n for n in rpps if rpps_problem(n)] == []
+    assert [n for n in idnps if n.startswith("8") and rpps_problem(n[1:])] == []
