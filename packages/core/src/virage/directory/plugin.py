@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from virage.access import ROLES, permission
 from virage.db import Migration
-from virage.directory import api, fhir_api, schema, storage, web
+from virage.directory import api, corrections, corrections_web, fhir_api, schema, storage, web
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -55,6 +55,12 @@ def register_migrations():
             schema.rebuild_search_index,
             "Annuaire : index de recherche sans contenu, avec les filtres (recherche plus rapide)",
         ),
+        Migration(
+            "core",
+            "0013_directory_corrections",
+            corrections.create_tables,
+            "Annuaire : signalements d'erreurs sur les fiches et leur examen par le réseau",
+        ),
     ]
 
 
@@ -70,6 +76,8 @@ def register_routes():
         api.DirectoryController,
         fhir_api.FhirMetadataController,
         fhir_api.FhirController,
+        corrections_web.CorrectionPages,
+        corrections_web.CorrectionController,
     ]
 
 

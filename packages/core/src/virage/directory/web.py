@@ -15,7 +15,16 @@ from pydantic import BaseModel
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, Plugins
-from virage.directory import categories, fhir, imports, normalize, search, service, storage
+from virage.directory import (
+    categories,
+    corrections,
+    fhir,
+    imports,
+    normalize,
+    search,
+    service,
+    storage,
+)
 from virage.errors import InvalidInput
 
 Id = FromPath[int]
@@ -68,6 +77,15 @@ def _float(value: str | None, name: str) -> float | None:
         return float(value.replace(",", "."))
     except ValueError:
         raise InvalidInput(f"{name} : nombre attendu (par exemple 15).") from None
+
+
+def _reports(access: Access, target_type: str, target_id: int, signale: str | None) -> dict:
+    """Context of the « report an error » block of an entry's page."""
+    return {
+        "confirmed": corrections.confirmed_for(access.db, target_type, target_id),
+        "reported": signale == "1",
+        "report_fields": corrections.FIELDS,
+    }
 
 
 class ExtraForm(BaseModel):
@@ -144,13 +162,16 @@ class DirectoryPages(Controller):
         )
 
     @get("/structures/{structure_id:int}", name="directory-structure")
-    async def structure_page(self, access: Access, structure_id: Id) -> Template:
+    async def structure_page(
+        self, access: Access, structure_id: Id, signale: Text = None
+    ) -> Template:
         service.require_read(access)
         row = service.structure_detail(access.db, structure_id)
         return Template(
             "directory/structure.html",
             context={
                 **_helpers(),
+                **_reports(access, "structure", structure_id, signale),
                 "s": row,
                 "can_manage": access.allowed("directory.manage"),
                 "extra_text": "\n".join(f"{k} : {v}" for k, v in row["extra"].items()),
@@ -244,10 +265,19 @@ class DirectoryPages(Controller):
         )
 
     @get("/professionnels/{professional_id:int}", name="directory-professional")
-    async def professional_page(self, access: Access, professional_id: Id) -> Template:
+    async def professional_page(
+        self, access: Access, professional_id: Id, signale: Text = None
+    ) -> Template:
         service.require_read(access)
         row = service.professional_detail(access.db, professional_id)
-        return Template("directory/professional.html", context={**_helpers(), "p": row})
+        return Template(
+            "directory/professional.html",
+            context={
+                **_helpers(),
+                **_reports(access, "professional", professional_id, signale),
+                "p": row,
+            },
+        )
 
     @get("/imports", name="directory-imports")
     async def imports_page(self, access: Access, plugins: Plugins) -> Template:
