@@ -7,13 +7,17 @@ the command line as in the API; floods (events, EXDATE, nesting, occurrences) ar
 from __future__ import annotations
 
 import re
+import threading
 
+import anyio
+import anyio.to_thread
 import pytest
 
 from tests.accounts.conftest import bearer
 from tests.agenda.helpers import API, dateutil_budget, ics, import_cli
 from virage.agenda import importing
 from virage.agenda.limits import clean_line, excerpt
+from virage.errors import TooManyRequests
 
 ESC = "\x1b"
 NASTY = f"{ESC}[2J{ESC}[31mRouge{ESC}]0;titre volé\x07\x07\x00\x08\x9b31m\u202eenilno\u202c"
@@ -137,3 +141,47 @@ def test_occurrences_of_one_file_are_bounded(client, world, monkeypatch):
     report = r.json()
     assert len(report["created"]) == 2  # 12 occurrences: the limit of 10 is reached
     assert all("limite d'un import" in line["reason"] for line in report["rejected"])
+
+
+def test_too_many_lines_are_refused_before_parsing(client, world):
+    content = ics("X-A:1\r\n" * importing.MAX_IMPORT_LINES + "UID:x@t\r\nDTSTART:20300107T080000")
+    r = _import(client, world, content)
+    assert r.status_code == 400 and "60000 lignes" in r.json()["detail"]
+
+
+def test_files_are_parsed_off_the_event_loop(client, world, monkeypatch):
+    threads = []
+
+    def recording(content):
+        threads.append(threading.current_thread().name)
+        return parse(content)
+
+    parse = importing.parse
+    monkeypatch.setattr(importing, "parse", recording)
+    r = _import(client, world, ics("UID:x@t\r\nDTSTART:20300107T080000"))
+    assert r.status_code == 200, r.text
+    assert threads and threads[0].startswith("AnyIO worker thread"), threads
+
+
+def test_imports_waiting_for_the_parser_are_bounded(monkeypatch):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(content):
+        started.set()
+        release.wait(10)
+        return []
+
+    monkeypatch.setattr(importing, "parse", slow)
+
+    async def scenario():
+        async with anyio.create_task_group() as group:
+            group.start_soon(importing.parse_in_thread, b"1")
+            await anyio.to_thread.run_sync(started.wait, 10)
+            for _ in range(importing.PARSE_QUEUE):
+                group.start_soon(importing.parse_in_thread, b"2")
+            await anyio.wait_all_tasks_blocked()
+            with pytest.raises(TooManyRequests):
+                await importing.parse_in_thread(b"3")
+            release.set()
+
+    anyio.run(scenario)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from virage.agenda import rules
-from virage.agenda.limits import DATE_RANGE, check_day
+from virage.agenda.limits import DATE_RANGE, check_moment
 from virage.errors import InvalidInput
 
 log = logging.getLogger("virage.agenda")
@@ -95,7 +95,6 @@ def local_naive(dt: datetime | str) -> datetime:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants at which a Paris calendar day starts and ends (23, 24 or 25 hours)."""
-    check_day(day, "jour")
     start = to_utc(datetime.combine(day, time(0, 0)))
     end = to_utc(datetime.combine(day + timedelta(days=1), time(0, 0)))
     return start, end
@@ -143,7 +142,7 @@ def parse_local_datetime(value: str | datetime, field: str = "date") -> datetime
             raise InvalidInput(
                 f"{field} : date et heure attendues au format AAAA-MM-JJTHH:MM (heure de Paris)."
             ) from None
-    return to_utc(dt)
+    return to_utc(check_moment(dt, field))
 
 
 def parse_hhmm(value: str, field: str = "heure") -> time:
