@@ -73,7 +73,9 @@ def test_deep_nesting_is_refused_at_once(db, tmp_path, depth):
     )
     tracemalloc.start()
     try:
-        with pytest.raises(ImportFailed, match=r"structure JSON trop profonde \(plus de 32 niveaux"):
+        with pytest.raises(
+            ImportFailed, match=r"structure JSON trop profonde \(plus de 32 niveaux"
+        ):
             read_all(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -96,7 +98,9 @@ def test_an_oversized_value_or_entity_is_refused(tmp_path, monkeypatch):
     entity = json.loads(synthetic_entity_text())
     entity["ege"] = entity["ege"] * 400
     path.write_text(json.dumps({"schemaVersion": "v1.0.0", "pmej": [entity]}, indent=1))
-    with pytest.raises(ImportFailed, match=r"entité juridique démesurée \(plus de 195 ko\)") as refused:
+    with pytest.raises(
+        ImportFailed, match=r"entité juridique démesurée \(plus de 195 ko\)"
+    ) as refused:
         read_all(path)
     assert refused.value.line == 4  # where the entity starts
 

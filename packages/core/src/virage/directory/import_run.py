@@ -22,9 +22,12 @@ MAX_WARNINGS = 1000
 MAX_STRUCTURE_REFS = 200_000
 
 
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def content_hash(values: dict[str, Any]) -> str:
-    payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+    """Fingerprint of an entry's values (the same as ``json.dumps(…, sort_keys=True)`` gave)."""
+    return hashlib.blake2b(_encode(values).encode(), digest_size=12).hexdigest()
 
 
 class Run:

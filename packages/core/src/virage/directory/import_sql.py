@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import sqlite_utils
@@ -27,6 +28,8 @@ _S_SET = ", ".join(f"{f} = ?" for f in STRUCTURE_FIELDS)
 _P_COLS = ", ".join(PROFESSIONAL_FIELDS)
 _P_MARKS = ", ".join("?" * len(PROFESSIONAL_FIELDS))
 _P_SET = ", ".join(f"{f} = ?" for f in PROFESSIONAL_FIELDS)
+_structure_row = itemgetter(*STRUCTURE_FIELDS)
+_professional_row = itemgetter(*PROFESSIONAL_FIELDS)
 #: SQLite accepts at least 999 parameters per statement.
 _IN_CHUNK = 500
 
@@ -82,7 +85,7 @@ def structures_for_import(db: sqlite_utils.Database, numbers: Sequence[str]) -> 
 def insert_structures(
     db: sqlite_utils.Database, items: Sequence[tuple[dict[str, Any], str]], import_id: int
 ) -> None:
-    """Insert new structures ((values, content hash) each) and index them."""
+    """Insert new structures ((values with every field, content hash) each) and index them."""
     if not items:
         return
     first, now = _next_id(db, "directory_structures"), utcnow_iso()
@@ -90,7 +93,7 @@ def insert_structures(
         f"INSERT INTO directory_structures (id, {_S_COLS}, extra, content_hash, seen_import,"
         f" created_at, updated_at) VALUES (?, {_S_MARKS}, '{{}}', ?, ?, ?, ?)",
         [
-            (first + i, *(values.get(f) for f in STRUCTURE_FIELDS), digest, import_id, now, now)
+            (first + i, *_structure_row(values), digest, import_id, now, now)
             for i, (values, digest) in enumerate(items)
         ],
     )
@@ -114,7 +117,7 @@ def update_structures(
         f"UPDATE directory_structures SET {_S_SET}, content_hash = ?, seen_import = ?,"
         " updated_at = ? WHERE id = ?",
         [
-            (*(values.get(f) for f in STRUCTURE_FIELDS), digest, import_id, now, sid)
+            (*_structure_row(values), digest, import_id, now, sid)
             for sid, values, digest, _extra in items
         ],
     )
@@ -206,7 +209,7 @@ def save_professionals(
         f"INSERT INTO directory_professionals (id, {_P_COLS}, content_hash, seen_import,"
         f" created_at, updated_at) VALUES (?, {_P_MARKS}, ?, ?, ?, ?)",
         [
-            (first + i, *(values.get(f) for f in PROFESSIONAL_FIELDS), digest, import_id, now, now)
+            (first + i, *_professional_row(values), digest, import_id, now, now)
             for i, (values, _roles, _places, digest) in enumerate(new)
         ],
     )
@@ -214,7 +217,7 @@ def save_professionals(
         f"UPDATE directory_professionals SET {_P_SET}, content_hash = ?, seen_import = ?,"
         " updated_at = ? WHERE id = ?",
         [
-            (*(values.get(f) for f in PROFESSIONAL_FIELDS), digest, import_id, now, pid)
+            (*_professional_row(values), digest, import_id, now, pid)
             for pid, (values, _roles, _places, digest) in changed
         ],
     )

@@ -11,8 +11,9 @@ ADELI_RE = re.compile(r"^[0-9]{9}$")
 COMMUNE_RE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
 POSTCODE_RE = re.compile(r"^[0-9]{5}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9A-Za-z]+")
+_NOT_PHONE = re.compile(r"[^0-9+]")
+_PHONE = re.compile(r"0[0-9]{9}|[0-9]{6,15}")
 
 #: FINESS letter codes of overseas départements and collectivities → INSEE département codes.
 OVERSEAS = {
@@ -34,7 +35,8 @@ def clean(value: object) -> str | None:
     """Strip and collapse whitespace; empty → None."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", str(value)).strip()
+    # str.split() splits on the same Unicode whitespace as ``\s``, and is much faster
+    text = " ".join(str(value).split())
     return text or None
 
 
@@ -76,10 +78,12 @@ def departement(value: str | None) -> str | None:
 
 def phone(value: str | None) -> str | None:
     """Digits of a French phone number ('04 50 20 12 35' → '0450201235'), or None."""
-    digits = re.sub(r"[^0-9+]", "", value or "")
+    if not value:
+        return None
+    digits = value if value.isascii() and value.isdigit() else _NOT_PHONE.sub("", value)
     if digits.startswith("+33"):
         digits = "0" + digits[3:]
-    return digits if re.fullmatch(r"0[0-9]{9}|[0-9]{6,15}", digits) else None
+    return digits if _PHONE.fullmatch(digits) else None
 
 
 def phone_display(value: str | None) -> str:

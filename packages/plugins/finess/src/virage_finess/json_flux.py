@@ -45,6 +45,11 @@ MAX_VALUE_BYTES = 1024 * 1024
 _STARTS = ("start_map", "start_array")
 _ENDS = ("end_map", "end_array")
 _METADATA = ("schemaVersion", "generatedAt")
+_TOO_DEEP = (
+    f"structure JSON trop profonde (plus de {MAX_DEPTH} niveaux imbriqués) : ce n'est pas un "
+    "flux FINESS"
+)
+_NOT_AN_OBJECT = "le fichier n'est pas un objet JSON : ce n'est pas un flux FINESS"
 
 
 def looks_like(head: bytes) -> bool:
@@ -67,58 +72,58 @@ class _Guard:
         self.metadata: list[tuple[str, str]] = []
 
     def events(self, events: list, line: int, done: int) -> None:
-        in_pmej = self.top_key == "pmej"
-        for event, value in events:
-            if event == "map_key":
-                if self.depth == 1:
-                    self.top_key, in_pmej = value, value == "pmej"
-                elif self.depth == 2 and self.top_key == "metadata":
-                    self.meta_key = value
-                elif self.depth == 3 and in_pmej:
-                    self.entity_key = value
-            elif event in _STARTS:
-                self.depth += 1
-                if self.depth > MAX_DEPTH:
-                    raise ImportFailed(
-                        f"structure JSON trop profonde (plus de {MAX_DEPTH} niveaux imbriqués) : "
-                        "ce n'est pas un flux FINESS",
-                        line,
-                    )
-                if not self.started:
-                    self.started = True
-                    if event != "start_map":
-                        raise ImportFailed(
-                            "le fichier n'est pas un objet JSON : ce n'est pas un flux FINESS", line
-                        )
-                elif in_pmej and self.depth == 2:
-                    if event != "start_array":
-                        raise ImportFailed(
-                            "« pmej » doit être une liste d'entités juridiques", line
-                        )
-                    self.seen_pmej = True
-                elif in_pmej and self.depth == 3:
-                    if event != "start_map":
-                        raise ImportFailed("chaque élément de « pmej » doit être un objet", line)
-                    self.starts.append((line, []))
-                    self.entity_since, self.entity_key = done, None
-                elif in_pmej and self.depth == 5 and self.entity_key == "ege":
-                    self.starts[-1][1].append(line)
-            elif event in _ENDS:
-                self.depth -= 1
-                if in_pmej and self.depth == 2:
-                    self.entity_since = None
-            elif not self.started:
-                raise ImportFailed(
-                    "le fichier n'est pas un objet JSON : ce n'est pas un flux FINESS", line
-                )
-            elif in_pmej and self.depth == 2:
+        depth, in_pmej = self.depth, self.top_key == "pmej"
+        try:
+            for event, value in events:
+                if depth > 3:  # inside a legal entity's fields: only the depth matters here
+                    if event == "start_map" or event == "start_array":
+                        depth += 1
+                        if depth > MAX_DEPTH:
+                            raise ImportFailed(_TOO_DEEP, line)
+                        if depth == 5 and in_pmej and self.entity_key == "ege":
+                            self.starts[-1][1].append(line)
+                    elif event == "end_map" or event == "end_array":
+                        depth -= 1
+                elif event == "map_key":
+                    if depth == 1:
+                        self.top_key, in_pmej = value, value == "pmej"
+                    elif depth == 2 and self.top_key == "metadata":
+                        self.meta_key = value
+                    elif depth == 3 and in_pmej:
+                        self.entity_key = value
+                elif event in _STARTS:
+                    depth += 1
+                    self._start(event, depth, in_pmej, line, done)
+                elif event in _ENDS:
+                    depth -= 1
+                    if in_pmej and depth == 2:
+                        self.entity_since = None
+                elif not self.started:
+                    raise ImportFailed(_NOT_AN_OBJECT, line)
+                elif in_pmej and depth == 2:
+                    raise ImportFailed("chaque élément de « pmej » doit être un objet", line)
+                elif event == "string" and (
+                    (depth == 1 and self.top_key in _METADATA)
+                    or (depth == 2 and self.top_key == "metadata" and self.meta_key in _METADATA)
+                ):
+                    self.metadata.append((self.top_key if depth == 1 else self.meta_key, value))
+        finally:
+            self.depth = depth
+
+    def _start(self, event: str, depth: int, in_pmej: bool, line: int, done: int) -> None:
+        if not self.started:
+            self.started = True
+            if event != "start_map":
+                raise ImportFailed(_NOT_AN_OBJECT, line)
+        elif in_pmej and depth == 2:
+            if event != "start_array":
+                raise ImportFailed("« pmej » doit être une liste d'entités juridiques", line)
+            self.seen_pmej = True
+        elif in_pmej and depth == 3:
+            if event != "start_map":
                 raise ImportFailed("chaque élément de « pmej » doit être un objet", line)
-            elif event == "string" and (
-                (self.depth == 1 and self.top_key in _METADATA)
-                or (self.depth == 2 and self.top_key == "metadata" and self.meta_key in _METADATA)
-            ):
-                key = self.top_key if self.depth == 1 else self.meta_key
-                self.metadata.append((key, value))
+            self.starts.append((line, []))
+            self.entity_since, self.entity_key = done, None
 
     def check_sizes(self, line: int, done: int, quiet_since: int) -> None:
         if self.entity_since is not None and done - self.entity_since > MAX_ENTITY_BYTES:
