@@ -13,7 +13,7 @@ import anyio
 import anyio.to_thread
 import pytest
 
-from tests.accounts.conftest import bearer
+from tests.accounts.conftest import bearer, csrf_from, login
 from tests.agenda.helpers import API, dateutil_budget, ics, import_cli
 from virage.agenda import importing
 from virage.agenda.limits import clean_line, excerpt
@@ -185,3 +185,26 @@ def test_imports_waiting_for_the_parser_are_bounded(monkeypatch):
             release.set()
 
     anyio.run(scenario)
+
+
+def test_web_report_in_paris_time_without_control_characters(client, world):
+    login(client, "coord_a")
+    sid = world.structures["a"]
+    token = csrf_from(client.get(f"/agenda/structures/{sid}/import").text)
+    content = ics(
+        f"UID:a@t\r\nSUMMARY:{NASTY}\r\nDTSTART:20300107T080000",
+        f"UID:b@t\r\nSUMMARY:{NASTY}\r\nDTSTART:{NASTY}",
+    )
+    r = client.post(
+        f"/agenda/structures/{sid}/import",
+        data={
+            "_csrf_token": token,
+            "professional_ids": str(world.users["nurse_a"]),
+            "kind": "meeting",
+            "dry_run": "1",
+        },
+        files={"file": ("piege.ics", content)},
+    )
+    assert r.status_code == 200, r.text[:300]
+    assert "Rouge enilno — 07/01/2030 08:00" in r.text
+    assert not CONTROL.search(r.text.replace("\n", "")), "control characters in the page"
