@@ -191,6 +191,7 @@ class DirectoryPages(Controller):
                 status_code=400,
                 context={
                     **_helpers(),
+                    **_reports(access, "structure", structure_id, None),
                     "s": row,
                     "can_manage": True,
                     "extra_text": data.champs,
