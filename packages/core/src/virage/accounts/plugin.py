@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from virage.access import CORE_PERMISSIONS
-from virage.accounts import api, storage, throttle_storage, web
+from virage.accounts import api, device_keys, device_web, storage, throttle_storage, web
 from virage.audit import storage as audit_storage
 from virage.db import Migration
 from virage.plugins import hookimpl
@@ -23,6 +23,9 @@ def register_migrations():
             throttle_storage.create_tables,
             "Tentatives de connexion, appareils et adresses connus",
         ),
+        Migration(
+            "core", "0008_device_keys", device_keys.create_table, "Clés du stockage sur l'appareil"
+        ),
     ]
 
 
@@ -36,6 +39,7 @@ def register_routes():
     return [
         web.SessionPages,
         web.MePages,
+        device_web.DeviceKeyPages,
         web.PersonPages,
         web.StructurePages,
         api.MeController,

@@ -114,7 +114,12 @@ class SessionPages(Controller):
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             service.logout(db, token)
-        response = Redirect("/connexion?motif=deconnecte", status_code=303)
+        response = Redirect(
+            "/connexion?motif=deconnecte",
+            status_code=303,
+            # Browsers that honour it wipe the site's storage and cache (the page did it first).
+            headers={"Clear-Site-Data": '"cache", "storage"'},
+        )
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 

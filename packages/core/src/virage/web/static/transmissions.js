@@ -1,49 +1,96 @@
 /* Virage — transmissions, progressive enhancement (the forms work without this script).
  *
- * - The entry being written is kept on this device (localStorage) at every keystroke: a reload,
- *   a closed tab or a lost connection loses nothing.
+ * - The entry being written is kept on this device at every keystroke: a reload, a closed tab or a
+ *   lost connection loses nothing. It is kept encrypted, for this user and this session only
+ *   (device-store.js): the next person using the tablet cannot read it.
  * - Sending goes through an outbox: the entry is stored first, then posted as JSON to
  *   /transmissions/envoyer with the session cookie and the x-csrftoken header. Each entry carries
  *   a client identifier (UUID): if an answer is lost and the entry is sent again, the server
  *   answers with the transmission already received, never a duplicate.
- * - The outbox is sent again when the network comes back, every few seconds, and on every page.
- * - Entries are kept per user (data-user), so another account on a shared tablet never sends them.
+ * - The outbox is sent again when the network comes back, every few seconds, and on every page,
+ *   only while the same user is signed in.
+ * - Logging out wipes what the device keeps; with entries not sent yet, the user is warned first
+ *   and chooses (logout.js).
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   var userId = script && script.getAttribute("data-user");
-  if (!userId || !window.fetch || !window.JSON) return;
-  try { window.localStorage.setItem("virage:test", "1"); window.localStorage.removeItem("virage:test"); }
-  catch (e) { return; }
+  var Virage = window.Virage || {};
+  if (!userId || !window.fetch || !window.JSON || !window.Promise || !Virage.deviceStore) return;
 
-  var OUTBOX = "virage:transmissions:outbox:" + userId;
-  var DRAFT = "virage:transmissions:draft:" + userId + ":";
   var RETRY_MS = 10000;
+  var MAX_DRAFTS = 20;   // the oldest drafts go first
+  var MAX_OUTBOX = 50;   // beyond, sending is refused until the network comes back
   var form = document.querySelector("form[data-transmission-form]");
   var statusBox = document.getElementById("tr-status");
-  var sending = false;
+  var store = null;
+  var current = null;    // the flush under way
+  var leaving = false;   // the user is logging out: no navigation, no more writing
 
-  function load(key, fallback) {
-    try { var raw = localStorage.getItem(key); return raw ? JSON.parse(raw) : fallback; }
-    catch (e) { return fallback; }
+  /* ------------------------------------------------------------ the data kept on the device */
+
+  function empty() { return { outbox: [], drafts: {} }; }
+  function normal(d) {
+    var out = empty();
+    if (d && Array.isArray(d.outbox)) {
+      out.outbox = d.outbox.filter(function (i) { return i && i.payload && i.payload.client_id; });
+    }
+    if (d && d.drafts && typeof d.drafts === "object") {
+      Object.keys(d.drafts).forEach(function (k) { if (d.drafts[k] && d.drafts[k].fields) out.drafts[k] = d.drafts[k]; });
+    }
+    var keys = Object.keys(out.drafts).sort(function (a, b) {
+      return String(out.drafts[b].saved_at).localeCompare(String(out.drafts[a].saved_at));
+    });
+    keys.slice(MAX_DRAFTS).forEach(function (k) { delete out.drafts[k]; });
+    out.outbox = out.outbox.slice(0, MAX_OUTBOX);
+    return out;
   }
-  function store(key, value) {
-    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* quota: keep going */ }
+  function merge(stored, inMemory) {
+    stored = normal(stored); inMemory = normal(inMemory);
+    var seen = {};
+    stored.outbox.forEach(function (i) { seen[i.payload.client_id] = true; });
+    inMemory.outbox.forEach(function (i) { if (!seen[i.payload.client_id]) stored.outbox.push(i); });
+    Object.keys(inMemory.drafts).forEach(function (k) { stored.drafts[k] = inMemory.drafts[k]; });
+    return normal(stored);
+  }
+  /* Versions before 0.2 kept drafts in clear: this user's are taken in (and encrypted). */
+  function adopt(data, key, value, uid) {
+    var draftPrefix = "virage:transmissions:draft:" + uid + ":";
+    if (key === "virage:transmissions:outbox:" + uid && Array.isArray(value)) {
+      value.forEach(function (item) {
+        if (!item || !item.payload) return;
+        item.draft = String(item.draftKey || "").slice(draftPrefix.length);
+        delete item.draftKey;
+        data.outbox.push(item);
+      });
+      return true;
+    }
+    if (key.indexOf(draftPrefix) === 0 && value && value.fields) {
+      data.drafts[key.slice(draftPrefix.length)] = value;
+      return true;
+    }
+    return false;
+  }
+
+  function outbox() { return store ? store.data.outbox : []; }
+  function setOutbox(items) {
+    store.data.outbox = items;
+    banner();
+    return store.save();
+  }
+  function without(item) {
+    return outbox().filter(function (i) { return i.payload.client_id !== item.payload.client_id; });
   }
   function csrf() {
     var input = document.querySelector('input[name="_csrf_token"]');
     return input ? input.value : "";
   }
-  function outbox() { return load(OUTBOX, []); }
-  function setOutbox(items) {
-    if (items.length) store(OUTBOX, items); else localStorage.removeItem(OUTBOX);
-    banner();
-  }
   function hhmm(iso) {
     var d = new Date(iso);
     return ("0" + d.getHours()).slice(-2) + "h" + ("0" + d.getMinutes()).slice(-2);
   }
+  function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
 
   /* ------------------------------------------------------------ banner (every page) */
 
@@ -62,12 +109,12 @@
     var rejected = items.filter(function (i) { return i.error; });
     var waiting = items.length - rejected.length;
     box.textContent = "";
-    var p = document.createElement("p");
-    p.textContent = waiting
-      ? waiting + (waiting > 1 ? " transmissions attendent" : " transmission attend") +
-        " le réseau : gardée" + (waiting > 1 ? "s" : "") + " sur cet appareil, envoi automatique dès que possible."
-      : "";
-    if (waiting) box.appendChild(p);
+    if (waiting) {
+      var p = document.createElement("p");
+      p.textContent = plural(waiting, "transmission attend", "transmissions attendent") +
+        " le réseau : gardée" + (waiting > 1 ? "s" : "") + " sur cet appareil, envoi automatique dès que possible.";
+      box.appendChild(p);
+    }
     rejected.forEach(function (item) {
       var r = document.createElement("p");
       r.textContent = "Non enregistrée : " + item.error + " ";
@@ -79,7 +126,7 @@
     if (waiting) {
       var b = document.createElement("button");
       b.type = "button"; b.className = "secondary"; b.textContent = "Réessayer maintenant";
-      b.addEventListener("click", flush);
+      b.addEventListener("click", function () { flush(); });
       box.appendChild(b);
     }
   }
@@ -106,57 +153,61 @@
     return s === 403 && /jeton de sécurité/.test((result.body && result.body.detail) || "");
   }
 
+  /** Send what waits; resolves when done (the flush under way, if any). */
   function flush() {
-    if (sending) return Promise.resolve();
-    var pending = outbox().filter(function (i) { return !i.error; });
-    if (!pending.length) return Promise.resolve();
+    if (current) return current;
+    if (!store || leaving || !outbox().some(function (i) { return !i.error; })) return Promise.resolve();
     if (navigator.onLine === false) { waitingMessage(); return Promise.resolve(); }
-    sending = true;
-    var chain = Promise.resolve();
-    pending.forEach(function (item) {
-      chain = chain.then(function () {
-        return post(item).then(function (result) {
-          if (result.status === 200 || result.status === 201) {
-            done(item, result.body);
-          } else if (retryable(result)) {
-            waitingMessage(result.status === 401
-              ? "Votre session a expiré : reconnectez-vous, la transmission gardée sur cet appareil partira ensuite."
-              : null);
-          } else {
-            rejected(item, (result.body && result.body.detail) || "données refusées.");
-          }
-        }, function () { waitingMessage(); });
+    // Only for the user who wrote them: another account may have logged in from another tab.
+    current = store.refresh().then(function (same) {
+      if (same === false) { window.location.reload(); return; }
+      var chain = Promise.resolve();
+      outbox().filter(function (i) { return !i.error; }).forEach(function (item) {
+        chain = chain.then(function () {
+          return post(item).then(function (result) {
+            if (result.status === 200 || result.status === 201) return done(item, result.body);
+            if (retryable(result)) {
+              waitingMessage(result.status === 401
+                ? "Votre session a expiré : reconnectez-vous, la transmission gardée sur cet appareil partira ensuite."
+                : null);
+            } else {
+              return rejected(item, (result.body && result.body.detail) || "données refusées.");
+            }
+          }, function () { waitingMessage(); });
+        });
       });
-    });
-    return chain.then(function () { sending = false; banner(); }, function () { sending = false; });
+      return chain;
+    }).then(function () { current = null; banner(); }, function () { current = null; });
+    return current;
   }
 
   function done(item, body) {
-    setOutbox(outbox().filter(function (i) { return i.payload.client_id !== item.payload.client_id; }));
-    localStorage.removeItem(item.draftKey);
-    if (form && item.draftKey === draftKey()) {
+    store.data.outbox = without(item);
+    delete store.data.drafts[item.draft];
+    var saved = setOutbox(store.data.outbox);
+    if (form && !leaving && item.draft === draftKey()) {
       say(body.message || "Transmission enregistrée.", "ok");
-      window.location.assign(body.url);
+      return saved.then(function () { window.location.assign(body.url); });
     }
+    return saved;
   }
 
   function rejected(item, message) {
-    var items = outbox().filter(function (i) { return i.payload.client_id !== item.payload.client_id; });
+    var items = without(item);
     // Back to a draft, to be corrected: nothing typed is lost.
-    store(item.draftKey, { fields: item.fields, client_id: item.payload.client_id, saved_at: item.saved_at });
-    if (form && item.draftKey === draftKey()) {
-      setOutbox(items);
+    store.data.drafts[item.draft] = { fields: item.fields, client_id: item.payload.client_id, saved_at: item.saved_at };
+    if (form && item.draft === draftKey()) {
       unlock();
       say("Non enregistrée : " + message, "error");
     } else {
       item.error = message;
       items.push(item);
-      setOutbox(items);
     }
+    return setOutbox(items);
   }
 
   function waitingMessage(text) {
-    if (form && outbox().some(function (i) { return i.draftKey === draftKey() && !i.error; })) {
+    if (form && outbox().some(function (i) { return i.draft === draftKey() && !i.error; })) {
       say(text || "Pas de réseau pour l'instant : la transmission est gardée sur cet appareil et partira " +
         "automatiquement dès le retour de la connexion. Vous pouvez continuer votre tournée.", "waiting");
     }
@@ -167,7 +218,7 @@
 
   function draftKey() {
     if (!form) return null;
-    return DRAFT + form.getAttribute("data-mode") + ":" + form.getAttribute("data-person") + ":" +
+    return form.getAttribute("data-mode") + ":" + form.getAttribute("data-person") + ":" +
       (form.getAttribute("data-corrects") || "");
   }
 
@@ -179,7 +230,7 @@
     if (kind === "waiting") {
       var b = document.createElement("button");
       b.type = "button"; b.className = "secondary"; b.textContent = "Réessayer maintenant";
-      b.addEventListener("click", flush);
+      b.addEventListener("click", function () { flush(); });
       statusBox.appendChild(document.createTextNode(" "));
       statusBox.appendChild(b);
     }
@@ -202,7 +253,7 @@
   function fill(values) {
     Object.keys(values).forEach(function (name) {
       if (name === "target" || name === "priority") {
-        var radio = form.querySelector('input[name="' + name + '"][value="' + values[name] + '"]');
+        var radio = form.querySelector('input[name="' + name + '"][value="' + CSS.escape(String(values[name])) + '"]');
         if (radio) radio.checked = true;
       } else {
         var el = field(name); if (el && values[name] != null) el.value = values[name];
@@ -226,7 +277,18 @@
   }
 
   function saveDraft() {
-    store(draftKey(), { fields: fields(), client_id: field("client_id").value, saved_at: new Date().toISOString() });
+    if (leaving) return;
+    var values = fields();
+    if ((values.data + values.actions + values.results).trim()) {
+      store.data.drafts[draftKey()] = {
+        fields: values, client_id: field("client_id").value, saved_at: new Date().toISOString(),
+        url: window.location.pathname
+      };
+    } else {
+      delete store.data.drafts[draftKey()];  // nothing written: nothing to keep
+    }
+    store.data = normal(store.data);
+    store.save();
   }
 
   function lock() {
@@ -258,8 +320,8 @@
   function setUpForm() {
     var key = draftKey();
     var hasError = !!document.querySelector(".notice-error[role=alert]");
-    var draft = load(key, null);
-    var queued = outbox().filter(function (i) { return i.draftKey === key && !i.error; })[0];
+    var draft = store.data.drafts[key];
+    var queued = outbox().filter(function (i) { return i.draft === key && !i.error; })[0];
     if (queued) {
       fill(queued.fields); field("client_id").value = queued.payload.client_id; lock();
       waitingMessage();
@@ -268,8 +330,13 @@
       say("Brouillon retrouvé sur cet appareil (enregistré à " + hhmm(draft.saved_at) + ").", "info");
       var clear = document.createElement("button");
       clear.type = "button"; clear.className = "link"; clear.textContent = "Effacer le brouillon";
-      clear.addEventListener("click", function () { localStorage.removeItem(key); window.location.reload(); });
+      clear.addEventListener("click", function () {
+        delete store.data.drafts[key];
+        store.save().then(function () { window.location.reload(); });
+      });
       statusBox.appendChild(document.createTextNode(" ")); statusBox.appendChild(clear);
+    } else if (!store.persistent()) {
+      say("Ce navigateur ne peut pas garder le brouillon chiffré sur l'appareil : il sera perdu si la page se ferme.", "info");
     }
     showTemplates();
     form.addEventListener("input", saveDraft);
@@ -297,20 +364,53 @@
       event.preventDefault();
       var values = fields();
       var item = {
-        payload: payload(values), fields: values, draftKey: key,
+        payload: payload(values), fields: values, draft: key,
         formUrl: window.location.pathname, saved_at: new Date().toISOString()
       };
+      var others = without(item);
+      if (others.length >= MAX_OUTBOX) {
+        say("Trop de transmissions attendent déjà le réseau sur cet appareil : envoyez-les d'abord.", "error");
+        return;
+      }
       saveDraft();
-      setOutbox(outbox().filter(function (i) { return i.payload.client_id !== item.payload.client_id; }).concat([item]));
+      setOutbox(others.concat([item]));
       lock();
       say("Envoi en cours…", "info");
       flush();
     });
   }
 
-  if (form) setUpForm();
-  banner();
-  window.addEventListener("online", flush);
-  window.setInterval(function () { if (outbox().length) flush(); }, RETRY_MS);
-  flush();
+  /* ------------------------------------------------------------ start */
+
+  var ready = Virage.deviceStore.open(userId, "transmissions", {
+    empty: empty,
+    isEmpty: function (d) { return !d.outbox.length && !Object.keys(d.drafts).length; },
+    merge: merge,
+    adopt: adopt
+  }).then(function (opened) {
+    store = opened;
+    store.data = normal(store.data);
+    store.onChange(function () { store.data = normal(store.data); banner(); });
+    if (form) setUpForm();
+    banner();
+    window.addEventListener("online", function () { flush(); });
+    window.setInterval(function () { if (outbox().length) flush(); }, RETRY_MS);
+    flush();
+    return store;
+  });
+
+  /* What the log-out guard (logout.js) needs to know and do. */
+  Virage.transmissions = {
+    ready: ready,
+    unsent: function () {
+      var queued = {};
+      outbox().forEach(function (i) { queued[i.draft] = true; });
+      var drafts = store ? Object.keys(store.data.drafts).filter(function (k) { return !queued[k]; }) : [];
+      var last = drafts.map(function (k) { return store.data.drafts[k]; })
+        .sort(function (a, b) { return String(b.saved_at).localeCompare(String(a.saved_at)); })[0];
+      return { outbox: outbox().length, drafts: drafts.length, draftUrl: last && last.url };
+    },
+    send: function () { return flush().then(function () { return outbox().length; }); },
+    leave: function () { leaving = true; if (store) store.close(); }
+  };
 })();
