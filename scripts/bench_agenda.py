@@ -1,4 +1,3 @@
-#!/usr/bin/env -S uv run --no-sync python
 """Benchmark of the shared agenda on a structure-year of data.
 
 Full size: 200 professionals, 2,000 persons, two daily visits each for a year (about 1.46 million

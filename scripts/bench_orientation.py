@@ -1,4 +1,3 @@
-#!/usr/bin/env -S uv run --no-sync python
 """Benchmark of orientation matching (not a test).
 
 Builds a synthetic national directory (100,000 establishments by default, fictitious, spread over
@@ -19,6 +18,7 @@ import json
 import math
 import platform
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -52,6 +52,17 @@ def main() -> int:
     if args.small:
         args.structures, args.queries = 2_000, 30
 
+    signal.signal(signal.SIGTERM, _stop)
+    # The database (about 57 MB at full size) lives in a folder removed on every exit.
+    with tempfile.TemporaryDirectory(prefix="bench-orientation-") as folder:
+        return _run(args, Path(folder))
+
+
+def _stop(signum, frame):  # SIGTERM: leave through the finally blocks (temporary folder)
+    raise SystemExit(128 + signum)
+
+
+def _run(args, folder: Path) -> int:
     from virage_orientation import matching
     from virage_orientation import storage as orientation_storage
 
@@ -62,7 +73,6 @@ def main() -> int:
     from virage.settings import Settings
 
     rng = random.Random(args.seed)
-    folder = Path(tempfile.mkdtemp(prefix="bench-orientation-"))
     settings = Settings(db_path=folder / "bench.db", docs_dir=None)
     plugins = PluginHost(settings)
     db = prepare_database(settings, plugins)
@@ -127,6 +137,7 @@ def main() -> int:
         t0 = time.perf_counter()
         db.execute(sql, [lat - dlat, lat + dlat, lon - dlon, lon + dlon]).fetchall()
         floor.append(time.perf_counter() - t0)
+    db.conn.close()
 
     print(
         json.dumps(

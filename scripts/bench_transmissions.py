@@ -1,4 +1,3 @@
-#!/usr/bin/env -S uv run --no-sync python
 """Benchmark of the transmissions on five years of a 50-structure network.
 
 Full size: 50 structures, 5 years, about 55 transmissions a day per structure (about 5 million

@@ -83,7 +83,7 @@ def test_bench_script_small_mode(tmp_path):
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "bench-agenda"),
+            str(ROOT / "scripts" / "bench_agenda.py"),
             "--small",
             "--db",
             str(tmp_path / "b.db"),

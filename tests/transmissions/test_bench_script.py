@@ -14,7 +14,7 @@ def test_bench_transmissions_small_runs_and_prints_json(tmp_path):
     result = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "scripts" / "bench-transmissions"),
+            str(ROOT / "scripts" / "bench_transmissions.py"),
             "--small",
             "--runs",
             "5",

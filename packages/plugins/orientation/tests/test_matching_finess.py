@@ -126,7 +126,7 @@ def test_benchmark_script_runs_small():
     from .conftest import ROOT
 
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench-orientation"), "--small"],
+        [sys.executable, str(ROOT / "scripts" / "bench_orientation.py"), "--small"],
         capture_output=True,
         text=True,
         check=True,

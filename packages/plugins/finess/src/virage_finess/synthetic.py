@@ -1,10 +1,11 @@
 """Synthetic FINESS JSON flux « Structures », for tests and benchmarks (``scripts/bench-directory``).
 
-Every entity, establishment, number, address and phone is invented (names are built from common
-words; coordinates fall inside mainland France). The shape follows the real ANS sample
-(``data/finess-structures-sample-20260309.json``): legal entities in ``pmej[]``, each with its
-establishments in ``ege[]``, the fields the reader uses, and some it reads past (events,
-engagements). The file is written entity by entity, never held whole in memory.
+Every entity, establishment, number, address and phone is invented: names are built from common
+words, establishments gather around the centres of invented communes of mainland France. The shape
+follows the real ANS sample (``data/finess-structures-sample-20260309.json``): legal entities in
+``pmej[]``, each with its establishments in ``ege[]``, the fields the reader uses, and some it
+reads past (events, engagements). The file is written entity by entity, never held whole in
+memory.
 """
 
 from __future__ import annotations
@@ -15,11 +16,56 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-CATEGORIES = [("500", "EHPAD"), ("354", "SSIAD"), ("460", "SAAD"), ("620", "PHARMACIE")]
-CATEGORIES += [("124", "CENTRE DE SANTE"), ("355", "CENTRE HOSPITALIER"), ("183", "IME")]
-NAMES = ["LES TILLEULS", "LES LILAS", "SAINT-JOSEPH", "LE VERGER", "LA ROSERAIE", "BEL AIR"]
-NAMES += ["LES GLYCINES", "LA SOURCE", "LES JARDINS", "PASTEUR", "LA PROVIDENCE", "LE PARC"]
-SYLLABLES = ["bel", "mont", "val", "rou", "san", "vil", "lar", "cour", "fon", "mar", "cha", "ber"]
+#: Category code, weight, the word names start with (as in real registries).
+CATEGORIES = [
+    ("500", 30, "EHPAD"),
+    ("354", 10, "SSIAD"),
+    ("460", 15, "SAAD"),
+    ("209", 3, "SPASAD"),
+    ("202", 6, "RESIDENCE AUTONOMIE"),
+    ("620", 20, "PHARMACIE"),
+    ("124", 4, "CENTRE DE SANTE"),
+    ("603", 4, "MAISON DE SANTE"),
+    ("355", 2, "CENTRE HOSPITALIER"),
+    ("183", 3, "IME"),
+    ("246", 3, "ESAT"),
+    ("156", 2, "CMP"),
+]
+NAMES = [
+    "LES TILLEULS",
+    "LES LILAS",
+    "SAINT-ETIENNE",
+    "SAINTE-ANNE",
+    "SAINT-JOSEPH",
+    "LES GLYCINES",
+    "LE VERGER",
+    "LES CEDRES",
+    "LA ROSERAIE",
+    "LES PEUPLIERS",
+    "LE MOULIN",
+    "LA SOURCE",
+    "LES JARDINS",
+    "BEL AIR",
+    "BEAUSEJOUR",
+    "NOTRE-DAME",
+    "LES MARRONNIERS",
+    "L'ALBIZIA",
+    "LA FONTAINE",
+    "LES HIRONDELLES",
+    "VAL FLEURI",
+    "LES MAGNOLIAS",
+    "LE CLOS",
+    "LES CHARMILLES",
+    "PASTEUR",
+    "JEAN JAURES",
+    "VICTOR HUGO",
+    "LA PROVIDENCE",
+    "LES BLEUETS",
+    "LE PARC",
+]
+SYLLABLES = ["bel", "mont", "val", "rou", "san", "vil", "lar", "cour", "beau", "fon", "ta", "ri"]
+SYLLABLES += ["mar", "cha", "lon", "ber", "nac", "mi", "gny", "sur"]
+_WEIGHTS = [w for _c, w, _n in CATEGORIES]
 
 
 def finess_number(departement: int, serial: int) -> str:
@@ -32,9 +78,18 @@ def finess_number(departement: int, serial: int) -> str:
     return body + str((10 - total % 10) % 10)
 
 
+def _commune(departement: int, number: int) -> tuple[str, float, float]:
+    """Name and centre of a commune, always the same for the same code."""
+    rng = random.Random(departement * 1000 + number)
+    name = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).upper()
+    name = f"SAINT-{name}" if rng.random() < 0.15 else name
+    return name, rng.uniform(42.6, 50.9), rng.uniform(-4.4, 7.9)
+
+
 def _address(rng: random.Random, departement: int, usage: str) -> dict[str, Any]:
-    commune = f"{departement:02d}{rng.randint(1, 400):03d}"
-    city = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).upper()
+    number = rng.randint(1, 300)
+    commune = f"{departement:02d}{number:03d}"
+    city, lat, lon = _commune(departement, number)
     return {
         "usageAdresse": usage,
         "numeroVoie": str(rng.randint(1, 200)),
@@ -44,8 +99,8 @@ def _address(rng: random.Random, departement: int, usage: str) -> dict[str, Any]
         "ligneAcheminement": city,
         "codePostal": f"{departement:02d}{rng.randint(0, 999):03d}",
         "coordonneesGeographique": {
-            "directionLatitude": f"{rng.uniform(42.6, 50.9):.6f}",
-            "directionLongitude": f"{rng.uniform(-4.4, 7.9):.6f}",
+            "directionLatitude": f"{lat + rng.uniform(-0.03, 0.03):.6f}",
+            "directionLongitude": f"{lon + rng.uniform(-0.04, 0.04):.6f}",
         },
     }
 
@@ -68,12 +123,14 @@ def entity(rng: random.Random, index: int, establishments: int) -> dict[str, Any
     """One legal entity (``pmej`` item) with ``establishments`` establishments."""
     departement = index % 95 + 1 if index % 95 + 1 != 20 else 21
     ej = finess_number(departement, 900_000 - index)
-    code, word = rng.choice(CATEGORIES)
     name = f"ASSOCIATION {rng.choice(NAMES)} {index}"
     ege = []
     for k in range(establishments):
-        code, word = rng.choice(CATEGORIES)
+        code, _weight, word = rng.choices(CATEGORIES, _WEIGHTS)[0]
         et_name = f"{word} {rng.choice(NAMES)}"
+        address = _address(rng, departement, "03")
+        if rng.random() < 0.3:
+            et_name += f" {address['ligneAcheminement']}"
         ege.append(
             {
                 "informationsGeneralesEGE": {
@@ -85,7 +142,7 @@ def entity(rng: random.Random, index: int, establishments: int) -> dict[str, Any
                     "siret": f"{rng.randint(10**13, 10**14 - 1)}",
                 },
                 "categorieentiteGeographiqueExercice": code,
-                "adresse": [_address(rng, departement, "03")],
+                "adresse": [address],
                 "contact": [{"telecom": {"telephone": f"0{rng.randint(100000000, 599999999)}"}}],
                 "engagement": [],
                 "evenement": _events(rng, "EG", f"{index}-{k}"),
