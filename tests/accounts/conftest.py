@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import pytest
 from litestar.testing import TestClient
 
+from tests.accounts.soft_key import give_key, give_key_answer, has_key
 from tests.conftest import plugin_allow_list
-from virage.accounts import service, storage
+from virage.accounts import notice, notice_storage, service, storage
 from virage.app import create_app, prepare_database
+from virage.db import utcnow_iso
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -58,6 +60,11 @@ def build_world(settings: Settings) -> World:
     users["admin"] = service.create_user(
         db, username="admin", display_name="Admin réseau", password=PASSWORD, is_network_admin=True
     )
+    # Everyone has enrolled a security key (software, see soft_key.py) and read the first-use
+    # notice, as in a structure already using Virage; the tests of those steps make their own.
+    for name, uid in users.items():
+        give_key(db, uid, name)
+        notice_storage.acknowledge(db, uid, notice.NOTICE_VERSION, utcnow_iso(), [])
     p1 = storage.create_person(
         db,
         a,
@@ -124,7 +131,8 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def login(client, username: str, password: str = PASSWORD):
+def password_step(client, username: str, password: str = PASSWORD, suivant: str = "/moi"):
+    """Only the password: the answer is the session, or the way to the second step."""
     page = client.get("/connexion")
     return client.post(
         "/connexion",
@@ -132,10 +140,22 @@ def login(client, username: str, password: str = PASSWORD):
             "username": username,
             "password": password,
             "_csrf_token": csrf_from(page.text),
-            "suivant": "/moi",
+            "suivant": suivant,
         },
         follow_redirects=False,
     )
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Log in as a person does: password, then the account's security key when it has one."""
+    response = password_step(client, username, password)
+    if (
+        response.status_code == 303
+        and response.headers["location"] == "/connexion/second-facteur"
+        and has_key(client, username)
+    ):
+        return give_key_answer(client, username)
+    return response
 
 
 def bearer(world: World, name: str) -> dict[str, str]:

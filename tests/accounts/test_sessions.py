@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 
-from tests.accounts.conftest import PASSWORD, bearer, csrf_from, login
+from tests.accounts.conftest import PASSWORD, bearer, csrf_from, login, password_step
+from tests.accounts.soft_key import give_key_answer
 from virage.accounts import service
 from virage.cli import main
 from virage.db import connect
@@ -199,18 +200,10 @@ def test_anonymous_never_sees_personal_pages(client, path):
 
 
 def test_open_redirect_refused(client, world):
-    page = client.get("/connexion")
-    r = client.post(
-        "/connexion",
-        data={
-            "username": "nurse_a",
-            "password": PASSWORD,
-            "_csrf_token": csrf_from(page.text),
-            "suivant": "//evil.example",
-        },
-        follow_redirects=False,
-    )
-    assert r.headers["location"] == "/moi"
+    # Kept through the second step: the session opens on a local page only.
+    r = password_step(client, "nurse_a", suivant="//evil.example")
+    assert r.headers["location"] == "/connexion/second-facteur"
+    assert give_key_answer(client, "nurse_a").headers["location"] == "/moi"
 
 
 def test_client_for_unknown_structure_page(client, world):

@@ -88,7 +88,8 @@ def two_workers(tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
+    # localhost, not 127.0.0.1: a security key answers only on a host name (see soft_key.py).
+    base = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:

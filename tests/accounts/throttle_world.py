@@ -17,9 +17,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from litestar.testing import TestClient
 
+from tests.accounts.soft_key import RP_ID, give_key, give_key_answer, has_key
 from tests.conftest import plugin_allow_list
-from virage.accounts import storage
+from virage.accounts import notice, notice_storage, storage
 from virage.app import prepare_database
+from virage.db import utcnow_iso
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -50,6 +52,11 @@ def build_ehpad(folder: Path, **settings_changes) -> Ehpad:
             db, username=name, display_name=name.title(), password_hash=CHEAP.hash(PASSWORD)
         )
         storage.add_membership(db, users[name], sid, role)
+        # They read health data: each holds a security key (for the test client and for a real
+        # server on this machine) and has read the first-use notice.
+        for rp_id in (RP_ID, "localhost"):
+            give_key(db, users[name], name, rp_id)
+        notice_storage.acknowledge(db, users[name], notice.NOTICE_VERSION, utcnow_iso(), [])
     db.conn.close()
     return Ehpad(settings, sid, users)
 
@@ -80,8 +87,9 @@ def csrf_from(html: str) -> str:
 
 
 def attempt(client, username: str, password: str = PASSWORD, headers: dict | None = None):
+    """A log-in: the password, then (when it is right) the account's security key."""
     page = client.get("/connexion", headers=headers)
-    return client.post(
+    response = client.post(
         "/connexion",
         data={
             "username": username,
@@ -92,6 +100,13 @@ def attempt(client, username: str, password: str = PASSWORD, headers: dict | Non
         headers=headers,
         follow_redirects=False,
     )
+    if (
+        response.status_code == 303
+        and response.headers["location"] == "/connexion/second-facteur"
+        and has_key(client, username)
+    ):
+        return give_key_answer(client, username, headers)
+    return response
 
 
 def query(settings: Settings, sql: str, params=()) -> list[tuple]:

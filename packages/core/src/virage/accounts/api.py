@@ -23,6 +23,7 @@ from virage.accounts.models import (
     PersonCreate,
     PersonSummary,
     PersonUpdate,
+    SharingObjection,
 )
 from virage.audit import storage as audit_storage
 from virage.deps import Access, Plugins
@@ -36,6 +37,15 @@ def _structure(access) -> int:
     if actor.token_structure_id is None:
         raise InvalidInput("Ce point d'accès demande un jeton rattaché à une structure.")
     return actor.token_structure_id
+
+
+def _person(view: dict) -> Person:
+    """The person as the caller may read her, with her objection to sharing (if any)."""
+    objection = view["objection"]
+    return Person(
+        **view["person"],
+        sharing_objection=SharingObjection(**objection) if objection else None,
+    )
 
 
 class MeController(Controller):
@@ -78,25 +88,25 @@ class PersonsController(Controller):
     @post("/", summary="Créer une personne accompagnée")
     async def create_person(self, access: Access, data: JSONBody[PersonCreate]) -> Person:
         person_id = persons.create(access, _structure(access), data.model_dump(mode="json"))
-        return Person(**persons.view(access, person_id)["person"])
+        return _person(persons.view(access, person_id))
 
     @get("/{person_id:int}", summary="Dossier d'une personne (santé : équipe de soins seulement)")
     async def get_person(self, access: Access, person_id: PersonId) -> Person:
-        return Person(**persons.view(access, person_id)["person"])
+        return _person(persons.view(access, person_id))
 
     @patch("/{person_id:int}", summary="Modifier une personne (champs envoyés seulement)")
     async def update_person(
         self, access: Access, person_id: PersonId, data: JSONBody[PersonUpdate]
     ) -> Person:
         persons.update(access, person_id, data.model_dump(mode="json", exclude_unset=True))
-        return Person(**persons.view(access, person_id)["person"])
+        return _person(persons.view(access, person_id))
 
     @post(
         "/{person_id:int}/close", summary="Clore le dossier (il reste consultable)", status_code=200
     )
     async def close_person(self, access: Access, person_id: PersonId) -> Person:
         persons.close(access, person_id)
-        return Person(**persons.view(access, person_id)["person"])
+        return _person(persons.view(access, person_id))
 
     @get(
         "/{person_id:int}/export",
@@ -149,7 +159,7 @@ class PersonsController(Controller):
         self, access: Access, person_id: PersonId, data: JSONBody[EmergencyRequest]
     ) -> Person:
         access.request_emergency(person_id, data.reason)
-        return Person(**persons.view(access, person_id)["person"])
+        return _person(persons.view(access, person_id))
 
     @get("/{person_id:int}/access-log", summary="Qui a consulté ce dossier")
     async def access_log(self, access: Access, person_id: PersonId) -> list[AuditEntry]:

@@ -7,7 +7,9 @@
 
 The middleware puts the :class:`virage.access.Actor` (or ``None``) in ``scope["user"]`` and
 details in ``scope["auth"]``; it refuses nothing by itself: handlers decide through
-``AccessContext``.
+``AccessContext``. One exception: a signed-in worker who has not yet acknowledged the first-use
+notice (:mod:`virage.accounts.notice`) is sent to it from any page but a few (her own records,
+her second factor, log-out).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from virage.accounts import service
+from virage.accounts import notice, service
 from virage.errors import NotAuthenticated
 
 SESSION_COOKIE = "virage_session"
@@ -63,9 +65,32 @@ class AuthMiddleware(ASGIMiddleware):
             token = _cookie(scope, SESSION_COOKIE)
             if token:
                 actor, auth["expired"] = service.actor_from_session(db, token)
+            if (
+                actor is not None
+                and not notice.open_while_due(path)
+                and notice.due(db, actor.user_id)
+            ):
+                query = scope.get("query_string", b"").decode("latin-1")
+                await _redirect(send, notice.redirect_target(path, query))
+                return
         scope["user"] = actor
         scope["auth"] = auth
         await next_app(scope, receive, send)
+
+
+async def _redirect(send: Send, location: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [
+                (b"location", location.encode("latin-1")),
+                (b"cache-control", b"no-store"),
+                (b"content-length", b"0"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
 
 
 def require_actor_guard(connection, _handler) -> None:

@@ -1,11 +1,12 @@
-"""Command-line administration: structures, users, API tokens, retention purge."""
+"""Command-line administration: structures, users (password, second factor), API tokens,
+retention purge."""
 
 from __future__ import annotations
 
 import click
 
 from virage.access import ROLES
-from virage.accounts import persons, service, storage
+from virage.accounts import persons, second_factor, service, storage
 from virage.audit.service import record
 from virage.errors import NotFound
 
@@ -121,6 +122,38 @@ def register(cli: click.Group) -> None:
             actor_label="ligne de commande",
         )
         click.echo(f"Mot de passe de {username} réinitialisé ; ses sessions ont été fermées.")
+
+    @users.command("reset-2fa")
+    @click.argument("username")
+    @click.pass_obj
+    def users_reset_2fa(ctx, username):
+        """Réinitialiser le second facteur d'un compte (téléphone perdu, clé égarée)."""
+        db = _db(ctx)
+        user = storage.get_user_by_username(db, username)
+        if user is None:
+            raise NotFound(f"Compte « {username} » introuvable.")
+        before = second_factor.reset(db, user["id"])
+        record(
+            db,
+            None,
+            "accounts.second_factor.reset",
+            target=f"user:{user['id']}",
+            actor_label="ligne de commande",
+            details={
+                "application": before.app,
+                "cles": len(before.keys),
+                "codes_de_secours_restants": before.recovery_unused,
+            },
+        )
+        if not before.enrolled and not before.recovery_unused:
+            click.echo(f"{username} n'avait pas de second facteur ; ses sessions ont été fermées.")
+            return
+        click.echo(
+            f"Second facteur de {username} réinitialisé (application, clés et codes de secours "
+            "effacés) ; ses sessions ont été fermées. À sa prochaine connexion, il ou elle en "
+            "enregistrera un nouveau : si son mot de passe a pu être vu, changez-le aussi "
+            f"(virage users password {username})."
+        )
 
     @cli.group()
     def tokens() -> None:

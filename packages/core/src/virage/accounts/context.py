@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from virage.access import Actor, Decision, PersonRef, Registry, check
-from virage.accounts import storage
+from virage.accounts import objection_storage, storage
 from virage.audit.service import record
 from virage.db import utcnow, utcnow_iso
 from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
@@ -158,9 +158,11 @@ class AccessContext:
         person_id: int | None = None,
         target: str | None = None,
         details: dict[str, Any] | None = None,
+        outcome: str = "allowed",
     ) -> None:
-        """Record an action that ``require`` did not (a write after the check, an export…)."""
-        self._audit(action, structure_id, person_id, "allowed", target, details)
+        """Record an action that ``require`` did not (a write after the check, an export, a share
+        refused by the person's objection: ``outcome="denied"``…)."""
+        self._audit(action, structure_id, person_id, outcome, target, details)
 
     def _audit(self, action, structure_id, person_id, outcome, target, details, emergency=False):
         record(
@@ -185,11 +187,20 @@ class AccessContext:
             "Indiquez le motif de l'accès d'urgence (au moins 10 caractères) : il est "
             "enregistré et visible de la direction.",
         )
+        details = {"motif": reason}
+        objection = objection_storage.active(self.db, person_id)
+        if objection is not None:
+            # The person objected to sharing outside her care team: the page showed it to the
+            # colleague opening the access; the journal keeps that she did so anyway.
+            details.update(
+                opposition_au_partage=objection["scope"],
+                opposition_exprimee_le=objection["expressed_on"],
+            )
         self.require(
             "emergency_access.request",
             person_id=person_id,
             action="emergency_access.open",
-            details={"motif": reason},
+            details=details,
         )
         expires = (utcnow() + EMERGENCY_DURATION).replace(microsecond=0).isoformat()
         storage.grant_emergency(self.db, person_id, self.actor.user_id, reason, expires)

@@ -10,6 +10,10 @@ distinct and deliberate act: permission ``persons.export.health`` and a stated r
 is flagged in the audit trail like an emergency access, with its reason, and shows in the person's
 « Qui a consulté ce dossier ».
 
+The person's objections to sharing outside her care team are part of her file, so of her export;
+when one is in force, the export's summary says so: the file is for the person herself, never to be
+passed to a third party.
+
 Domains and plugins contribute their sections through the ``extra_person_export`` hook. Data
 returned without an :class:`ExportSection` (so without a declared permission) is exported only in
 the complete export: nobody can tell who may read it.
@@ -20,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from virage.accounts import storage
+from virage.accounts import objection_storage, storage
 from virage.accounts.context import AccessContext, clean_reason
 from virage.audit import storage as audit_storage
 from virage.db import utcnow
@@ -86,6 +90,12 @@ def _core_sections(access: AccessContext, person: dict, person_id: int) -> list[
             "Équipe de soins",
             "persons.identity.read",
             storage.care_team(access.db, person_id),
+        ),
+        ExportSection(
+            "oppositions_au_partage",
+            "Oppositions au partage hors de l'équipe de soins",
+            "persons.identity.read",
+            objection_storage.history(access.db, person_id),
         ),
         ExportSection(
             "journal_des_acces",
@@ -158,6 +168,7 @@ def build(
         "personne": None,
         "informations_de_sante": None,
         "equipe_de_soins": None,
+        "oppositions_au_partage": None,
         "journal_des_acces": None,
         "autres_donnees": {},
         "sections_omises": [],
@@ -221,9 +232,18 @@ def _summary(
                 " Pour un export complet au titre du droit d'accès, indiquez-en le motif "
                 "(au moins 10 caractères)."
             )
+    objection = objection_storage.active(access.db, ref.id)
     return {
         "nature": "complet" if full else "limité à ce que vous pouvez lire",
         "explication": text,
         "par": access.actor.label,
         "motif": motif if full else None,
+        "opposition_au_partage": (
+            "La personne s'est opposée au partage de "
+            + ("ses informations" if objection["scope"] == "tout" else "ses informations de santé")
+            + " hors de son équipe de soins : cet export est destiné à la personne elle-même "
+            "(droit d'accès) ; ne le transmettez pas à un tiers."
+            if objection
+            else None
+        ),
     }

@@ -138,6 +138,18 @@ class PersonSummary(BaseModel):
     status: Literal["active", "closed"]
 
 
+class SharingObjection(BaseModel):
+    """The person's objection to the sharing of her data outside her care team (art. L1110-4 of
+    the code de la santé publique), while it is in force."""
+
+    scope: Literal["tout", "sante"] = Field(
+        description="tout : rien ne sort de l'équipe de soins ; sante : ses informations de santé"
+    )
+    expressed_on: date = Field(description="Date à laquelle la personne l'a exprimée")
+    recorded_by_label: str = Field(description="Qui l'a enregistrée")
+    recorded_at: str
+
+
 class Person(PersonSummary):
     address: str | None
     postcode: str | None
@@ -150,6 +162,11 @@ class Person(PersonSummary):
     closed_at: str | None
     health_notes: str | None = Field(
         default=None, description="Absent (null) si vous n'avez pas accès aux informations de santé"
+    )
+    sharing_objection: SharingObjection | None = Field(
+        default=None,
+        description="Opposition de la personne au partage hors de son équipe de soins, si elle "
+        "en a exprimé une (à vérifier avant tout envoi à l'extérieur)",
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import export as export_builder
-from virage.accounts import storage
+from virage.accounts import objection_storage, storage
 from virage.accounts.context import AccessContext
 from virage.audit import storage as audit_storage
 from virage.audit.service import describe
@@ -66,6 +66,10 @@ def view(access: AccessContext, person_id: int) -> dict[str, Any]:
         "can_emergency": (not can_health)
         and access.allowed("emergency_access.request", structure_id=ref.structure_id),
         "care_team": storage.care_team(access.db, person_id),
+        "objection": objection_storage.active(access.db, person_id),
+        "objections": objection_storage.history(access.db, person_id),
+        "can_manage_objection": access.allowed("persons.objection.manage", person=ref),
+        "emergency": access.decide("persons.identity.read", person=ref).emergency,
     }
 
 

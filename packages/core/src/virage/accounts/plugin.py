@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 from virage.access import CORE_PERMISSIONS
-from virage.accounts import api, device_keys, device_web, storage, throttle_storage, web
+from virage.accounts import (
+    api,
+    device_keys,
+    device_web,
+    login_web,
+    notice_storage,
+    notice_web,
+    objection_storage,
+    objection_web,
+    second_factor_storage,
+    second_factor_web,
+    storage,
+    structure_settings,
+    throttle_storage,
+    web,
+)
+from virage.accounts.permissions import ACCOUNT_PERMISSIONS
 from virage.audit import storage as audit_storage
 from virage.db import Migration
 from virage.plugins import hookimpl
@@ -24,6 +40,24 @@ def register_migrations():
             "Tentatives de connexion, appareils et adresses connus",
         ),
         Migration(
+            "core",
+            "0005_second_factor",
+            second_factor_storage.create_tables,
+            "Second facteur : applications, clés de sécurité, codes de secours, règle par structure",
+        ),
+        Migration(
+            "core",
+            "0006_worker_notice",
+            notice_storage.create_tables,
+            "Note d'information des professionnels, date de consultation du CSE",
+        ),
+        Migration(
+            "core",
+            "0007_sharing_objections",
+            objection_storage.create_tables,
+            "Oppositions des personnes au partage hors de l'équipe de soins",
+        ),
+        Migration(
             "core", "0008_device_keys", device_keys.create_table, "Clés du stockage sur l'appareil"
         ),
     ]
@@ -31,15 +65,20 @@ def register_migrations():
 
 @hookimpl
 def register_permissions():
-    return list(CORE_PERMISSIONS)
+    return [*CORE_PERMISSIONS, *ACCOUNT_PERMISSIONS]
 
 
 @hookimpl
 def register_routes():
     return [
-        web.SessionPages,
+        login_web.SessionPages,
+        login_web.SecondStepPages,
         web.MePages,
         device_web.DeviceKeyPages,
+        second_factor_web.SecondFactorPages,
+        notice_web.NoticePages,
+        structure_settings.StructureSettingsPages,
+        objection_web.ObjectionPages,
         web.PersonPages,
         web.StructurePages,
         api.MeController,

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import secrets
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -138,6 +139,18 @@ class LoginResult:
     """The browser's device cookie, to (re)set: the browser is now known for this account."""
 
 
+@dataclass(frozen=True)
+class SecondStepNeeded:
+    """The password was right; the account must now give its second factor (or enrol one) before
+    any session opens (see :mod:`virage.accounts.login_steps`)."""
+
+    user: dict
+
+
+#: Decides, once the password is right, whether the account must go through a second step.
+SecondStep = Callable[[dict], bool]
+
+
 def begin_login(
     db: sqlite_utils.Database,
     username: str,
@@ -157,15 +170,39 @@ def password_hash_of(attempt: throttle.Attempt) -> str:
     return attempt.user["password_hash"] if attempt.user else _DUMMY_HASH
 
 
+def open_session(
+    db: sqlite_utils.Database,
+    user: dict,
+    *,
+    device: str,
+    route: str = "",
+    details: dict | None = None,
+) -> LoginResult:
+    """Open a session for ``user`` (every factor checked) and record the log-in."""
+    token = secrets.token_urlsafe(32)
+    storage.delete_expired_sessions(db, utcnow_iso())
+    storage.create_session(db, hash_secret(token), user["id"], utcnow() + SESSION_LIFETIME)
+    actor = actor_for_user(db, user, via="session", session_id=hash_secret(token))
+    record(db, actor, "accounts.login", route=route, target=f"user:{user['id']}", details=details)
+    return LoginResult(token, actor, device)
+
+
 def finish_login(
     db: sqlite_utils.Database,
     attempt: throttle.Attempt,
     password_ok: bool,
     *,
+    second_step: SecondStep,
     route: str = "",
     now: datetime | None = None,
-) -> LoginResult:
-    """Open a session, or raise ``NotAuthenticated`` (the same message whatever went wrong)."""
+) -> LoginResult | SecondStepNeeded:
+    """Open a session, ask for the second step, or raise ``NotAuthenticated`` (the same message
+    whatever went wrong).
+
+    When ``second_step(user)`` says so, the right password opens no session: the attempt is not
+    counted as a failure, but the browser and the address do not become known for the account
+    and its earlier failures stay counted (only the second factor can clear them).
+    """
     now = now or utcnow()
     user = attempt.user
     if not (user and password_ok and user["active"]):
@@ -181,13 +218,18 @@ def finish_login(
                 target=f"user:{user['id']}",
             )
         raise NotAuthenticated("Identifiant ou mot de passe incorrect.")
+    if second_step(user):
+        throttle.cancel(db, attempt)
+        record(
+            db,
+            actor_for_user(db, user, via="session"),
+            "accounts.login.password",
+            route=route,
+            target=f"user:{user['id']}",
+        )
+        return SecondStepNeeded(user)
     device = throttle.succeeded(db, attempt, now)
-    token = secrets.token_urlsafe(32)
-    storage.delete_expired_sessions(db, utcnow_iso())
-    storage.create_session(db, hash_secret(token), user["id"], utcnow() + SESSION_LIFETIME)
-    actor = actor_for_user(db, user, via="session", session_id=hash_secret(token))
-    record(db, actor, "accounts.login", route=route, target=f"user:{user['id']}")
-    return LoginResult(token, actor, device)
+    return open_session(db, user, device=device, route=route)
 
 
 def login(
@@ -195,14 +237,15 @@ def login(
     username: str,
     password: str,
     *,
+    second_step: SecondStep,
     client: str = "",
     device: str | None = None,
     route: str = "",
-) -> LoginResult:
+) -> LoginResult | SecondStepNeeded:
     """Check the credentials in this thread (command line, tests); the web uses :func:`alogin`."""
     attempt = begin_login(db, username, client=client, device=device)
     ok = verify_password(password_hash_of(attempt), password or "")
-    return finish_login(db, attempt, ok, route=route)
+    return finish_login(db, attempt, ok, second_step=second_step, route=route)
 
 
 def _limiter(trusted: bool) -> anyio.CapacityLimiter:
@@ -218,10 +261,11 @@ async def alogin(
     username: str,
     password: str,
     *,
+    second_step: SecondStep,
     client: str,
     device: str | None = None,
     route: str = "",
-) -> LoginResult:
+) -> LoginResult | SecondStepNeeded:
     """:func:`login` for the web: the argon2 verification runs in a worker thread, bounded."""
     attempt = begin_login(db, username, client=client, device=device)
     limiter = _limiter(attempt.trusted)
@@ -231,7 +275,7 @@ async def alogin(
     ok = await anyio.to_thread.run_sync(
         verify_password, password_hash_of(attempt), password or "", limiter=limiter
     )
-    return finish_login(db, attempt, ok, route=route)
+    return finish_login(db, attempt, ok, second_step=second_step, route=route)
 
 
 def logout(db: sqlite_utils.Database, session_token: str) -> None:

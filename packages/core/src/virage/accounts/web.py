@@ -7,121 +7,33 @@ import io
 import json
 from typing import Annotated
 
-from litestar import Controller, MediaType, Request, get, post
+from litestar import Controller, MediaType, get, post
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 from pydantic import BaseModel, Field, ValidationError
 
 from virage.access import CARE_TEAM_ROLES, ROLES
-from virage.accounts import addresses, persons, service, storage, throttle
-from virage.accounts.auth import SESSION_COOKIE, require_actor_guard
+from virage.accounts import (
+    notice,
+    notice_storage,
+    objections,
+    persons,
+    second_factor,
+    service,
+    storage,
+    throttle,
+)
+from virage.accounts.auth import require_actor_guard
+from virage.accounts.display import HELPERS
 from virage.accounts.models import PersonCreate, PersonUpdate
 from virage.audit import storage as audit_storage
 from virage.audit.labels import flag_label
 from virage.audit.service import describe
-from virage.deps import DB, Access, AppSettings, Plugins
-from virage.errors import (
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    TooManyRequests,
-    french_message,
-)
+from virage.deps import Access, Plugins
+from virage.errors import Forbidden, InvalidInput, NotFound, french_message
 from virage.web.sections import sort_sections
 
 Id = FromPath[int]
-
-
-def safe_next(target: str | None) -> str:
-    """Only local paths: never redirect to another site after log-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/moi"
-
-
-# Why the log-in page is shown: fixed sentences chosen by a code, never text from the address bar
-# (a link could otherwise make Virage's own page display a phishing message).
-LOGIN_REASONS = {
-    "connexion-requise": "Connectez-vous pour accéder à cette page.",
-    "expiree": "Votre session a expiré : reconnectez-vous.",
-    "deconnecte": "Vous êtes déconnecté·e.",
-}
-
-
-class LoginForm(BaseModel):
-    username: str = Field(default="", max_length=150)
-    password: str = Field(default="", max_length=500)
-    suivant: str | None = None
-
-
-class SessionPages(Controller):
-    path = "/"
-    include_in_schema = False
-
-    @get("/connexion", name="login")
-    async def login_page(
-        self,
-        suivant: Annotated[str | None, QueryParameter()] = None,
-        motif: Annotated[str | None, QueryParameter()] = None,
-    ) -> Template:
-        return Template(
-            "accounts/login.html",
-            context={"suivant": safe_next(suivant), "motif": LOGIN_REASONS.get(motif or "")},
-        )
-
-    @post("/connexion", status_code=303)
-    async def login(
-        self, request: Request, db: DB, settings: AppSettings, data: URLEncodedBody[LoginForm]
-    ) -> Response:
-        client = addresses.resolve(request.scope, settings)
-        try:
-            result = await service.alogin(
-                db,
-                data.username,
-                data.password,
-                client=client.address,
-                device=request.cookies.get(throttle.DEVICE_COOKIE),
-                route="POST /connexion",
-            )
-        except (NotAuthenticated, TooManyRequests) as exc:
-            retry_after = getattr(exc, "retry_after", None)
-            return Template(
-                "accounts/login.html",
-                context={
-                    "suivant": safe_next(data.suivant),
-                    "erreur": exc.message,
-                    "username": data.username,
-                },
-                status_code=exc.status_code,
-                headers={"Retry-After": str(retry_after)} if retry_after else None,
-            )
-        response = Redirect(safe_next(data.suivant), status_code=303)
-        cookie = {"httponly": True, "samesite": "lax", "secure": client.https, "path": "/"}
-        response.set_cookie(
-            SESSION_COOKIE,
-            result.session_token,
-            max_age=int(service.SESSION_LIFETIME.total_seconds()),
-            **cookie,
-        )
-        response.set_cookie(
-            throttle.DEVICE_COOKIE, result.device, max_age=throttle.DEVICE_COOKIE_MAX_AGE, **cookie
-        )
-        return response
-
-    @post("/deconnexion", status_code=303)
-    async def logout(self, request: Request, db: DB) -> Response:
-        token = request.cookies.get(SESSION_COOKIE)
-        if token:
-            service.logout(db, token)
-        response = Redirect(
-            "/connexion?motif=deconnecte",
-            status_code=303,
-            # Browsers that honour it wipe the site's storage and cache (the page did it first).
-            headers={"Clear-Site-Data": '"cache", "storage"'},
-        )
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
 
 
 class MePages(Controller):
@@ -137,7 +49,14 @@ class MePages(Controller):
             s["role"] = ROLES.get(actor.memberships[s["id"]], actor.memberships[s["id"]])
             s["can_audit"] = access.allowed("audit.read", structure_id=s["id"])
             s["can_tokens"] = access.allowed("tokens.manage", structure_id=s["id"])
-        return Template("accounts/me.html", context={"structures": structures})
+            s["can_settings"] = access.allowed("structures.settings", structure_id=s["id"])
+        context = {
+            "structures": structures,
+            "second_factor": second_factor.status(access.db, actor.user_id),
+            "notice_due": notice.due(access.db, actor.user_id),
+            "demo": second_factor.is_demo(access.db),
+        }
+        return Template("accounts/me.html", context=context)
 
     @get("/enregistrements", name="me-records")
     async def records(self, access: Access, plugins: Plugins) -> Template:
@@ -164,6 +83,9 @@ class MePages(Controller):
             "failures": throttle.failures_of(db, actor.username),
             "known_sources": throttle.known_sources_of(db, actor.user_id),
             "audit": audit_storage.for_actor(db, actor.user_id, limit=300),
+            "second_factor": second_factor.status(db, actor.user_id),
+            "notice_acknowledgements": notice_storage.acknowledgements_of(db, actor.user_id),
+            **HELPERS,
             "sections": sort_sections(
                 plugins.call_flat("extra_worker_records", db=db, user_id=actor.user_id)
             ),
@@ -264,7 +186,12 @@ class PersonPages(Controller):
                 return Template(
                     "accounts/emergency.html",
                     status_code=403,
-                    context={"person_id": person_id, "message": exc.message},
+                    context={
+                        "person_id": person_id,
+                        "message": exc.message,
+                        "objection": objections.active(access.db, person_id),
+                        **HELPERS,
+                    },
                 )
             raise
         person = data["person"]
@@ -284,6 +211,9 @@ class PersonPages(Controller):
                 ],
                 "access_log": access_log,
                 "roles": ROLES,
+                "objection_choices": objections.SCOPE_CHOICES,
+                "objection_phrases": objections.SCOPES,
+                **HELPERS,
                 "sections": sort_sections(
                     plugins.call_flat(
                         "extra_person_sections", access=access, person=person, plugins=plugins

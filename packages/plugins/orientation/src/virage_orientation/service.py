@@ -10,12 +10,19 @@ Readers:
   receiving side only by ``orientation.medical.read`` (coordinator, nurse) of a structure the request
   was sent to;
 - a **receiving structure** (``orientation.receive``) sees only the requests sent to it.
+
+The person's objection to sharing outside her care team (:mod:`virage.accounts.objections`) is
+checked whenever the request leaves it: an objection to any sharing refuses the sending (audited);
+an objection to the sharing of her health information sends the request without its medical part,
+and a receiving structure never reads the medical part while such an objection is in force (even
+for a request sent before it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from virage.accounts import objections
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.db import transaction
@@ -43,6 +50,10 @@ REQUEST_NOT_FOUND = "Cette demande d'orientation n'existe pas ou ne vous est pas
 CHANGED = (
     "La demande a changé entre-temps (une autre réponse vient d'être enregistrée) : "
     "rechargez la page pour voir son état."
+)
+WITHOUT_MEDICAL = (
+    "Envoyée sans le volet médical : la personne s'est opposée au partage de ses informations de "
+    "santé hors de son équipe de soins."
 )
 WITHDRAWN = (
     "Le demandeur a retiré cette demande d'orientation : elle n'attend plus de réponse de votre "
@@ -224,6 +235,12 @@ def requester_view(access: AccessContext, rid: int, *, audit: bool = True) -> di
     req["sendings"] = [_sending_view(s) for s in storage.sendings_of(access.db, rid)]
     req["events"] = storage.events_of(access.db, rid)
     req["withdrawal"] = _withdrawal(req["events"])
+    sharing = objections.sharing(access.db, req["person_id"])
+    req["objection"] = (
+        {"scope": sharing.objection["scope"], "message": sharing.message}
+        if sharing.objection
+        else None
+    )
     req["can_withdraw"] = req["status"] in WITHDRAWABLE_REQUEST
     req["duplicates"] = len(storage.possible_duplicates(access.db, req))
     return req
@@ -280,7 +297,17 @@ def send(access: AccessContext, plugins: PluginHost, rid: int, ids: list[int]) -
     req = _requester_request(access, rid, "orientation.request.send")
     if req["status"] not in ("brouillon", "envoyee"):
         raise Conflict("Cette demande est close : elle ne s'envoie plus.")
-    if storage.get_medical(access.db, rid) is None:
+    # Refused (and audited) when the person objects to any sharing outside her care team; sent
+    # without the medical part when she objects to the sharing of her health information.
+    sharing = objections.require_sharing(
+        access,
+        req["person_id"],
+        health=False,
+        action="orientation.request.send",
+        target=f"orientation_request:{rid}",
+    )
+    without_medical = not sharing.health_allowed
+    if not without_medical and storage.get_medical(access.db, rid) is None:
         raise InvalidInput(
             "Le volet médical n'est pas complété : la demande ne peut pas être envoyée tant que "
             "le médecin (ou l'infirmier·e coordinateur·rice) ne l'a pas rempli."
@@ -300,14 +327,23 @@ def send(access: AccessContext, plugins: PluginHost, rid: int, ids: list[int]) -
         for did in new:
             sid = storage.add_sending(access.db, rid, did, allowed[did]["name"])
             storage.add_event(
-                access.db, rid, sid, "envoyee", None, access.actor.label, access.actor.user_id
+                access.db,
+                rid,
+                sid,
+                "envoyee",
+                WITHOUT_MEDICAL if without_medical else None,
+                access.actor.label,
+                access.actor.user_id,
             )
+    details: dict[str, Any] = {"structures": [allowed[d]["name"] for d in new]}
+    if without_medical:
+        details["sans_volet_medical"] = "opposition de la personne au partage de sa santé"
     access.audit(
         "orientation.request.sent",
         structure_id=req["structure_id"],
         person_id=req["person_id"],
         target=f"orientation_request:{rid}",
-        details={"structures": [allowed[d]["name"] for d in new]},
+        details=details,
     )
     return requester_view(access, rid, audit=False)
 
@@ -460,8 +496,12 @@ def incoming_view(access: AccessContext, structure_id: int, sending_id: int) -> 
     # Data minimisation: once the requester withdrew the request, or the person was admitted
     # elsewhere, this structure has no more reason to read the medical part.
     req["medical_closed"] = sending["status"] in MEDICAL_CLOSED
-    req["can_read_medical"] = not req["medical_closed"] and access.allowed(
-        "orientation.medical.read", structure_id=structure_id
+    # The person's objection, even recorded after the sending, keeps the medical part home.
+    req["medical_withheld"] = not objections.sharing(access.db, req["person_id"]).health_allowed
+    req["can_read_medical"] = (
+        not req["medical_closed"]
+        and not req["medical_withheld"]
+        and access.allowed("orientation.medical.read", structure_id=structure_id)
     )
     if req["can_read_medical"]:
         access.require(

@@ -1,0 +1,96 @@
+"""Storage of the persons' objections to the sharing of their data outside their care team
+(code de la santé publique, article L1110-4). The only SQL of objections.
+
+An objection is never deleted while the person's record exists: withdrawing it dates the
+withdrawal and names who recorded it, so the record keeps its history.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from virage.db import fetch_all as _rows
+from virage.db import fetch_one as _row
+
+SCOPES = ("tout", "sante")
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Migration ``core/0007_sharing_objections``."""
+    db.execute(
+        """CREATE TABLE sharing_objections (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+            scope TEXT NOT NULL CHECK (scope IN ('tout', 'sante')),
+            expressed_on TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            recorded_by INTEGER REFERENCES users(id),
+            recorded_by_label TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            withdrawn_on TEXT,
+            withdrawn_by INTEGER REFERENCES users(id),
+            withdrawn_by_label TEXT,
+            withdrawn_at TEXT
+        )"""
+    )
+    # At most one objection in force per person.
+    db.execute(
+        "CREATE UNIQUE INDEX sharing_objections_active ON sharing_objections (person_id)"
+        " WHERE withdrawn_at IS NULL"
+    )
+    db.execute("CREATE INDEX sharing_objections_person ON sharing_objections (person_id, id)")
+
+
+def active(db: sqlite_utils.Database, person_id: int) -> dict | None:
+    return _row(
+        db,
+        "SELECT * FROM sharing_objections WHERE person_id = ? AND withdrawn_at IS NULL",
+        [person_id],
+    )
+
+
+def history(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+    return _rows(
+        db, "SELECT * FROM sharing_objections WHERE person_id = ? ORDER BY id DESC", [person_id]
+    )
+
+
+def get(db: sqlite_utils.Database, objection_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM sharing_objections WHERE id = ?", [objection_id])
+
+
+def add(
+    db: sqlite_utils.Database,
+    *,
+    person_id: int,
+    scope: str,
+    expressed_on: str,
+    note: str,
+    user_id: int,
+    label: str,
+    at: str,
+) -> int | None:
+    """Record an objection; ``None`` when one is already in force for the person."""
+    cur = db.execute(
+        "INSERT OR IGNORE INTO sharing_objections (person_id, scope, expressed_on, note,"
+        " recorded_by, recorded_by_label, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [person_id, scope, expressed_on, note, user_id, label, at],
+    )
+    return cur.lastrowid if cur.rowcount == 1 else None
+
+
+def withdraw(
+    db: sqlite_utils.Database,
+    objection_id: int,
+    *,
+    withdrawn_on: str,
+    user_id: int,
+    label: str,
+    at: str,
+) -> bool:
+    cur = db.execute(
+        "UPDATE sharing_objections SET withdrawn_on = ?, withdrawn_by = ?, withdrawn_by_label = ?,"
+        " withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL",
+        [withdrawn_on, user_id, label, at, objection_id],
+    )
+    return cur.rowcount == 1
