@@ -223,3 +223,27 @@ def test_a_correction_from_the_page_must_match_its_person(client, world):
         headers={"x-csrftoken": token, "accept": "application/json"},
     )
     assert ok.status_code == 201 and ok.json()["person_id"] == world.persons["p1"]
+
+
+def test_an_entry_written_by_someone_else_on_the_device_is_not_sent(client, world):
+    # The nurse's entry waited on a shared tablet; the coordinator's session must not send it.
+    token = web_login(client, "coord_a")
+    entry = {
+        "person_id": world.persons["p1"],
+        "client_id": "ecrite-par-l-infirmiere",
+        "target": "chute",
+        "data": "Chute dans la salle de bain.",
+    }
+    refused = client.post(
+        "/transmissions/envoyer",
+        json={**entry, "author_id": world.users["nurse_a"]},
+        headers={"x-csrftoken": token, "accept": "application/json"},
+    )
+    assert refused.status_code == 409
+    assert "autre personne" in refused.json()["detail"]
+    own = client.post(
+        "/transmissions/envoyer",
+        json={**entry, "author_id": world.users["coord_a"]},
+        headers={"x-csrftoken": token, "accept": "application/json"},
+    )
+    assert own.status_code == 201

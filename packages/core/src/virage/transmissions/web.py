@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from virage.accounts import storage as accounts_storage
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, AppSettings, Plugins
-from virage.errors import InvalidInput
+from virage.errors import Conflict, InvalidInput
 from virage.transmissions import service, storage, timefmt, visits
 from virage.transmissions.models import DarParts
 from virage.transmissions.targets import CATEGORIES, PRIORITIES
@@ -66,6 +66,9 @@ class PageSubmission(DarParts):
         pattern=r"^[A-Za-z0-9_-]{8,64}$", description="Identifiant d'envoi choisi par la page"
     )
     corrects: int | None = Field(default=None, description="Transmission corrigée")
+    author_id: int | None = Field(
+        default=None, description="Compte qui a écrit l'entrée sur l'appareil (vérifié)"
+    )
 
 
 def _int_or_none(value: str | None, field: str) -> int | None:
@@ -460,7 +463,14 @@ class TransmissionPages(Controller):
         data: JSONBody[PageSubmission],
     ) -> Response:
         """The page's JSON endpoint (session cookie + ``x-csrftoken`` header)."""
-        fields = data.model_dump(exclude={"person_id", "client_id", "corrects"})
+        actor = access.require_login()
+        if data.author_id is not None and data.author_id != actor.user_id:
+            # An entry written on this device by someone else is never sent under this session.
+            raise Conflict(
+                "Cette transmission a été écrite par une autre personne sur cet appareil : "
+                "elle n'est pas envoyée sous votre compte."
+            )
+        fields = data.model_dump(exclude={"person_id", "client_id", "corrects", "author_id"})
         if data.corrects is not None:
             original = service.get(access, data.corrects)
             if original["person_id"] != data.person_id:

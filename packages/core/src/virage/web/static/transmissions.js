@@ -138,7 +138,8 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "content-type": "application/json", "accept": "application/json", "x-csrftoken": csrf() },
-      body: JSON.stringify(item.payload)
+      // The server refuses an entry whose author is not the signed-in user (409).
+      body: JSON.stringify(Object.assign({ author_id: Number(userId) }, item.payload))
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { status: response.status, body: body };
