@@ -17,6 +17,8 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from virage.french import plural
+
 log = logging.getLogger("virage")
 
 
@@ -110,9 +112,18 @@ def _respond(request: Request, status: int, message: str, details: list | None =
 
 _FRENCH_MESSAGES = [
     (re.compile(r"^Field required$"), "champ obligatoire"),
-    (re.compile(r"^String should have at least (\d+) characters?$"), "au moins {0} caractère(s)"),
-    (re.compile(r"^String should have at most (\d+) characters?$"), "au plus {0} caractère(s)"),
-    (re.compile(r"^List should have at most (\d+) items?.*$"), "au plus {0} élément(s)"),
+    (
+        re.compile(r"^String should have at least (\d+) characters?$"),
+        lambda n: f"au moins {plural(int(n), 'caractère')}",
+    ),
+    (
+        re.compile(r"^String should have at most (\d+) characters?$"),
+        lambda n: f"au plus {plural(int(n), 'caractère')}",
+    ),
+    (
+        re.compile(r"^List should have at most (\d+) items?.*$"),
+        lambda n: f"au plus {plural(int(n), 'élément')}",
+    ),
     (re.compile(r"^Input should be a valid date.*$"), "date attendue, au format AAAA-MM-JJ"),
     (
         re.compile(r"^Input should be a valid datetime.*$"),
@@ -138,6 +149,8 @@ def french_message(message: str) -> str:
     for pattern, template in _FRENCH_MESSAGES:
         match = pattern.match(message)
         if match:
+            if callable(template):
+                return template(*match.groups())
             return template.format(*match.groups()).replace("' or '", "' ou '")
     return message
 

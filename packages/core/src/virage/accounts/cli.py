@@ -9,6 +9,7 @@ from virage.access import ROLES
 from virage.accounts import persons, second_factor, service, storage
 from virage.audit.service import record
 from virage.errors import NotFound
+from virage.french import plural
 
 
 def _db(ctx):
@@ -216,5 +217,6 @@ def register(cli: click.Group) -> None:
         for sid, pid in removed:
             click.echo(f"dossier n° {pid} (structure {sid}) : {verb}")
         click.echo(
-            f"{len(removed)} dossier(s) {verb}(s).{'' if apply else ' Relancez avec --apply pour supprimer.'}"
+            f"{plural(removed, 'dossier ' + verb, 'dossiers ' + ('supprimés' if apply else verb))}."
+            + ("" if apply else " Relancez avec --apply pour supprimer.")
         )

@@ -56,6 +56,7 @@ from virage.agenda.timeutil import (
 )
 from virage.db import transaction, utcnow, utcnow_iso
 from virage.errors import Conflict, Forbidden, InvalidInput, NotFound
+from virage.french import plural
 from virage.plugins import PluginHost
 
 log = logging.getLogger("virage.agenda")
@@ -508,7 +509,8 @@ def _check_conflicts(
             details={"conflits": total, "premier": clashes[0]["message"]},
         )
         return True
-    more = f" (et {total - len(clashes)} autre(s) conflit(s))" if total > len(clashes) else ""
+    others = total - len(clashes)
+    more = f" (et {plural(others, 'autre conflit', 'autres conflits')})" if others > 0 else ""
     can_force = access.allowed("agenda.force", structure_id=structure_id)
     hint = (
         " Choisissez un autre créneau, ou confirmez la réservation malgré le conflit."

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from virage.french import plural
 from virage.web.assets import SITE_ASSETS
 from virage.web.security import TEMPLATE_NONCE
 
@@ -32,7 +33,7 @@ def paris_time(value: str | None) -> str:
     return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
-FILTERS = {"heure": paris_time}
+FILTERS = {"heure": paris_time, "pluriel": plural}  # {{ n | pluriel("rendez-vous") }}
 
 #: ``{{ static_url('virage.css') }}`` (a versioned address) and ``{{ csp_nonce }}`` (the nonce an
 #: inline ``<script>`` or ``<style>`` must carry), in pages and fragments alike.
