@@ -43,8 +43,9 @@ sync_env() {
 }
 
 fetch_assets() {
-  if ! command -v npm >/dev/null 2>&1 && [ ! -s docs/javascripts/vendor/mermaid.min.js ]; then
-    say "Installation de npm (Debian), pour récupérer mermaid"
+  if ! command -v npm >/dev/null 2>&1 \
+    && { [ ! -s docs/javascripts/vendor/mermaid.min.js ] || [ ! -s tests/docs/vendor/axe.min.js ]; }; then
+    say "Installation de npm (Debian), pour récupérer mermaid et axe-core"
     apt_install npm
   fi
   ./scripts/fetch-assets
