@@ -29,7 +29,7 @@ import ipaddress
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 import segno
@@ -205,7 +205,7 @@ def status(db: sqlite_utils.Database, user_id: int) -> Status:
         for row in store.keys_of(db, user_id)
     ]
     return Status(
-        app_since=app["confirmed_at"] if app and app["secret"] else None,
+        app_since=app["confirmed_at"] if app else None,
         keys=keys,
         recovery_unused=unused,
         recovery_used=used,
@@ -228,15 +228,17 @@ class Enrolment:
         return " ".join(self.secret[i : i + 4] for i in range(0, len(self.secret), 4))
 
 
+#: An app enrolment left unfinished is forgotten after this long.
+PENDING_FOR = timedelta(days=1)
+
+
 def pending_app(db: sqlite_utils.Database, user: dict, owner: str, now: datetime) -> Enrolment:
-    """The secret of an app being enrolled by ``owner`` (this log-in step or this session): the
-    same one while the page is reloaded, a new one for anybody else."""
-    row = store.totp_of(db, user["id"])
-    if row and row["pending_secret"] and row["pending_owner"] == owner:
-        secret = row["pending_secret"]
-    else:
+    """The secret of an app being enrolled by ``owner`` (this log-in step, or this session): the
+    same one while its page is reloaded; every other browser has its own."""
+    secret = store.pending_totp(db, user["id"], owner)
+    if secret is None:
         secret = pyotp.random_base32()
-        store.set_pending_totp(db, user["id"], secret, owner, _iso(now))
+        store.set_pending_totp(db, user["id"], secret, owner, _iso(now), _iso(now - PENDING_FOR))
     uri = pyotp.TOTP(secret).provisioning_uri(name=user["username"], issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(scale=4, title="Code QR à scanner")
     return Enrolment(secret, uri, svg)
@@ -259,23 +261,24 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 def confirm_app(
     db: sqlite_utils.Database, user_id: int, owner: str, code: str | None, now: datetime
 ) -> bool:
-    """The first code from the app proves it holds the pending secret: it becomes the account's
-    app (replacing the previous one, if any)."""
-    row = store.totp_of(db, user_id)
+    """The first code from the app proves it holds ``owner``'s pending secret: it becomes the
+    account's app (replacing the previous one, if any)."""
+    secret = store.pending_totp(db, user_id, owner)
     code = _clean_code(code)
-    if not (row and row["pending_secret"] and row["pending_owner"] == owner and code):
+    if not (secret and code):
         return False
-    step = _matching_step(row["pending_secret"], code, now)
+    step = _matching_step(secret, code, now)
     if step is None:
         return False
-    return store.confirm_totp(db, user_id, row["pending_secret"], step, _iso(now))
+    with transaction(db):
+        return store.confirm_totp(db, user_id, owner, step, _iso(now))
 
 
 def verify_app(db: sqlite_utils.Database, user_id: int, code: str | None, now: datetime) -> bool:
     """A code from the account's app, each step's code accepted once (RFC 6238, section 5.2)."""
     row = store.totp_of(db, user_id)
     code = _clean_code(code)
-    if not (row and row["secret"] and code):
+    if not (row and code):
         return False
     step = _matching_step(row["secret"], code, now)
     return step is not None and store.use_totp_step(db, user_id, step)

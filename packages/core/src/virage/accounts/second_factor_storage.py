@@ -28,12 +28,19 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute(
         """CREATE TABLE totp_apps (
             user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-            secret TEXT,
-            confirmed_at TEXT,
-            last_step INTEGER NOT NULL DEFAULT 0,
-            pending_secret TEXT,
-            pending_owner TEXT,
-            pending_created_at TEXT
+            secret TEXT NOT NULL,
+            confirmed_at TEXT NOT NULL,
+            last_step INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    # An app being enrolled, by the log-in step or the session that shows its QR code: each
+    # browser has its own, so nobody else (even knowing the password) can take or replace it.
+    db.execute(
+        """CREATE TABLE totp_enrolments (
+            owner TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            secret TEXT NOT NULL,
+            created_at TEXT NOT NULL
         )"""
     )
     db.execute(
@@ -115,34 +122,45 @@ def totp_of(db: sqlite_utils.Database, user_id: int) -> dict | None:
     return _row(db, "SELECT * FROM totp_apps WHERE user_id = ?", [user_id])
 
 
+def pending_totp(db: sqlite_utils.Database, user_id: int, owner: str) -> str | None:
+    row = db.execute(
+        "SELECT secret FROM totp_enrolments WHERE owner = ? AND user_id = ?", [owner, user_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def set_pending_totp(
-    db: sqlite_utils.Database, user_id: int, secret: str, owner: str, at: str
+    db: sqlite_utils.Database, user_id: int, secret: str, owner: str, at: str, forget_before: str
 ) -> None:
+    db.execute("DELETE FROM totp_enrolments WHERE created_at < ?", [forget_before])
     db.execute(
-        "INSERT INTO totp_apps (user_id, pending_secret, pending_owner, pending_created_at)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
-        " pending_secret = excluded.pending_secret, pending_owner = excluded.pending_owner,"
-        " pending_created_at = excluded.pending_created_at",
-        [user_id, secret, owner, at],
+        "INSERT INTO totp_enrolments (owner, user_id, secret, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(owner) DO UPDATE SET user_id = excluded.user_id, secret = excluded.secret,"
+        " created_at = excluded.created_at",
+        [owner, user_id, secret, at],
     )
 
 
-def confirm_totp(db: sqlite_utils.Database, user_id: int, secret: str, step: int, at: str) -> bool:
-    """The pending secret becomes the app's (the code that proved it cannot be used again)."""
-    cur = db.execute(
-        "UPDATE totp_apps SET secret = pending_secret, confirmed_at = ?, last_step = ?,"
-        " pending_secret = NULL, pending_owner = NULL, pending_created_at = NULL"
-        " WHERE user_id = ? AND pending_secret = ?",
-        [at, step, user_id, secret],
+def confirm_totp(db: sqlite_utils.Database, user_id: int, owner: str, step: int, at: str) -> bool:
+    """The owner's pending secret becomes the account's app (the code that proved it cannot be
+    used again); it replaces the previous app, if any."""
+    secret = pending_totp(db, user_id, owner)
+    if secret is None:
+        return False
+    db.execute(
+        "INSERT INTO totp_apps (user_id, secret, confirmed_at, last_step) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(user_id) DO UPDATE SET secret = excluded.secret,"
+        " confirmed_at = excluded.confirmed_at, last_step = excluded.last_step",
+        [user_id, secret, at, step],
     )
-    return cur.rowcount == 1
+    db.execute("DELETE FROM totp_enrolments WHERE owner = ?", [owner])
+    return True
 
 
 def use_totp_step(db: sqlite_utils.Database, user_id: int, step: int) -> bool:
     """Record that the code of ``step`` was used; False if it (or a later one) already was."""
     cur = db.execute(
-        "UPDATE totp_apps SET last_step = ? WHERE user_id = ? AND secret IS NOT NULL"
-        " AND last_step < ?",
+        "UPDATE totp_apps SET last_step = ? WHERE user_id = ? AND last_step < ?",
         [step, user_id, step],
     )
     return cur.rowcount == 1
@@ -231,7 +249,7 @@ def recovery_counts(db: sqlite_utils.Database, user_id: int) -> tuple[int, int, 
 
 def delete_all_of(db: sqlite_utils.Database, user_id: int) -> None:
     """Every app, key, recovery code and pending step of the account."""
-    for table in ("totp_apps", "security_keys", "recovery_codes", "login_steps"):
+    for table in ("totp_apps", "totp_enrolments", "security_keys", "recovery_codes", "login_steps"):
         db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
 
 
@@ -261,6 +279,7 @@ def step_failed(db: sqlite_utils.Database, digest: str) -> int:
 def delete_step(db: sqlite_utils.Database, digest: str) -> None:
     db.execute("DELETE FROM login_steps WHERE id = ?", [digest])
     db.execute("DELETE FROM webauthn_challenges WHERE owner = ?", ["etape:" + digest])
+    db.execute("DELETE FROM totp_enrolments WHERE owner = ?", ["etape:" + digest])
 
 
 def delete_expired(db: sqlite_utils.Database, now_iso: str) -> None:
