@@ -153,6 +153,7 @@ class PersonPages(Controller):
                 "q": q or "",
                 "statut": status,
                 "can_manage": access.allowed("persons.manage", structure_id=structure_id),
+                **HELPERS,
             },
         )
 
@@ -370,6 +371,7 @@ class StructurePages(Controller):
             context={
                 "structure": storage.get_structure(access.db, structure_id),
                 "tokens": storage.tokens_of_structure(access.db, structure_id),
+                **HELPERS,
             },
         )
 
@@ -388,6 +390,7 @@ class StructurePages(Controller):
                 "structure": storage.get_structure(access.db, structure_id),
                 "tokens": storage.tokens_of_structure(access.db, structure_id),
                 "secret": secret,
+                **HELPERS,
             },
         )
 
