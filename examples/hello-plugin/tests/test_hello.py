@@ -15,11 +15,11 @@ from importlib.metadata import entry_points
 import pytest
 from litestar.testing import TestClient
 
-from virage.accounts import service, storage
+from virage.accounts import notice, notice_storage, service, storage
 from virage.accounts.auth import SESSION_COOKIE
 from virage.app import create_app, prepare_database
 from virage.cli import main
-from virage.db import applied_migrations, connect, transaction, utcnow
+from virage.db import applied_migrations, connect, transaction, utcnow, utcnow_iso
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -55,7 +55,8 @@ def team(tmp_path) -> Team:
 
 
 def signed_in(team: Team, username: str) -> str:
-    """A session as the log-in opens it (the log-in itself is the core's to test)."""
+    """A session as the log-in opens it (the log-in itself is the core's to test), for a worker
+    who has read the first-use notice (until then every page leads to it)."""
     db = connect(team.settings.db_path)
     try:
         user = storage.get_user_by_username(db, username)
@@ -63,6 +64,7 @@ def signed_in(team: Team, username: str) -> str:
         expires = utcnow() + timedelta(hours=1)
         with transaction(db):
             storage.create_session(db, service.hash_secret(token), user["id"], expires)
+            notice_storage.acknowledge(db, user["id"], notice.NOTICE_VERSION, utcnow_iso(), [])
     finally:
         db.conn.close()
     return token
