@@ -74,13 +74,17 @@ def test_what_a_person_types_never_matches_a_filter_token(db):
     assert found(db, q="d01") == [] and found(db, q="ket") == []
 
 
-def test_beyond_count_cap_the_index_ranks_and_only_the_page_is_read(db, monkeypatch):
-    monkeypatch.setattr(search_sql, "COUNT_CAP", 10)
+@pytest.mark.parametrize(
+    ("limit", "total"),
+    [("COUNT_CAP", 11), ("EXACT_ORDER_MAX", 25)],  # « more than 10 »; 25, ranked by the index
+)
+def test_with_many_matches_only_the_page_is_read(db, monkeypatch, limit, total):
+    monkeypatch.setattr(search_sql, limit, 10)
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     first = search.search_structures(db, search.SearchParams(q="pharmacie", per_page=10))
     db.conn.set_trace_callback(None)
-    assert first.total == 11 and len(first.results) == 10  # « more than 10 »
+    assert first.total == total and len(first.results) == 10
     reading_rows = [s for s in statements if "FROM directory_structures s" in s]
     assert reading_rows and all("s.id IN (" in s for s in reading_rows), reading_rows
     assert not [s for s in statements if "JOIN directory_structures" in s]

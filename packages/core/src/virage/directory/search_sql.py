@@ -4,14 +4,14 @@
 this module runs it. ``floor=True`` runs the same SQL bare, for the benchmark.
 
 A text search without a radius stays inside the full-text index until its page is known (see
-:mod:`.search_index`): the filters are facets of the FTS5 query, the matches are counted (up to
-``COUNT_CAP + 1``, a walk of the index), then
+:mod:`.search_index`): the filters are facets of the FTS5 query, and one pass in the index ranks
+the matches (``bm25``, then id: a stable order) and keeps the best ``COUNT_CAP + 1``, whose number
+is the total. Up to ``EXACT_ORDER_MAX`` matches, their rows are read and equal ranks are put in
+name order, open before closed; beyond, only the rows of the page are read.
 
-- up to ``COUNT_CAP`` matches, all of them are ranked with their rows: by relevance, then open
-  before closed, then name (or by name);
-- beyond, relevance ranks them in the index alone (``bm25``, then id, a stable order), and only the
-  rows of the page are read. A word start typed in a national directory (« ehpad sa », 10,000
-  matches) costs a few milliseconds this way, against 20 to 35 with a join before the ``LIMIT``.
+A word start typed in a national directory (« ehpad sa », 10,000 matches) costs a few
+milliseconds this way, against 20 to 35 with a join of every match before the ``LIMIT``. The sort
+by name reads the rows of every match.
 """
 
 from __future__ import annotations
@@ -74,6 +74,9 @@ STRUCTURE_SUMMARY_COLUMNS = (
 
 #: Totals are counted up to this number; beyond, the result says « more than COUNT_CAP ».
 COUNT_CAP = 1000
+#: Up to this many text matches, all are read with their rows to order equal ranks by name;
+#: beyond, the index ranks alone and only the page's rows are read.
+EXACT_ORDER_MAX = 200
 #: Below this many structures in the bounding box, a text + distance search walks the box and
 #: probes the full-text index for each; above, it ranks the text matches and checks the box.
 GEO_FIRST_MAX_CANDIDATES = 1500
@@ -93,12 +96,17 @@ def _facet_query(match: str, facets: list[list[str]], open_only: bool) -> str:
     return query
 
 
-def _by_ids(db, table: str, columns: str, ids: list[int]) -> dict[int, dict]:
+def _by_ids(db, table: str, columns: str, ids: list[int], *, raw: bool = False) -> dict[int, Any]:
     marks = ",".join("?" * len(ids))
-    return {
-        r["id"]: r
-        for r in _rows(db, f"SELECT {columns} FROM {table} s WHERE s.id IN ({marks})", ids)
-    }
+    sql = f"SELECT {columns} FROM {table} s WHERE s.id IN ({marks})"
+    if raw:
+        return {r[0]: r for r in db.execute(sql, ids).fetchall()}
+    return {r["id"]: r for r in _rows(db, sql, ids)}
+
+
+def _name_sort_key(row: dict, names: list[str]) -> tuple:
+    # as SQLite orders them: NULL first, then texts by code point (BINARY on UTF-8)
+    return tuple((row[n] is not None, row[n] or "") for n in names)
 
 
 def _text_search(
@@ -113,35 +121,56 @@ def _text_search(
     floor: bool,
 ) -> tuple[list, int]:
     match = _facet_query(q.match or "", facets, q.open_only)
-    total = db.execute(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT {COUNT_CAP + 1})",
-        [match],
-    ).fetchone()[0]
-    if q.sort == "relevance" and total > COUNT_CAP:
-        page = db.execute(
-            f"SELECT rowid, bm25({fts}, {WEIGHTS}) AS rank FROM {fts} WHERE {fts} MATCH ?"
-            " ORDER BY rank, rowid LIMIT ? OFFSET ?",
-            [match, q.limit, q.offset],
-        ).fetchall()
-        by_id = _by_ids(db, table, columns, [r[0] for r in page]) if page else {}
+    if q.sort != "relevance":
+        total = db.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT {COUNT_CAP + 1})",
+            [match],
+        ).fetchone()[0]
+        sql = (
+            f"SELECT * FROM (SELECT {columns}, NULL AS rank, NULL AS distance_km FROM {fts}"
+            f" JOIN {table} s ON s.id = {fts}.rowid WHERE {fts} MATCH ?)"
+            f" ORDER BY {name_order}, id LIMIT ? OFFSET ?"
+        )
         if floor:
-            return [(*by_id[rid].values(), rank) for rid, rank in page], len(page)
-        rows = []
-        for rid, rank in page:
-            row = by_id[rid]
-            row["rank"], row["distance_km"] = rank, None
-            rows.append(row)
-        return rows, total
-    order = f"rank, status DESC, {name_order}, id" if q.sort == "relevance" else f"{name_order}, id"
-    sql = (
-        f"SELECT * FROM (SELECT {columns}, bm25({fts}, {WEIGHTS}) AS rank, NULL AS distance_km"
-        f" FROM {fts} JOIN {table} s ON s.id = {fts}.rowid WHERE {fts} MATCH ?)"
-        f" ORDER BY {order} LIMIT ? OFFSET ?"
-    )
+            raw = db.execute(sql, [match, q.limit, q.offset]).fetchall()
+            return raw, len(raw)
+        return _rows(db, sql, [match, q.limit, q.offset]), total
+    # One pass in the index ranks every match and keeps the best COUNT_CAP + 1 (or down to the
+    # page asked): their number is the total, « more than COUNT_CAP » beyond.
+    ranked = db.execute(
+        f"SELECT rowid, bm25({fts}, {WEIGHTS}) AS rank FROM {fts} WHERE {fts} MATCH ?"
+        " ORDER BY rank, rowid LIMIT ?",
+        [match, max(COUNT_CAP + 1, q.offset + q.limit)],
+    ).fetchall()
+    total = min(len(ranked), COUNT_CAP + 1)
+    if total <= min(EXACT_ORDER_MAX, COUNT_CAP):  # few: equal ranks in name order, open first
+        rows = _by_ids(db, table, columns, [m[0] for m in ranked]) if ranked else {}
+        names = [n.strip() for n in name_order.split(",")]
+        ranks = dict(ranked)
+        ordered = sorted(
+            rows.values(),
+            key=lambda r: (
+                ranks[r["id"]],
+                r["status"] != "open",
+                _name_sort_key(r, names),
+                r["id"],
+            ),
+        )[q.offset : q.offset + q.limit]
+        for row in ordered:
+            row["rank"], row["distance_km"] = ranks[row["id"]], None
+        if floor:
+            return [tuple(r.values()) for r in ordered], len(ordered)
+        return ordered, total
+    page = ranked[q.offset : q.offset + q.limit]
+    by_id = _by_ids(db, table, columns, [r[0] for r in page], raw=floor) if page else {}
     if floor:
-        raw = db.execute(sql, [match, q.limit, q.offset]).fetchall()
-        return raw, len(raw)
-    return _rows(db, sql, [match, q.limit, q.offset]), total
+        return [(*by_id[rid], rank) for rid, rank in page], len(page)
+    rows = []
+    for rid, rank in page:
+        row = by_id[rid]
+        row["rank"], row["distance_km"] = rank, None
+        rows.append(row)
+    return rows, total
 
 
 def _search(
