@@ -22,7 +22,7 @@ def test_purge_deletes_only_expired_closed_records_and_keeps_the_audit(
 
     # closed today: kept
     assert main(["persons", "purge", "--apply"]) == 0
-    assert "0 dossier(s)" in capsys.readouterr().out
+    assert "0 dossier supprimé." in capsys.readouterr().out
     # closed 6 years ago, retention 5 years: deleted; p2 (still followed) is kept
     db.execute("UPDATE persons SET closed_at = '2019-01-01T00:00:00+00:00' WHERE id = ?", [p1])
     audit_before = db.execute(
