@@ -15,9 +15,9 @@ import json
 import os
 import re
 
-import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from webauthn.helpers import encode_cbor
 
 from virage.accounts import second_factor_storage
 from virage.db import utcnow_iso
@@ -45,7 +45,7 @@ class SoftKey:
 
     def cose_public_key(self) -> bytes:
         numbers = self.private.public_key().public_numbers()
-        return cbor2.dumps(
+        return encode_cbor(
             {
                 1: 2,  # kty: EC2
                 3: -7,  # alg: ES256
@@ -74,7 +74,7 @@ class SoftKey:
             + cred
             + self.cose_public_key()
         )
-        attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
+        attestation = encode_cbor({"fmt": "none", "attStmt": {}, "authData": auth_data})
         return json.dumps(
             {
                 "id": b64(cred),
