@@ -170,6 +170,21 @@ def search_figures(db, cases: dict[str, list[search.SearchParams]]) -> dict[str,
     return results
 
 
+def import_professionals(db, args, folder: Path) -> dict:
+    establishments = [
+        r[0] for r in db.execute("SELECT finess FROM directory_structures WHERE kind = 'ET'")
+    ]
+    dummy = folder / "generated.txt"
+    dummy.write_text("généré\n")
+    items = professionals(random.Random(args.seed), args.professionals, establishments)
+    source = DirectorySource(
+        "bench", "Banc d'essai", [SourceFormat("bench", "généré")], Generated(items)
+    )
+    report, figures = timed_import(db, source, dummy)
+    assert report.created == args.professionals, report.as_dict()["rejets"][:3]
+    return {**figures, "per_second": round(args.professionals / figures["seconds"])}
+
+
 def run(args, folder: Path) -> dict:
     db_path = args.db or folder / "bench.db"
     reuse = args.reuse and args.db is not None and db_path.exists()
@@ -193,25 +208,18 @@ def run(args, folder: Path) -> dict:
             target_seconds=TARGET_IMPORT_SECONDS,
         )
         flux.unlink()
-        establishments = [
-            r[0] for r in db.execute("SELECT finess FROM directory_structures WHERE kind = 'ET'")
-        ]
-        dummy = folder / "generated.txt"
-        dummy.write_text("généré\n")
-        items = professionals(random.Random(args.seed), args.professionals, establishments)
-        source = DirectorySource(
-            "bench", "Banc d'essai", [SourceFormat("bench", "généré")], Generated(items)
-        )
-        report, pros = timed_import(db, source, dummy)
-        assert report.created == args.professionals, report.as_dict()["rejets"][:3]
-        pros.update(per_second=round(args.professionals / pros["seconds"]))
-        imports = {"finess_json": finess, "professionals": pros}
+        imports = {"finess_json": finess}
+        if args.professionals:
+            imports["professionals"] = import_professionals(db, args, folder)
         db.execute("ANALYZE")
         db.execute("PRAGMA optimize")
     structures = db.execute("SELECT COUNT(*) FROM directory_structures").fetchone()[0]
     pros_count = db.execute("SELECT COUNT(*) FROM directory_professionals").fetchone()[0]
     load_before = os.getloadavg()
-    figures = search_figures(db, queries(db, random.Random(args.seed + 1), args.queries))
+    cases = queries(db, random.Random(args.seed + 1), args.queries)
+    if not pros_count:
+        del cases["professionals"]
+    figures = search_figures(db, cases)
     size = sum(
         Path(f"{db_path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db_path}{s}").exists()
     )
@@ -253,7 +261,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=DESCRIPTION)
     parser.add_argument("--small", action="store_true", help="essai rapide : 2 000 + 20 000")
     parser.add_argument("--structures", type=int, default=100_000)
-    parser.add_argument("--professionals", type=int, default=1_000_000)
+    parser.add_argument(
+        "--professionals", type=int, default=1_000_000, help="0 : structures seulement"
+    )
     parser.add_argument("--queries", type=int, default=300, help="recherches par type")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--db", type=Path, default=None, help="garder la base à ce chemin")
