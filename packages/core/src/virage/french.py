@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sized
 
+#: Month names, January first (``MONTHS[d.month - 1]``).
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+#: Day names, Monday first (``WEEKDAYS[d.weekday()]``).
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
 
 def plural(count: int | Sized, singular: str, plural_form: str | None = None) -> str:
     """« 1 créneau libre », « 3 créneaux libres », « 0 créneau libre ».

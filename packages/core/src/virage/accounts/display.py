@@ -8,22 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from virage.french import MONTHS as FRENCH_MONTHS
 from virage.web.templating import PARIS
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS = FRENCH_MONTHS
 
 
 def _parse(value: str | date | datetime | None) -> date | datetime | None:

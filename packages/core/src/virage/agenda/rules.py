@@ -30,6 +30,7 @@ from dateutil.rrule import rrulestr
 
 from virage.agenda.limits import DATE_RANGE, excerpt, in_range
 from virage.errors import InvalidInput
+from virage.french import MONTHS as FRENCH_MONTHS
 
 PARIS = ZoneInfo("Europe/Paris")
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -42,20 +43,7 @@ MAX_RULE_LENGTH = 300
 FIRST_WITHIN = timedelta(days=3 * 366)
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTH_NAMES = FRENCH_MONTHS
 #: Days every month has, every year (February: 28).
 SURE_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 

@@ -21,6 +21,7 @@ from dateutil.rrule import rrule, rrulestr
 from virage.agenda import rules
 from virage.agenda.limits import DATE_RANGE, check_moment
 from virage.errors import InvalidInput
+from virage.french import MONTHS as FRENCH_MONTHS
 
 log = logging.getLogger("virage.agenda")
 
@@ -30,20 +31,7 @@ PARIS = ZoneInfo("Europe/Paris")
 MAX_DURATION = timedelta(days=7)
 
 WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS_FR = FRENCH_MONTHS
 
 # --------------------------------------------------------------------------- instants
 

@@ -23,6 +23,7 @@ import sqlite_utils
 from virage.accounts.context import AccessContext
 from virage.directory import service, storage
 from virage.errors import Conflict, InvalidInput, NotFound
+from virage.french import MONTHS as FRENCH_MONTHS
 
 #: What can be reported wrong → French label (the form's buttons, the review page).
 FIELDS: dict[str, str] = {
@@ -74,20 +75,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 _PARIS = ZoneInfo("Europe/Paris")
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+_MONTHS = FRENCH_MONTHS
 
 
 def fr_moment(stamp: str | None) -> str:

@@ -8,22 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from virage.directory.sources import Rejected
+from virage.french import MONTHS as FRENCH_MONTHS
 
 PARIS = ZoneInfo("Europe/Paris")
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS = FRENCH_MONTHS
 #: Kinds of entries, as the report names them.
 LABELS = {"EJ": "entités juridiques", "ET": "établissements", "PS": "professionnels"}
 
