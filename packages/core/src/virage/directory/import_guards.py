@@ -39,8 +39,11 @@ STRUCTURE_KINDS = ("ET", "EJ")
 
 
 def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
+    megabytes = n / (1024 * 1024)
+    if megabytes >= 10:
+        return f"{round(megabytes)} Mo"
+    if megabytes >= 1:
+        return f"{megabytes:.1f} Mo".replace(".", ",")
     return f"{max(1, round(n / 1024))} ko"
 
 
