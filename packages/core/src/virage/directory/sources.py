@@ -18,11 +18,15 @@ An importer is any object with two methods::
             self, path: Path, fmt: str, progress: Callable[[int, int], None]
         ) -> Iterable[Item]:
             # Yield StructureRecord / ProfessionalRecord / Rejected in file order, streaming the
-            # file (never load it whole). Call progress(done, total) from time to time (bytes
-            # read so far, bytes to read in all: a reader that reads the file twice announces
-            # twice its size). It may also yield {"generated_at": "YYYY-MM-DD…"} once, the date
-            # of the extract, shown in the report. Raise ImportFailed for an error that makes the
-            # whole file unusable (bad syntax, wrong format): the import is rolled back entirely.
+            # file (never load it whole, nor a whole line: bound what one record may hold). A
+            # Rejected for the record of an entry that the file does list gives its number in
+            # ``reference`` with ``listed=True``: the entry is then not closed as absent. Call
+            # progress(done, total) from time to time (bytes read so far, bytes to read in all:
+            # a reader that reads the file twice announces twice its size). It may also yield
+            # {"generated_at": "YYYY-MM-DD…"} once, the date of the extract, shown in the report.
+            # Raise ImportFailed for an error that makes the whole file unusable (bad syntax,
+            # wrong format, a file cut short: a last line without its end, a document that never
+            # closes): the import is rolled back entirely.
             ...
 
 A plain function ``read(path, fmt, progress)`` may be given instead of an object: it is then used
