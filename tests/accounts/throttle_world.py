@@ -73,9 +73,12 @@ class Peer:
         await self.app(scope, receive, send)
 
 
-def browser(app, address: str) -> TestClient:
-    """A browser of its own (cookie jar) at ``address``."""
-    client = TestClient(app)
+def browser(app, address: str, *, https: bool = False) -> TestClient:
+    """A browser of its own (cookie jar) at ``address``; ``https``: it sees the site over TLS
+    (a proxy terminates it), so it sends back the cookies marked Secure."""
+    client = TestClient(
+        app, base_url="https://testserver.local" if https else "http://testserver.local"
+    )
     client.app = Peer(app, address)
     return client
 
