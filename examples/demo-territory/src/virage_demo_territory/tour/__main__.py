@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from virage.demo import DEFAULT_SEED
+from virage.french import plural
 from virage_demo_territory.tour import (
     remove_stale_pictures,
     run_tour,
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.docs / PAGE_PATH).write_text(render(STEPS, shots, args.graine), encoding="utf-8")
     print(
         f"Visite guidée jouée : {len(STEPS)} étapes, {len(shots)} images dans {captures}"
-        + (f" ({len(stale)} ancienne(s) supprimée(s))" if stale else "")
+        + (f" ({plural(stale, 'ancienne supprimée')})" if stale else "")
         + f" ; page {args.docs / PAGE_PATH} régénérée."
     )
     return 0
