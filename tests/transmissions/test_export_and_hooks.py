@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from litestar.testing import TestClient
 
+from tests.accounts.conftest import csrf_from
 from tests.transmissions.conftest import bearer, login, write
 from virage.accounts.context import AccessContext
 from virage.accounts.service import actor_for_user
@@ -55,6 +58,33 @@ def test_printing_is_for_nurses_and_the_coordination(client, world, name):
     page = client.get(f"/personnes/{world.persons['p1']}/transmissions/impression")
     assert page.status_code == 403
     assert "Retrouvée au sol" not in page.text
+
+
+@pytest.mark.parametrize("scope", ["sante", "tout"])
+def test_no_transfer_print_against_the_person_objection(client, world, scope):
+    """Printed for a hospital or another service, the document leaves the care team: refused
+    (with the reason, audited) when the person objected to that sharing (art. L1110-4 CSP)."""
+    write(client, world, "nurse_a")
+    login(client, "coord_a")
+    p1 = world.persons["p1"]
+    page = client.get("/moi")
+    recorded = client.post(
+        f"/personnes/{p1}/opposition",
+        data={"scope": scope, "date": "2026-03-03", "_csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert recorded.status_code == 303
+    printed = client.get(f"/personnes/{p1}/transmissions/impression")
+    assert printed.status_code == 403
+    assert "Retrouvée au sol" not in printed.text
+    assert "s'est opposé·e le 3 mars 2026" in unescape(printed.text)
+    timeline = client.get(f"/personnes/{p1}/transmissions").text
+    assert 'id="pas-de-transfert"' in timeline and "Préparer le document" not in timeline
+    db = connect(world.settings.db_path)
+    outcomes = db.execute(
+        "SELECT outcome FROM audit_log WHERE action = 'transmissions.export' ORDER BY id"
+    ).fetchall()
+    assert [o for (o,) in outcomes] == ["allowed", "denied"]
 
 
 def test_a_wrong_period_is_explained(client, world):

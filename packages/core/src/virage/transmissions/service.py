@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from virage.access import PersonRef, check
+from virage.accounts import objections
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.db import transaction, utcnow
@@ -747,7 +748,12 @@ def search(
 
 
 def export(access: AccessContext, person_id: int, since: str | None, until: str | None) -> dict:
-    """A person's transmissions for a period, oldest first, for a printed transfer document."""
+    """A person's transmissions for a period, oldest first, for a printed transfer document.
+
+    The document is meant to leave the care team (a hospital, another service): it is refused,
+    with the reason, when the person objected to the sharing of her health information
+    (art. L1110-4 CSP).
+    """
     since_iso = parse_day(since, "du")
     until_iso = next_day(until, "au")
     if since_iso and until_iso and since_iso >= until_iso:
@@ -757,6 +763,9 @@ def export(access: AccessContext, person_id: int, since: str | None, until: str 
         person_id=person_id,
         action="transmissions.export",
         details={"du": since or "début", "au": until or "aujourd'hui"},
+    )
+    objections.require_sharing(
+        access, person_id, health=True, action="transmissions.export", target="impression"
     )
     rows = storage.timeline(
         access.db, person_id, since=since_iso, until=until_iso, limit=5000, oldest_first=True

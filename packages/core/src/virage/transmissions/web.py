@@ -19,6 +19,7 @@ from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
+from virage.accounts import objections
 from virage.accounts import storage as accounts_storage
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, AppSettings, Plugins
@@ -350,6 +351,7 @@ class TransmissionPages(Controller):
                 "can_write": access.allowed("transmissions.write", person=ref)
                 and person["status"] == "active",
                 "can_export": access.allowed("transmissions.export", person=ref),
+                "sharing": objections.sharing(access.db, person_id),
                 "today": timefmt.local(timefmt.to_iso(service._now())).date().isoformat(),
             },
         )

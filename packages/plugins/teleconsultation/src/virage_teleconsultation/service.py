@@ -11,6 +11,11 @@ non réalisée (once ready or running, with a reason).
 
 Every function checks the access (``access.require`` writes the audit entry) and audits the step.
 The agenda and the transmissions are used only through their public service functions.
+
+A session with a doctor outside the person's care team (no account in the structure, or not in
+her team) shares her health information outside it: when she objected to that sharing
+(art. L1110-4 CSP, :mod:`virage.accounts.objections`), the request, the booking and the start are
+refused with the reason, and the refusal is audited. A doctor of her care team is not concerned.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from virage.accounts import objections
 from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
 from virage.agenda import service as agenda
@@ -91,6 +97,24 @@ def _member(access: AccessContext, structure_id: int, user_id: int | None, field
         raise InvalidInput(f"{field} : ce professionnel n'appartient pas à la structure.")
 
 
+def _outside_team(access: AccessContext, person_id: int, doctor_user_id: int | None) -> bool:
+    return doctor_user_id is None or doctor_user_id not in accounts_storage.care_team_ids(
+        access.db, person_id
+    )
+
+
+def _require_sharing(access: AccessContext, row: dict, action: str) -> None:
+    """Refuse (audited) a session with a doctor outside the care team against an objection."""
+    if _outside_team(access, row["person_id"], row["doctor_user_id"]):
+        objections.require_sharing(
+            access,
+            row["person_id"],
+            health=True,
+            action=action,
+            target=f"teleconsultation:{row['id']}" if row.get("id") else None,
+        )
+
+
 def participants(row: dict) -> set[int]:
     return {
         uid
@@ -146,6 +170,11 @@ def request(access: AccessContext, plugins: PluginHost, data: dict[str, Any]) ->
         raise InvalidInput("Ce professionnel n'exerce plus (fermé dans l'annuaire).")
     members = {m["id"] for m in accounts_storage.members_of(access.db, sid)}
     doctor_user = doctor["user_id"] if doctor["user_id"] in members else None
+    _require_sharing(
+        access,
+        {"person_id": person["id"], "doctor_user_id": doctor_user},
+        "teleconsultation.request",
+    )
     accompanying = data.get("accompanying_user_id") or actor.user_id
     _member(access, sid, accompanying, "Professionnel accompagnant")
     label = " ".join(
@@ -205,6 +234,7 @@ def schedule(
     row = _load(access, tc_id, "teleconsultation.manage", action="teleconsultation.schedule")
     if "scheduled" not in TRANSITIONS[row["status"]]:
         raise Conflict(f"Cette téléconsultation est déjà « {STATES[row['status']].lower()} ».")
+    _require_sharing(access, row, "teleconsultation.schedule")
     pros = [
         uid for uid in dict.fromkeys((row["doctor_user_id"], row["accompanying_user_id"])) if uid
     ]
@@ -303,6 +333,7 @@ def start(
             "La séance ne peut pas commencer : le consentement de la personne n'est pas "
             "enregistré (préparez d'abord la séance : identité, consentement, matériel)."
         )
+    _require_sharing(access, row, "teleconsultation.start")
     appt = _appointment(access, plugins, row)
     if appt and parse_iso(appt["start"]) > (now or utcnow()) + EARLY_START:
         raise Conflict(
