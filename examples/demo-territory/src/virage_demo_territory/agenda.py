@@ -10,12 +10,11 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-import sqlite_utils
-
 from virage.accounts import storage as accounts_storage
 from virage.agenda import service, storage
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.timeutil import day_bounds, iso, today_paris, week_start
+from virage.db import Database
 
 SSIAD = "SSIAD du Val-de-Loue"
 SAAD = "SAAD Aide et Présence"
@@ -57,7 +56,7 @@ def _plus(hhmm: str, minutes: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def create(db: sqlite_utils.Database, seed: int) -> list[str]:
+def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(f"agenda-{seed}")
     kinds = {k.name: k for k in CORE_KINDS}
     users = {}

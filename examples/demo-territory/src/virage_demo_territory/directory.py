@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import random
 
-import sqlite_utils
-
 from virage.accounts import storage as accounts_storage
+from virage.db import Database
 from virage.directory import categories, storage
 from virage.directory.identifiers import luhn_key
 from virage.directory.normalize import fold
@@ -268,7 +267,7 @@ def _rpps(n: int) -> str:
     return body + luhn_key(body)
 
 
-def create(db: sqlite_utils.Database, seed: int) -> list[str]:
+def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(seed)
     counter = iter(range(1, 1000))
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import random
 
-import sqlite_utils
-
 from virage.access import NETWORK_ADMIN_LABEL, ROLES
 from virage.accounts import service, storage
+from virage.db import Database
 
 DEMO_PASSWORD = "demo-virage-2026"
 
@@ -170,7 +169,7 @@ HEALTH = [
 ]
 
 
-def create(db: sqlite_utils.Database, seed: int) -> list[str]:
+def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(seed)
     sids = {
         key: storage.create_structure(db, name, kind, commune=commune)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-import sqlite_utils
-
 from virage.accounts import storage as accounts_storage
-from virage.db import transaction, utcnow
+from virage.db import Database, transaction, utcnow
 from virage.transmissions import storage, timefmt
 from virage.transmissions.targets import CORE_TARGETS
 
@@ -193,7 +191,7 @@ def _label(db, user_id: int) -> str:
 
 
 class _Writer:
-    def __init__(self, db: sqlite_utils.Database, now: datetime) -> None:
+    def __init__(self, db: Database, now: datetime) -> None:
         self.db = db
         self.now = now
         self.labels: dict[int, str] = {}
@@ -239,7 +237,7 @@ class _Writer:
         return storage.insert(self.db, values)
 
 
-def create(db: sqlite_utils.Database, seed: int) -> list[str]:
+def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(seed * 7 + 30)
     now = utcnow().replace(microsecond=0)
     users = {

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import sqlite_utils
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 from litestar.response import Template
@@ -24,7 +23,7 @@ from virage.accounts import storage as accounts_storage
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.context import AccessContext
 from virage.app import build_registry, prepare_database
-from virage.db import Migration, transaction, utcnow_iso
+from virage.db import Database, Migration, transaction, utcnow_iso
 from virage.deps import Access
 from virage.errors import InvalidInput, NotFound
 from virage.plugins import hookimpl
@@ -53,20 +52,20 @@ PERMISSIONS = [
 # --- storage: the only place with SQL ------------------------------------------------------
 
 
-def _create_greetings(db: sqlite_utils.Database) -> None:
+def _create_greetings(db: Database) -> None:
     db.execute(
         "CREATE TABLE hello_greetings ("
         " id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL)"
     )
 
 
-def _add_structure_and_author(db: sqlite_utils.Database) -> None:
+def _add_structure_and_author(db: Database) -> None:
     # A released migration never changes: the next step is a new one.
     db.execute("ALTER TABLE hello_greetings ADD COLUMN structure_id INTEGER")
     db.execute("ALTER TABLE hello_greetings ADD COLUMN author_id INTEGER")
 
 
-def add_greeting(db: sqlite_utils.Database, structure_id: int, author_id: int, name: str) -> dict:
+def add_greeting(db: Database, structure_id: int, author_id: int, name: str) -> dict:
     created_at = utcnow_iso()
     cur = db.execute(
         "INSERT INTO hello_greetings (name, created_at, structure_id, author_id)"
@@ -76,7 +75,7 @@ def add_greeting(db: sqlite_utils.Database, structure_id: int, author_id: int, n
     return {"id": cur.lastrowid, "name": name, "created_at": created_at}
 
 
-def count_greetings(db: sqlite_utils.Database, structure_id: int) -> int:
+def count_greetings(db: Database, structure_id: int) -> int:
     sql = "SELECT count(*) FROM hello_greetings WHERE structure_id = ?"
     return db.execute(sql, [structure_id]).fetchone()[0]
 

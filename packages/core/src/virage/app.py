@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request
 from litestar.config.app import AppConfig
@@ -25,7 +24,7 @@ from virage.access import Registry
 from virage.accounts.auth import AuthMiddleware
 from virage.accounts.context import AccessContext
 from virage.audit.labels import make_action_label
-from virage.db import ConnectionPool, migrate
+from virage.db import ConnectionPool, Database, migrate
 from virage.errors import exception_handlers
 from virage.groupcommit import GroupCommitMiddleware
 from virage.plugins import PluginFailure, PluginHost
@@ -136,7 +135,7 @@ def collect_migrations(plugins: PluginHost):
     return core + [m for m in migrations if m.namespace != "core"]
 
 
-def prepare_database(settings: Settings, plugins: PluginHost) -> sqlite_utils.Database:
+def prepare_database(settings: Settings, plugins: PluginHost) -> Database:
     """Open the database and apply pending migrations (used by the app and the CLI)."""
     from virage.db import connect
 

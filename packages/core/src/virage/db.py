@@ -1,7 +1,9 @@
-"""SQLite storage: connections (WAL, busy timeout, durable commits) and versioned migrations.
+"""Virage's database seam: the ``Database`` interface, its SQLite implementation (WAL, busy
+timeout, durable commits), and versioned migrations.
 
-Only storage modules (``<domain>/storage.py``) write SQL; everything else calls their functions, so
-that a PostgreSQL backend can later be put behind the same functions.
+Services, hooks, migrations and the web dependency are typed with :class:`Database`, an interface
+of Virage's own, never with a driver's class: an engine is an implementation of it. Only storage
+modules (``<domain>/storage*.py``) write SQL; everything else calls their functions.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import sqlite_utils
 
@@ -33,7 +35,45 @@ def utcnow_iso() -> str:
     return utcnow().replace(microsecond=0).isoformat()
 
 
-def connect(path: Path | str) -> sqlite_utils.Database:
+@runtime_checkable
+class Database(Protocol):
+    """What Virage asks of a database engine (the storage seam).
+
+    Storage modules write their SQL against this interface; ``dialect`` tells them which engine
+    runs it when a statement must differ. Parameters are positional (``?`` placeholders).
+    """
+
+    dialect: str
+    """``"sqlite"`` (embedded default)."""
+    IntegrityError: type[Exception]
+    """Raised when a constraint (unique, foreign key, check) refuses a write."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
+        """Run one statement; return a DB-API cursor."""
+        ...
+
+    def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query; its rows as dicts."""
+        ...
+
+    def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> dict[str, Any] | None:
+        """Run a query; its first row as a dict, or ``None``."""
+        ...
+
+    def insert_row(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one row; return its id."""
+        ...
+
+    def transaction(self) -> Any:
+        """Context manager: every write inside is committed together, or none is."""
+        ...
+
+    def savepoint(self, name: str) -> Any:
+        """Context manager: a nested block rolled back alone when it raises."""
+        ...
+
+
+def connect(path: Path | str) -> SQLiteDatabase:
     """Open the database file with the settings Virage relies on.
 
     - WAL journal: readers never block the writer;
@@ -67,22 +107,58 @@ def connect(path: Path | str) -> sqlite_utils.Database:
             f"La base {path} ne peut pas être ouverte ({exc}). Vérifiez VIRAGE_DB : "
             "il doit désigner un fichier SQLite ou un chemin où le créer."
         ) from exc
-    return Database(conn)
+    return SQLiteDatabase(conn)
 
 
-class Database(sqlite_utils.Database):
-    """sqlite-utils' database, refusing out-of-range integers with a message instead of a crash.
+class SQLiteDatabase(sqlite_utils.Database):
+    """The SQLite implementation of :class:`Database` (on sqlite-utils).
 
-    SQLite's integers stop at 2**63 - 1; Python's do not. An identifier or a number sent by a
-    client above that bound raises ``OverflowError`` when bound to a query, wherever it came from
-    (path, query string, form, JSON): here it becomes ``InvalidInput`` (400).
+    It refuses out-of-range integers with a message instead of a crash: SQLite's integers stop at
+    2**63 - 1, Python's do not. An identifier or a number sent by a client above that bound raises
+    ``OverflowError`` when bound to a query, wherever it came from (path, query string, form,
+    JSON): here it becomes ``InvalidInput`` (400).
     """
+
+    dialect = "sqlite"
+    IntegrityError = sqlite3.IntegrityError
 
     def execute(self, sql, parameters=None):
         try:
             return super().execute(sql, parameters)
         except OverflowError as exc:
             raise InvalidInput(INT_MESSAGE) from exc
+
+    def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return fetch_all(self, sql, parameters)
+
+    def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> dict[str, Any] | None:
+        return fetch_one(self, sql, parameters)
+
+    def insert_row(self, table: str, values: dict[str, Any]) -> int:
+        names = list(values)
+        cur = self.execute(
+            f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
+            f" VALUES ({', '.join('?' for _ in names)})",
+            [values[n] for n in names],
+        )
+        return cur.lastrowid
+
+    def transaction(self):
+        return transaction(self)
+
+    @contextmanager
+    def savepoint(self, name: str) -> Iterator[SQLiteDatabase]:
+        if not name.isidentifier():
+            raise ValueError(f"savepoint name must be an identifier: {name!r}")
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 class ConnectionPool:
@@ -91,12 +167,12 @@ class ConnectionPool:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._all: list[sqlite_utils.Database] = []
+        self._all: list[Database] = []
         self._lock = threading.Lock()
         #: Commits the requests' buffered audit entries together (see ``virage.groupcommit``).
         self.group_committer = GroupCommitter(self.path, connect)
 
-    def get(self) -> sqlite_utils.Database:
+    def get(self) -> Database:
         db = getattr(self._local, "db", None)
         if db is None:
             db = connect(self.path)
@@ -114,21 +190,21 @@ class ConnectionPool:
         self._local = threading.local()
 
 
-def fetch_all(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> list[dict]:
+def fetch_all(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict]:
     """Run a query and return its rows as dicts (for storage modules)."""
     cur = db.execute(sql, list(params))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def fetch_one(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -> dict | None:
+def fetch_one(db: Database, sql: str, params: Sequence[Any] = ()) -> dict | None:
     """Run a query and return its first row as a dict, or ``None``."""
     rows = fetch_all(db, sql, params)
     return rows[0] if rows else None
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: Database) -> Iterator[Database]:
     """Run a block of writes atomically: all are committed, or none (on any exception).
 
     Inside the block use ``db.execute`` / ``db.conn.executemany``; sqlite-utils table helpers that
@@ -168,14 +244,14 @@ class Migration:
 
     namespace: str
     name: str
-    apply: Callable[[sqlite_utils.Database], None]
+    apply: Callable[[Database], None]
     description: str = ""
 
 
 MIGRATIONS_TABLE = "_migrations"
 
 
-def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
+def _ensure_migrations_table(db: Database) -> None:
     db.execute(
         f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} ("
         " namespace TEXT NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL,"
@@ -183,19 +259,17 @@ def _ensure_migrations_table(db: sqlite_utils.Database) -> None:
     )
 
 
-def applied_migrations(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+def applied_migrations(db: Database) -> set[tuple[str, str]]:
     _ensure_migrations_table(db)
     return {tuple(r) for r in db.execute(f"SELECT namespace, name FROM {MIGRATIONS_TABLE}")}
 
 
-def pending_migrations(
-    db: sqlite_utils.Database, migrations: Iterable[Migration]
-) -> list[Migration]:
+def pending_migrations(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
     done = applied_migrations(db)
     return [m for m in migrations if (m.namespace, m.name) not in done]
 
 
-def migrate(db: sqlite_utils.Database, migrations: Iterable[Migration]) -> list[Migration]:
+def migrate(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
     """Apply the pending migrations in order; return those applied.
 
     A migration that fails is rolled back and stops the run with a ``ConfigurationError`` naming it:

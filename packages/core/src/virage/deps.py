@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-import sqlite_utils
 from litestar.di import NamedDependency
 
 from virage.access import Registry
 from virage.accounts.context import AccessContext
+from virage.db import Database
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
-#: A SQLite connection of the current thread (``sqlite_utils.Database``).
-DB: TypeAlias = NamedDependency[sqlite_utils.Database]
+#: A SQLite connection of the current thread (``Database``).
+DB: TypeAlias = NamedDependency[Database]
 #: The plugin host of the application (to call hooks).
 Plugins: TypeAlias = NamedDependency[PluginHost]
 #: The instance's settings.

@@ -28,13 +28,12 @@ import pluggy
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from litestar import Litestar
     from litestar.types import ControllerRouterHandler
-    from sqlite_utils import Database
 
     from virage.access import Actor, Permission
     from virage.accounts.context import AccessContext
     from virage.accounts.export import ExportSection
     from virage.agenda.kinds import AppointmentKind
-    from virage.db import Migration
+    from virage.db import Database, Migration
     from virage.directory.sources import DirectorySource
     from virage.plugins import PluginHost
     from virage.settings import Settings
@@ -68,7 +67,7 @@ def register_routes(settings: Settings) -> Sequence[ControllerRouterHandler]:
 
     Return a list of Litestar ``Controller`` classes, ``Router`` objects or handler functions.
     JSON endpoints go under ``/api/v1/<your-plugin>/``; HTML pages under ``/<your-plugin>/``.
-    Handlers can ask for the dependencies ``settings``, ``db`` (a ``sqlite_utils.Database``)
+    Handlers can ask for the dependencies ``settings``, ``db`` (a ``Database``)
     and ``plugins`` (the :class:`virage.plugins.PluginHost`).
 
     Called once for every plugin, when the application is built.

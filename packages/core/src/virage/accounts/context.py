@@ -15,12 +15,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import sqlite_utils
-
 from virage.access import Actor, Decision, PersonRef, Registry, check
 from virage.accounts import objection_storage, storage
 from virage.audit.service import record
-from virage.db import utcnow, utcnow_iso
+from virage.db import Database, utcnow, utcnow_iso
 from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 
 EMERGENCY_DURATION = timedelta(hours=4)
@@ -44,7 +42,7 @@ def clean_reason(reason: str | None, hint: str = REASON_HINT) -> str:
 
 class AccessContext:
     def __init__(
-        self, db: sqlite_utils.Database, registry: Registry, actor: Actor | None, route: str = ""
+        self, db: Database, registry: Registry, actor: Actor | None, route: str = ""
     ) -> None:
         self.db = db
         self.registry = registry

@@ -20,9 +20,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
-from virage.db import fetch_all, fetch_one, utcnow, utcnow_iso
+from virage.db import Database, fetch_all, fetch_one, utcnow, utcnow_iso
 
 GRACE = timedelta(hours=24)
 """How long the key of a session that expired stays available to its own user."""
@@ -31,7 +29,7 @@ MAX_PREVIOUS = 10
 """At most this many previous keys are offered (newest first)."""
 
 
-def create_table(db: sqlite_utils.Database) -> None:
+def create_table(db: Database) -> None:
     """Migration ``core/0008_device_keys``."""
     # No foreign key to sessions: the key of an expired session outlives it for GRACE.
     db.execute(
@@ -59,7 +57,7 @@ def _public(row: dict) -> dict:
     return {"id": row["id"], "secret": row["secret"]}
 
 
-def for_session(db: sqlite_utils.Database, session_id: str, user_id: int) -> dict:
+def for_session(db: Database, session_id: str, user_id: int) -> dict:
     """The key of this session (created on first use): ``{"id", "secret"}``, secret in base64url."""
     row = fetch_one(
         db,
@@ -92,7 +90,7 @@ def for_session(db: sqlite_utils.Database, session_id: str, user_id: int) -> dic
     return _public(row)
 
 
-def previous(db: sqlite_utils.Database, session_id: str, user_id: int) -> list[dict]:
+def previous(db: Database, session_id: str, user_id: int) -> list[dict]:
     """Keys of this user's sessions that ended by expiry, still within their grace period."""
     rows = fetch_all(
         db,

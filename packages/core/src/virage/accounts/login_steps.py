@@ -20,11 +20,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from virage.accounts import second_factor_storage as store
 from virage.accounts import service, storage, throttle
 from virage.audit.service import record
+from virage.db import Database
 
 STEP_COOKIE = "virage_etape"
 STEP_COOKIE_PATH = "/connexion"
@@ -50,7 +49,7 @@ class Step:
         return "etape:" + self.digest
 
 
-def start(db: sqlite_utils.Database, user: dict, next_path: str, now: datetime) -> str:
+def start(db: Database, user: dict, next_path: str, now: datetime) -> str:
     """Open a log-in step for ``user``; return the token for the step cookie."""
     token = secrets.token_urlsafe(32)
     store.delete_expired(db, _iso(now))
@@ -60,7 +59,7 @@ def start(db: sqlite_utils.Database, user: dict, next_path: str, now: datetime) 
     return token
 
 
-def load(db: sqlite_utils.Database, token: str | None, now: datetime) -> Step | None:
+def load(db: Database, token: str | None, now: datetime) -> Step | None:
     """The step of this browser's cookie, if it is still valid."""
     if not token or len(token) > MAX_TOKEN:
         return None
@@ -75,19 +74,19 @@ def load(db: sqlite_utils.Database, token: str | None, now: datetime) -> Step | 
 
 
 def begin_attempt(
-    db: sqlite_utils.Database, step: Step, address: str, device: str | None, now: datetime
+    db: Database, step: Step, address: str, device: str | None, now: datetime
 ) -> throttle.Attempt:
     """Count an answer to the second step, or refuse it (``LoginThrottled``) before checking it."""
     account = throttle.account_key(step.user["username"])
     return throttle.begin(db, account, step.user, address, device, now)
 
 
-def _actor(db: sqlite_utils.Database, user: dict):
+def _actor(db: Database, user: dict):
     return service.actor_for_user(db, user, via="session")
 
 
 def failed(
-    db: sqlite_utils.Database,
+    db: Database,
     step: Step,
     attempt: throttle.Attempt | None,
     method: str,
@@ -121,7 +120,7 @@ def failed(
 
 
 def succeeded(
-    db: sqlite_utils.Database,
+    db: Database,
     step: Step,
     attempt: throttle.Attempt,
     *,
@@ -147,7 +146,7 @@ def succeeded(
     )
 
 
-def cancel(db: sqlite_utils.Database, token: str | None) -> None:
+def cancel(db: Database, token: str | None) -> None:
     """Forget this browser's step (log-out, « recommencer »)."""
     if token and len(token) <= MAX_TOKEN:
         store.delete_step(db, service.hash_secret(token))

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import sqlite_utils
-
 from virage.access import ROLES, Actor, Registry
 from virage.accounts import notice_storage as store
 from virage.accounts import second_factor, service, throttle
 from virage.audit.service import record
-from virage.db import utcnow_iso
+from virage.db import Database, utcnow_iso
 
 NOTICE_VERSION = 1
 NOTICE_PATH = "/moi/note-d-information"
@@ -42,7 +40,7 @@ OPEN_WHILE_DUE = (
 )
 
 
-def due(db: sqlite_utils.Database, user_id: int) -> bool:
+def due(db: Database, user_id: int) -> bool:
     """The worker has not acknowledged the current notice (and this is not a demonstration)."""
     if store.is_acknowledged(db, user_id, NOTICE_VERSION):
         return False
@@ -59,7 +57,7 @@ def redirect_target(path: str, query: str = "") -> str:
     return f"{NOTICE_PATH}?suivant={quote(back, safe='/')}"
 
 
-def after_login(db: sqlite_utils.Database, user_id: int, next_path: str) -> str:
+def after_login(db: Database, user_id: int, next_path: str) -> str:
     """Where a fresh session goes: the notice first when it is due."""
     return redirect_target(next_path) if due(db, user_id) else next_path
 
@@ -72,7 +70,7 @@ def _roles(registry: Registry, permission: str) -> str:
     return ", ".join(ROLES[r].lower() if i else ROLES[r] for i, r in enumerate(roles))
 
 
-def content(db: sqlite_utils.Database, registry: Registry, actor: Actor) -> dict:
+def content(db: Database, registry: Registry, actor: Actor) -> dict:
     """What the notice says to this worker (her structures, who reads what, how long)."""
     structures = store.cse_dates(db, sorted(actor.memberships))
     return {
@@ -89,7 +87,7 @@ def content(db: sqlite_utils.Database, registry: Registry, actor: Actor) -> dict
     }
 
 
-def acknowledge(db: sqlite_utils.Database, actor: Actor, route: str = "") -> None:
+def acknowledge(db: Database, actor: Actor, route: str = "") -> None:
     """Record that the worker read the current notice (once per version), and what each of her
     structures had declared about its CSE at that time."""
     snapshot = [

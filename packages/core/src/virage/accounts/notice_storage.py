@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.db import fetch_all as _rows
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     """Migration ``core/0006_worker_notice``."""
     db.execute("ALTER TABLE structures ADD COLUMN cse_consulted_on TEXT")
     db.execute(
@@ -25,7 +24,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-def cse_dates(db: sqlite_utils.Database, structure_ids: list[int]) -> list[dict]:
+def cse_dates(db: Database, structure_ids: list[int]) -> list[dict]:
     """``id``, ``name`` and ``cse_consulted_on`` (ISO date or ``None``) of these structures."""
     if not structure_ids:
         return []
@@ -37,11 +36,11 @@ def cse_dates(db: sqlite_utils.Database, structure_ids: list[int]) -> list[dict]
     )
 
 
-def set_cse_date(db: sqlite_utils.Database, structure_id: int, day: str | None) -> None:
+def set_cse_date(db: Database, structure_id: int, day: str | None) -> None:
     db.execute("UPDATE structures SET cse_consulted_on = ? WHERE id = ?", [day, structure_id])
 
 
-def is_acknowledged(db: sqlite_utils.Database, user_id: int, version: int) -> bool:
+def is_acknowledged(db: Database, user_id: int, version: int) -> bool:
     row = db.execute(
         "SELECT 1 FROM notice_acknowledgements WHERE user_id = ? AND version = ?",
         [user_id, version],
@@ -49,9 +48,7 @@ def is_acknowledged(db: sqlite_utils.Database, user_id: int, version: int) -> bo
     return row is not None
 
 
-def acknowledge(
-    db: sqlite_utils.Database, user_id: int, version: int, at: str, structures: list[dict]
-) -> bool:
+def acknowledge(db: Database, user_id: int, version: int, at: str, structures: list[dict]) -> bool:
     cur = db.execute(
         "INSERT OR IGNORE INTO notice_acknowledgements (user_id, version, acknowledged_at,"
         " structures) VALUES (?, ?, ?, ?)",
@@ -60,7 +57,7 @@ def acknowledge(
     return cur.rowcount == 1
 
 
-def acknowledgements_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def acknowledgements_of(db: Database, user_id: int) -> list[dict]:
     rows = _rows(
         db,
         "SELECT version, acknowledged_at, structures FROM notice_acknowledgements"

@@ -7,15 +7,14 @@ withdrawal and names who recorded it, so the record keeps its history.
 
 from __future__ import annotations
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
 
 SCOPES = ("tout", "sante")
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     """Migration ``core/0007_sharing_objections``."""
     db.execute(
         """CREATE TABLE sharing_objections (
@@ -41,7 +40,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX sharing_objections_person ON sharing_objections (person_id, id)")
 
 
-def active(db: sqlite_utils.Database, person_id: int) -> dict | None:
+def active(db: Database, person_id: int) -> dict | None:
     return _row(
         db,
         "SELECT * FROM sharing_objections WHERE person_id = ? AND withdrawn_at IS NULL",
@@ -49,18 +48,18 @@ def active(db: sqlite_utils.Database, person_id: int) -> dict | None:
     )
 
 
-def history(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def history(db: Database, person_id: int) -> list[dict]:
     return _rows(
         db, "SELECT * FROM sharing_objections WHERE person_id = ? ORDER BY id DESC", [person_id]
     )
 
 
-def get(db: sqlite_utils.Database, objection_id: int) -> dict | None:
+def get(db: Database, objection_id: int) -> dict | None:
     return _row(db, "SELECT * FROM sharing_objections WHERE id = ?", [objection_id])
 
 
 def add(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     person_id: int,
     scope: str,
@@ -80,7 +79,7 @@ def add(
 
 
 def withdraw(
-    db: sqlite_utils.Database,
+    db: Database,
     objection_id: int,
     *,
     withdrawn_on: str,

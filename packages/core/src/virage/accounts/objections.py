@@ -29,13 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite_utils
-
 from virage.accounts import objection_storage as store
 from virage.accounts import storage
 from virage.accounts.context import AccessContext
 from virage.accounts.display import jour
-from virage.db import transaction, utcnow_iso
+from virage.db import Database, transaction, utcnow_iso
 from virage.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 #: Scope → what the person objected to, as said after « s'est opposée le 3 mars 2026 … ».
@@ -75,17 +73,17 @@ def _decorate(row: dict | None) -> dict | None:
     return row
 
 
-def active(db: sqlite_utils.Database, person_id: int) -> dict | None:
+def active(db: Database, person_id: int) -> dict | None:
     """The objection in force for this person, with ``scope_label`` (French), or ``None``."""
     return _decorate(store.active(db, person_id))
 
 
-def history(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def history(db: Database, person_id: int) -> list[dict]:
     """Every objection recorded for the person, newest first, withdrawn ones included."""
     return [_decorate(r) for r in store.history(db, person_id)]
 
 
-def sharing(db: sqlite_utils.Database, person_id: int) -> SharingDecision:
+def sharing(db: Database, person_id: int) -> SharingDecision:
     """What may leave the person's care team."""
     objection = active(db, person_id)
     if objection is None:

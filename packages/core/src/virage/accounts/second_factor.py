@@ -33,12 +33,11 @@ from datetime import datetime, timedelta
 
 import pyotp
 import segno
-import sqlite_utils
 
 from virage.access import ROLES, Registry
 from virage.accounts import second_factor_storage as store
 from virage.accounts import storage
-from virage.db import transaction
+from virage.db import Database, transaction
 from virage.errors import InvalidInput
 from virage.system import storage as system_storage
 
@@ -65,7 +64,7 @@ def _iso(moment: datetime) -> str:
 # --------------------------------------------------------------------------- the rule
 
 
-def is_demo(db: sqlite_utils.Database) -> bool:
+def is_demo(db: Database) -> bool:
     """A demonstration database (``virage demo``): fictitious people, nothing is imposed."""
     return system_storage.instance_info(db).get("demo") == "1"
 
@@ -144,9 +143,7 @@ class Need:
         return self.enrolled or self.required
 
 
-def required_reasons(
-    db: sqlite_utils.Database, registry: Registry, user: dict, address: str
-) -> tuple[str, ...]:
+def required_reasons(db: Database, registry: Registry, user: dict, address: str) -> tuple[str, ...]:
     """Why this account must give a second factor when it logs in from ``address``."""
     reasons = []
     if user["is_network_admin"]:
@@ -169,7 +166,7 @@ def required_reasons(
     return tuple(dict.fromkeys(reasons))
 
 
-def need(db: sqlite_utils.Database, registry: Registry, user: dict, address: str) -> Need:
+def need(db: Database, registry: Registry, user: dict, address: str) -> Need:
     return Need(
         enrolled=status(db, user["id"]).enrolled,
         reasons=required_reasons(db, registry, user, address),
@@ -197,7 +194,7 @@ class Status:
         return self.app or bool(self.keys)
 
 
-def status(db: sqlite_utils.Database, user_id: int) -> Status:
+def status(db: Database, user_id: int) -> Status:
     app = store.totp_of(db, user_id)
     unused, used, made = store.recovery_counts(db, user_id)
     keys = [
@@ -232,7 +229,7 @@ class Enrolment:
 PENDING_FOR = timedelta(days=1)
 
 
-def pending_app(db: sqlite_utils.Database, user: dict, owner: str, now: datetime) -> Enrolment:
+def pending_app(db: Database, user: dict, owner: str, now: datetime) -> Enrolment:
     """The secret of an app being enrolled by ``owner`` (this log-in step, or this session): the
     same one while its page is reloaded; every other browser has its own."""
     secret = store.pending_totp(db, user["id"], owner)
@@ -258,9 +255,7 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
-def confirm_app(
-    db: sqlite_utils.Database, user_id: int, owner: str, code: str | None, now: datetime
-) -> bool:
+def confirm_app(db: Database, user_id: int, owner: str, code: str | None, now: datetime) -> bool:
     """The first code from the app proves it holds ``owner``'s pending secret: it becomes the
     account's app (replacing the previous one, if any)."""
     secret = store.pending_totp(db, user_id, owner)
@@ -274,7 +269,7 @@ def confirm_app(
         return store.confirm_totp(db, user_id, owner, step, _iso(now))
 
 
-def verify_app(db: sqlite_utils.Database, user_id: int, code: str | None, now: datetime) -> bool:
+def verify_app(db: Database, user_id: int, code: str | None, now: datetime) -> bool:
     """A code from the account's app, each step's code accepted once (RFC 6238, section 5.2)."""
     row = store.totp_of(db, user_id)
     code = _clean_code(code)
@@ -295,7 +290,7 @@ def _digest(user_id: int, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{_normalize(code)}".encode()).hexdigest()
 
 
-def new_recovery_codes(db: sqlite_utils.Database, user_id: int, now: datetime) -> list[str]:
+def new_recovery_codes(db: Database, user_id: int, now: datetime) -> list[str]:
     """Ten new single-use codes (``abcd-efgh-jkmn``), to show once; the previous ones are void."""
     codes = []
     for _ in range(RECOVERY_CODES):
@@ -305,9 +300,7 @@ def new_recovery_codes(db: sqlite_utils.Database, user_id: int, now: datetime) -
     return codes
 
 
-def use_recovery_code(
-    db: sqlite_utils.Database, user_id: int, code: str | None, now: datetime
-) -> int | None:
+def use_recovery_code(db: Database, user_id: int, code: str | None, now: datetime) -> int | None:
     """Use up a recovery code: the number of codes left, or ``None`` if it is wrong or used."""
     if len(_normalize(code or "")) != _RECOVERY_LENGTH:
         return None
@@ -324,7 +317,7 @@ def looks_like_recovery_code(code: str | None) -> bool:
 # --------------------------------------------------------------------------- reset
 
 
-def reset(db: sqlite_utils.Database, user_id: int) -> Status:
+def reset(db: Database, user_id: int) -> Status:
     """Forget the account's apps, keys, recovery codes and pending log-in steps, and close its
     sessions (they were opened with the lost factor); return what it had."""
     before = status(db, user_id)

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
 
 POLICIES = ("toujours", "hors_reseaux")
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     """Migration ``core/0005_second_factor``."""
     db.execute(
         "ALTER TABLE structures ADD COLUMN second_factor_policy TEXT NOT NULL DEFAULT 'toujours'"
@@ -90,7 +89,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
 # --------------------------------------------------------------------------- structures' rule
 
 
-def structure_rules(db: sqlite_utils.Database, structure_ids: list[int]) -> list[dict]:
+def structure_rules(db: Database, structure_ids: list[int]) -> list[dict]:
     """``id``, ``name``, ``policy`` and ``networks`` (a list) of these structures."""
     if not structure_ids:
         return []
@@ -106,9 +105,7 @@ def structure_rules(db: sqlite_utils.Database, structure_ids: list[int]) -> list
     return rows
 
 
-def set_structure_rule(
-    db: sqlite_utils.Database, structure_id: int, policy: str, networks: list[str]
-) -> None:
+def set_structure_rule(db: Database, structure_id: int, policy: str, networks: list[str]) -> None:
     db.execute(
         "UPDATE structures SET second_factor_policy = ?, local_networks = ? WHERE id = ?",
         [policy, json.dumps(networks), structure_id],
@@ -118,11 +115,11 @@ def set_structure_rule(
 # --------------------------------------------------------------------------- authenticator apps
 
 
-def totp_of(db: sqlite_utils.Database, user_id: int) -> dict | None:
+def totp_of(db: Database, user_id: int) -> dict | None:
     return _row(db, "SELECT * FROM totp_apps WHERE user_id = ?", [user_id])
 
 
-def pending_totp(db: sqlite_utils.Database, user_id: int, owner: str) -> str | None:
+def pending_totp(db: Database, user_id: int, owner: str) -> str | None:
     row = db.execute(
         "SELECT secret FROM totp_enrolments WHERE owner = ? AND user_id = ?", [owner, user_id]
     ).fetchone()
@@ -130,7 +127,7 @@ def pending_totp(db: sqlite_utils.Database, user_id: int, owner: str) -> str | N
 
 
 def set_pending_totp(
-    db: sqlite_utils.Database, user_id: int, secret: str, owner: str, at: str, forget_before: str
+    db: Database, user_id: int, secret: str, owner: str, at: str, forget_before: str
 ) -> None:
     db.execute("DELETE FROM totp_enrolments WHERE created_at < ?", [forget_before])
     db.execute(
@@ -141,7 +138,7 @@ def set_pending_totp(
     )
 
 
-def confirm_totp(db: sqlite_utils.Database, user_id: int, owner: str, step: int, at: str) -> bool:
+def confirm_totp(db: Database, user_id: int, owner: str, step: int, at: str) -> bool:
     """The owner's pending secret becomes the account's app (the code that proved it cannot be
     used again); it replaces the previous app, if any."""
     secret = pending_totp(db, user_id, owner)
@@ -157,7 +154,7 @@ def confirm_totp(db: sqlite_utils.Database, user_id: int, owner: str, step: int,
     return True
 
 
-def use_totp_step(db: sqlite_utils.Database, user_id: int, step: int) -> bool:
+def use_totp_step(db: Database, user_id: int, step: int) -> bool:
     """Record that the code of ``step`` was used; False if it (or a later one) already was."""
     cur = db.execute(
         "UPDATE totp_apps SET last_step = ? WHERE user_id = ? AND last_step < ?",
@@ -170,7 +167,7 @@ def use_totp_step(db: sqlite_utils.Database, user_id: int, step: int) -> bool:
 
 
 def add_key(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     user_id: int,
     credential_id: str,
@@ -188,11 +185,11 @@ def add_key(
     return cur.lastrowid
 
 
-def keys_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def keys_of(db: Database, user_id: int) -> list[dict]:
     return _rows(db, "SELECT * FROM security_keys WHERE user_id = ? ORDER BY id", [user_id])
 
 
-def key_by_credential(db: sqlite_utils.Database, user_id: int, credential_id: str) -> dict | None:
+def key_by_credential(db: Database, user_id: int, credential_id: str) -> dict | None:
     return _row(
         db,
         "SELECT * FROM security_keys WHERE user_id = ? AND credential_id = ?",
@@ -200,14 +197,14 @@ def key_by_credential(db: sqlite_utils.Database, user_id: int, credential_id: st
     )
 
 
-def key_used(db: sqlite_utils.Database, key_id: int, sign_count: int, at: str) -> None:
+def key_used(db: Database, key_id: int, sign_count: int, at: str) -> None:
     db.execute(
         "UPDATE security_keys SET sign_count = ?, last_used_at = ? WHERE id = ?",
         [sign_count, at, key_id],
     )
 
 
-def delete_key(db: sqlite_utils.Database, user_id: int, key_id: int) -> bool:
+def delete_key(db: Database, user_id: int, key_id: int) -> bool:
     cur = db.execute("DELETE FROM security_keys WHERE id = ? AND user_id = ?", [key_id, user_id])
     return cur.rowcount == 1
 
@@ -215,9 +212,7 @@ def delete_key(db: sqlite_utils.Database, user_id: int, key_id: int) -> bool:
 # --------------------------------------------------------------------------- recovery codes
 
 
-def replace_recovery_codes(
-    db: sqlite_utils.Database, user_id: int, digests: list[str], at: str
-) -> None:
+def replace_recovery_codes(db: Database, user_id: int, digests: list[str], at: str) -> None:
     db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
     db.conn.executemany(
         "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)",
@@ -225,7 +220,7 @@ def replace_recovery_codes(
     )
 
 
-def use_recovery_code(db: sqlite_utils.Database, user_id: int, digest: str, at: str) -> bool:
+def use_recovery_code(db: Database, user_id: int, digest: str, at: str) -> bool:
     cur = db.execute(
         "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ?"
         " AND used_at IS NULL",
@@ -234,7 +229,7 @@ def use_recovery_code(db: sqlite_utils.Database, user_id: int, digest: str, at: 
     return cur.rowcount == 1
 
 
-def recovery_counts(db: sqlite_utils.Database, user_id: int) -> tuple[int, int, str | None]:
+def recovery_counts(db: Database, user_id: int) -> tuple[int, int, str | None]:
     """(unused, used, when they were made) of the account's current recovery codes."""
     unused, used, made = db.execute(
         "SELECT count(*) FILTER (WHERE used_at IS NULL), count(used_at), min(created_at)"
@@ -247,7 +242,7 @@ def recovery_counts(db: sqlite_utils.Database, user_id: int) -> tuple[int, int, 
 # --------------------------------------------------------------------------- reset
 
 
-def delete_all_of(db: sqlite_utils.Database, user_id: int) -> None:
+def delete_all_of(db: Database, user_id: int) -> None:
     """Every app, key, recovery code and pending step of the account."""
     for table in ("totp_apps", "totp_enrolments", "security_keys", "recovery_codes", "login_steps"):
         db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
@@ -257,7 +252,7 @@ def delete_all_of(db: sqlite_utils.Database, user_id: int) -> None:
 
 
 def create_step(
-    db: sqlite_utils.Database, digest: str, user_id: int, next_path: str, at: str, expires_at: str
+    db: Database, digest: str, user_id: int, next_path: str, at: str, expires_at: str
 ) -> None:
     db.execute(
         "INSERT INTO login_steps (id, user_id, next, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
@@ -265,24 +260,24 @@ def create_step(
     )
 
 
-def get_step(db: sqlite_utils.Database, digest: str) -> dict | None:
+def get_step(db: Database, digest: str) -> dict | None:
     return _row(db, "SELECT * FROM login_steps WHERE id = ?", [digest])
 
 
-def step_failed(db: sqlite_utils.Database, digest: str) -> int:
+def step_failed(db: Database, digest: str) -> int:
     """Count a wrong code on the step; return the step's failures so far."""
     db.execute("UPDATE login_steps SET failures = failures + 1 WHERE id = ?", [digest])
     row = db.execute("SELECT failures FROM login_steps WHERE id = ?", [digest]).fetchone()
     return row[0] if row else 0
 
 
-def delete_step(db: sqlite_utils.Database, digest: str) -> None:
+def delete_step(db: Database, digest: str) -> None:
     db.execute("DELETE FROM login_steps WHERE id = ?", [digest])
     db.execute("DELETE FROM webauthn_challenges WHERE owner = ?", ["etape:" + digest])
     db.execute("DELETE FROM totp_enrolments WHERE owner = ?", ["etape:" + digest])
 
 
-def delete_expired(db: sqlite_utils.Database, now_iso: str) -> None:
+def delete_expired(db: Database, now_iso: str) -> None:
     db.execute("DELETE FROM login_steps WHERE expires_at < ?", [now_iso])
     db.execute("DELETE FROM webauthn_challenges WHERE expires_at < ?", [now_iso])
 
@@ -290,7 +285,7 @@ def delete_expired(db: sqlite_utils.Database, now_iso: str) -> None:
 # --------------------------------------------------------------------------- WebAuthn challenges
 
 
-def set_challenge(db: sqlite_utils.Database, owner: str, challenge: str, expires_at: str) -> None:
+def set_challenge(db: Database, owner: str, challenge: str, expires_at: str) -> None:
     db.execute(
         "INSERT INTO webauthn_challenges (owner, challenge, expires_at) VALUES (?, ?, ?)"
         " ON CONFLICT(owner) DO UPDATE SET challenge = excluded.challenge,"
@@ -299,7 +294,7 @@ def set_challenge(db: sqlite_utils.Database, owner: str, challenge: str, expires
     )
 
 
-def take_challenge(db: sqlite_utils.Database, owner: str, now_iso: str) -> str | None:
+def take_challenge(db: Database, owner: str, now_iso: str) -> str | None:
     """The owner's pending challenge, if still valid; it is used up either way."""
     row = db.execute(
         "SELECT challenge, expires_at FROM webauthn_challenges WHERE owner = ?", [owner]

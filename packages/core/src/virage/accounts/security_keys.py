@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -36,6 +35,7 @@ from webauthn.helpers.structs import (
 )
 
 from virage.accounts import second_factor_storage as store
+from virage.db import Database
 from virage.errors import InvalidInput
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
@@ -95,7 +95,7 @@ def _credential(raw: str | None) -> str:
 
 
 def registration_options(
-    db: sqlite_utils.Database, user: dict, rp: RelyingParty, owner: str, now: datetime
+    db: Database, user: dict, rp: RelyingParty, owner: str, now: datetime
 ) -> str:
     """The options of ``navigator.credentials.create`` (JSON), the challenge kept for ``owner``."""
     existing = [
@@ -121,7 +121,7 @@ def registration_options(
 
 
 def register(
-    db: sqlite_utils.Database,
+    db: Database,
     user: dict,
     rp: RelyingParty,
     owner: str,
@@ -164,7 +164,7 @@ def register(
 
 
 def authentication_options(
-    db: sqlite_utils.Database, user: dict, rp: RelyingParty, owner: str, now: datetime
+    db: Database, user: dict, rp: RelyingParty, owner: str, now: datetime
 ) -> str | None:
     """The options of ``navigator.credentials.get`` for the account's keys registered at this
     address (JSON), or ``None`` when it has none here."""
@@ -184,7 +184,7 @@ def authentication_options(
 
 
 def authenticate(
-    db: sqlite_utils.Database,
+    db: Database,
     user: dict,
     rp: RelyingParty,
     owner: str,

@@ -13,14 +13,13 @@ from datetime import datetime, timedelta
 
 import anyio
 import anyio.to_thread
-import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from virage.access import ROLES, Actor
 from virage.accounts import storage, throttle
 from virage.audit.service import record
-from virage.db import utcnow, utcnow_iso
+from virage.db import Database, utcnow, utcnow_iso
 from virage.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 
 SESSION_LIFETIME = timedelta(hours=10)  # one shift; then log in again
@@ -55,7 +54,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def create_user(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     username: str,
     display_name: str,
@@ -93,7 +92,7 @@ def create_user(
     return user_id
 
 
-def reset_password(db: sqlite_utils.Database, user_id: int, password: str) -> None:
+def reset_password(db: Database, user_id: int, password: str) -> None:
     """Set a new password, close the account's sessions, lift every log-in wait on the account and
     forget the browsers and addresses it was known from (they may have been an intruder's)."""
     new_hash = hash_password(password)
@@ -103,7 +102,7 @@ def reset_password(db: sqlite_utils.Database, user_id: int, password: str) -> No
     throttle.reset_account(db, user)
 
 
-def actor_for_user(db: sqlite_utils.Database, user: dict, **kwargs) -> Actor:
+def actor_for_user(db: Database, user: dict, **kwargs) -> Actor:
     return Actor(
         user_id=user["id"],
         username=user["username"],
@@ -152,7 +151,7 @@ SecondStep = Callable[[dict], bool]
 
 
 def begin_login(
-    db: sqlite_utils.Database,
+    db: Database,
     username: str,
     *,
     client: str,
@@ -171,7 +170,7 @@ def password_hash_of(attempt: throttle.Attempt) -> str:
 
 
 def open_session(
-    db: sqlite_utils.Database,
+    db: Database,
     user: dict,
     *,
     device: str,
@@ -188,7 +187,7 @@ def open_session(
 
 
 def finish_login(
-    db: sqlite_utils.Database,
+    db: Database,
     attempt: throttle.Attempt,
     password_ok: bool,
     *,
@@ -233,7 +232,7 @@ def finish_login(
 
 
 def login(
-    db: sqlite_utils.Database,
+    db: Database,
     username: str,
     password: str,
     *,
@@ -257,7 +256,7 @@ def _limiter(trusted: bool) -> anyio.CapacityLimiter:
 
 
 async def alogin(
-    db: sqlite_utils.Database,
+    db: Database,
     username: str,
     password: str,
     *,
@@ -278,11 +277,11 @@ async def alogin(
     return finish_login(db, attempt, ok, second_step=second_step, route=route)
 
 
-def logout(db: sqlite_utils.Database, session_token: str) -> None:
+def logout(db: Database, session_token: str) -> None:
     storage.delete_session(db, hash_secret(session_token))
 
 
-def actor_from_session(db: sqlite_utils.Database, session_token: str) -> tuple[Actor | None, bool]:
+def actor_from_session(db: Database, session_token: str) -> tuple[Actor | None, bool]:
     """Return (actor, expired)."""
     session = storage.get_session(db, hash_secret(session_token))
     if session is None:
@@ -299,9 +298,7 @@ def actor_from_session(db: sqlite_utils.Database, session_token: str) -> tuple[A
 # --------------------------------------------------------------------------- API tokens
 
 
-def create_token(
-    db: sqlite_utils.Database, user_id: int, structure_id: int, name: str
-) -> tuple[int, str]:
+def create_token(db: Database, user_id: int, structure_id: int, name: str) -> tuple[int, str]:
     """Create a bearer token acting for ``user_id`` in ``structure_id``; the secret is shown once."""
     name = (name or "").strip()
     if not name:
@@ -314,7 +311,7 @@ def create_token(
     return token_id, secret
 
 
-def actor_from_token(db: sqlite_utils.Database, secret: str) -> Actor | None:
+def actor_from_token(db: Database, secret: str) -> Actor | None:
     token = storage.get_token_by_hash(db, hash_secret(secret))
     if token is None or token["revoked_at"]:
         return None
@@ -324,7 +321,7 @@ def actor_from_token(db: sqlite_utils.Database, secret: str) -> Actor | None:
     return actor_for_user(db, user, via="token", token_structure_id=token["structure_id"])
 
 
-def revoke_token(db: sqlite_utils.Database, token_id: int) -> None:
+def revoke_token(db: Database, token_id: int) -> None:
     if not storage.get_token(db, token_id):
         raise NotFound(f"Le jeton {token_id} n'existe pas.")
     if not storage.revoke_token(db, token_id):

@@ -8,16 +8,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.db import utcnow_iso
 
 # --------------------------------------------------------------------------- migrations
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE structures (
             id INTEGER PRIMARY KEY,
@@ -134,7 +132,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
 
 
 def create_structure(
-    db: sqlite_utils.Database,
+    db: Database,
     name: str,
     kind: str,
     finess: str | None = None,
@@ -147,11 +145,11 @@ def create_structure(
     return cur.lastrowid
 
 
-def get_structure(db: sqlite_utils.Database, structure_id: int) -> dict | None:
+def get_structure(db: Database, structure_id: int) -> dict | None:
     return _row(db, "SELECT * FROM structures WHERE id = ?", [structure_id])
 
 
-def list_structures(db: sqlite_utils.Database, ids: list[int] | None = None) -> list[dict]:
+def list_structures(db: Database, ids: list[int] | None = None) -> list[dict]:
     if ids is None:
         return _rows(db, "SELECT * FROM structures ORDER BY name")
     if not ids:
@@ -160,7 +158,7 @@ def list_structures(db: sqlite_utils.Database, ids: list[int] | None = None) -> 
     return _rows(db, f"SELECT * FROM structures WHERE id IN ({marks}) ORDER BY name", ids)
 
 
-def find_structure(db: sqlite_utils.Database, key: str) -> dict | None:
+def find_structure(db: Database, key: str) -> dict | None:
     """By id or exact name (CLI)."""
     if key.isdigit():
         return get_structure(db, int(key))
@@ -171,7 +169,7 @@ def find_structure(db: sqlite_utils.Database, key: str) -> dict | None:
 
 
 def create_user(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     username: str,
     display_name: str,
@@ -198,19 +196,19 @@ def create_user(
     return cur.lastrowid
 
 
-def get_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+def get_user(db: Database, user_id: int) -> dict | None:
     return _row(db, "SELECT * FROM users WHERE id = ?", [user_id])
 
 
-def get_user_by_username(db: sqlite_utils.Database, username: str) -> dict | None:
+def get_user_by_username(db: Database, username: str) -> dict | None:
     return _row(db, "SELECT * FROM users WHERE username = ?", [username])
 
 
-def set_password_hash(db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
+def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
     db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
 
 
-def add_membership(db: sqlite_utils.Database, user_id: int, structure_id: int, role: str) -> None:
+def add_membership(db: Database, user_id: int, structure_id: int, role: str) -> None:
     db.execute(
         "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(user_id, structure_id) DO UPDATE SET role = excluded.role",
@@ -218,7 +216,7 @@ def add_membership(db: sqlite_utils.Database, user_id: int, structure_id: int, r
     )
 
 
-def memberships_of(db: sqlite_utils.Database, user_id: int) -> dict[int, str]:
+def memberships_of(db: Database, user_id: int) -> dict[int, str]:
     return dict(
         db.execute(
             "SELECT structure_id, role FROM memberships WHERE user_id = ?", [user_id]
@@ -226,7 +224,7 @@ def memberships_of(db: sqlite_utils.Database, user_id: int) -> dict[int, str]:
     )
 
 
-def members_of(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+def members_of(db: Database, structure_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT u.id, u.username, u.display_name, u.profession, m.role FROM memberships m"
@@ -239,32 +237,30 @@ def members_of(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
 # --------------------------------------------------------------------------- sessions
 
 
-def create_session(
-    db: sqlite_utils.Database, session_hash: str, user_id: int, expires_at: datetime
-) -> None:
+def create_session(db: Database, session_hash: str, user_id: int, expires_at: datetime) -> None:
     db.execute(
         "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
         [session_hash, user_id, utcnow_iso(), expires_at.isoformat()],
     )
 
 
-def get_session(db: sqlite_utils.Database, session_hash: str) -> dict | None:
+def get_session(db: Database, session_hash: str) -> dict | None:
     return _row(db, "SELECT * FROM sessions WHERE id = ?", [session_hash])
 
 
-def delete_session(db: sqlite_utils.Database, session_hash: str) -> None:
+def delete_session(db: Database, session_hash: str) -> None:
     db.execute("DELETE FROM sessions WHERE id = ?", [session_hash])
 
 
-def delete_sessions_of(db: sqlite_utils.Database, user_id: int) -> None:
+def delete_sessions_of(db: Database, user_id: int) -> None:
     db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
 
 
-def delete_expired_sessions(db: sqlite_utils.Database, now_iso: str) -> None:
+def delete_expired_sessions(db: Database, now_iso: str) -> None:
     db.execute("DELETE FROM sessions WHERE expires_at < ?", [now_iso])
 
 
-def sessions_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def sessions_of(db: Database, user_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT created_at, expires_at FROM sessions WHERE user_id = ? ORDER BY created_at DESC",
@@ -275,9 +271,7 @@ def sessions_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
 # --------------------------------------------------------------------------- API tokens
 
 
-def create_token(
-    db: sqlite_utils.Database, token_hash: str, name: str, user_id: int, structure_id: int
-) -> int:
+def create_token(db: Database, token_hash: str, name: str, user_id: int, structure_id: int) -> int:
     cur = db.execute(
         "INSERT INTO api_tokens (token_hash, name, user_id, structure_id, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -286,15 +280,15 @@ def create_token(
     return cur.lastrowid
 
 
-def get_token_by_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
+def get_token_by_hash(db: Database, token_hash: str) -> dict | None:
     return _row(db, "SELECT * FROM api_tokens WHERE token_hash = ?", [token_hash])
 
 
-def get_token(db: sqlite_utils.Database, token_id: int) -> dict | None:
+def get_token(db: Database, token_id: int) -> dict | None:
     return _row(db, "SELECT * FROM api_tokens WHERE id = ?", [token_id])
 
 
-def revoke_token(db: sqlite_utils.Database, token_id: int) -> bool:
+def revoke_token(db: Database, token_id: int) -> bool:
     cur = db.execute(
         "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         [utcnow_iso(), token_id],
@@ -302,7 +296,7 @@ def revoke_token(db: sqlite_utils.Database, token_id: int) -> bool:
     return cur.rowcount == 1
 
 
-def tokens_of_structure(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+def tokens_of_structure(db: Database, structure_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT t.id, t.name, t.created_at, t.revoked_at, u.display_name AS owner, t.user_id"
@@ -312,7 +306,7 @@ def tokens_of_structure(db: sqlite_utils.Database, structure_id: int) -> list[di
     )
 
 
-def tokens_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def tokens_of_user(db: Database, user_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT t.id, t.name, t.created_at, t.revoked_at, s.name AS structure FROM api_tokens t"
@@ -346,7 +340,7 @@ def _decode_person(row: dict | None) -> dict | None:
     return row
 
 
-def create_person(db: sqlite_utils.Database, structure_id: int, data: dict[str, Any]) -> int:
+def create_person(db: Database, structure_id: int, data: dict[str, Any]) -> int:
     now = utcnow_iso()
     values = {k: data.get(k) for k in PERSON_FIELDS}
     values["contacts"] = json.dumps(values["contacts"] or [], ensure_ascii=False)
@@ -361,11 +355,11 @@ def create_person(db: sqlite_utils.Database, structure_id: int, data: dict[str, 
     return cur.lastrowid
 
 
-def get_person(db: sqlite_utils.Database, person_id: int) -> dict | None:
+def get_person(db: Database, person_id: int) -> dict | None:
     return _decode_person(_row(db, "SELECT * FROM persons WHERE id = ?", [person_id]))
 
 
-def update_person(db: sqlite_utils.Database, person_id: int, changes: dict[str, Any]) -> None:
+def update_person(db: Database, person_id: int, changes: dict[str, Any]) -> None:
     changes = {k: v for k, v in changes.items() if k in PERSON_FIELDS}
     if not changes:
         return
@@ -378,7 +372,7 @@ def update_person(db: sqlite_utils.Database, person_id: int, changes: dict[str, 
     )
 
 
-def close_person(db: sqlite_utils.Database, person_id: int) -> None:
+def close_person(db: Database, person_id: int) -> None:
     now = utcnow_iso()
     db.execute(
         "UPDATE persons SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",
@@ -386,12 +380,12 @@ def close_person(db: sqlite_utils.Database, person_id: int) -> None:
     )
 
 
-def delete_person(db: sqlite_utils.Database, person_id: int) -> None:
+def delete_person(db: Database, person_id: int) -> None:
     db.execute("DELETE FROM persons WHERE id = ?", [person_id])
 
 
 def list_persons(
-    db: sqlite_utils.Database,
+    db: Database,
     structure_id: int,
     *,
     status: str | None = "active",
@@ -419,9 +413,7 @@ def list_persons(
     )
 
 
-def persons_closed_before(
-    db: sqlite_utils.Database, structure_id: int, before_iso: str
-) -> list[int]:
+def persons_closed_before(db: Database, structure_id: int, before_iso: str) -> list[int]:
     return [
         r[0]
         for r in db.execute(
@@ -431,7 +423,7 @@ def persons_closed_before(
     ]
 
 
-def count_persons(db: sqlite_utils.Database, structure_id: int) -> dict[str, int]:
+def count_persons(db: Database, structure_id: int) -> dict[str, int]:
     return dict(
         db.execute(
             "SELECT status, count(*) FROM persons WHERE structure_id = ? GROUP BY status",
@@ -443,13 +435,13 @@ def count_persons(db: sqlite_utils.Database, structure_id: int) -> dict[str, int
 # --------------------------------------------------------------------------- care team
 
 
-def care_team_ids(db: sqlite_utils.Database, person_id: int) -> frozenset[int]:
+def care_team_ids(db: Database, person_id: int) -> frozenset[int]:
     return frozenset(
         r[0] for r in db.execute("SELECT user_id FROM care_team WHERE person_id = ?", [person_id])
     )
 
 
-def care_team(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def care_team(db: Database, person_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT u.id, u.display_name, u.profession, m.role, c.added_at FROM care_team c"
@@ -461,9 +453,7 @@ def care_team(db: sqlite_utils.Database, person_id: int) -> list[dict]:
     )
 
 
-def add_to_care_team(
-    db: sqlite_utils.Database, person_id: int, user_id: int, added_by: int | None
-) -> bool:
+def add_to_care_team(db: Database, person_id: int, user_id: int, added_by: int | None) -> bool:
     cur = db.execute(
         "INSERT OR IGNORE INTO care_team (person_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?)",
         [person_id, user_id, added_by, utcnow_iso()],
@@ -471,14 +461,14 @@ def add_to_care_team(
     return cur.rowcount == 1
 
 
-def remove_from_care_team(db: sqlite_utils.Database, person_id: int, user_id: int) -> bool:
+def remove_from_care_team(db: Database, person_id: int, user_id: int) -> bool:
     cur = db.execute(
         "DELETE FROM care_team WHERE person_id = ? AND user_id = ?", [person_id, user_id]
     )
     return cur.rowcount == 1
 
 
-def care_teams_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def care_teams_of_user(db: Database, user_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT p.id, p.given_names, p.family_name, s.name AS structure, c.added_at FROM care_team c"
@@ -492,7 +482,7 @@ def care_teams_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
 
 
 def grant_emergency(
-    db: sqlite_utils.Database, person_id: int, user_id: int, reason: str, expires_at: str
+    db: Database, person_id: int, user_id: int, reason: str, expires_at: str
 ) -> int:
     cur = db.execute(
         "INSERT INTO emergency_accesses (person_id, user_id, reason, granted_at, expires_at)"
@@ -502,7 +492,7 @@ def grant_emergency(
     return cur.lastrowid
 
 
-def emergency_users(db: sqlite_utils.Database, person_id: int, now_iso: str) -> frozenset[int]:
+def emergency_users(db: Database, person_id: int, now_iso: str) -> frozenset[int]:
     return frozenset(
         r[0]
         for r in db.execute(
@@ -512,7 +502,7 @@ def emergency_users(db: sqlite_utils.Database, person_id: int, now_iso: str) -> 
     )
 
 
-def emergency_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def emergency_of_user(db: Database, user_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT e.person_id, e.reason, e.granted_at, e.expires_at FROM emergency_accesses e"

@@ -34,10 +34,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from virage.accounts import throttle_storage as store
-from virage.db import transaction
+from virage.db import Database, transaction
 from virage.errors import TooManyRequests
 from virage.web.templating import PARIS
 
@@ -127,7 +125,7 @@ class Attempt:
 
 
 def begin(
-    db: sqlite_utils.Database,
+    db: Database,
     account: str,
     user: dict | None,
     address: str,
@@ -162,17 +160,17 @@ def begin(
     return Attempt(attempt_id, account, user, source, address, trusted, device)
 
 
-def cancel(db: sqlite_utils.Database, attempt: Attempt) -> None:
+def cancel(db: Database, attempt: Attempt) -> None:
     """The password was not checked after all (server busy): the attempt does not count."""
     store.delete_attempt(db, attempt.id)
 
 
-def failed(db: sqlite_utils.Database, attempt: Attempt, now: datetime) -> None:
+def failed(db: Database, attempt: Attempt, now: datetime) -> None:
     """The attempt stays counted; attempts older than a day are forgotten."""
     store.delete_attempts_before(db, _iso(now - MEMORY))
 
 
-def succeeded(db: sqlite_utils.Database, attempt: Attempt, now: datetime) -> str:
+def succeeded(db: Database, attempt: Attempt, now: datetime) -> str:
     """Clear the pair's failures, remember the browser and the address; return the device cookie."""
     assert attempt.user is not None
     device = attempt.device or new_device()
@@ -186,18 +184,18 @@ def succeeded(db: sqlite_utils.Database, attempt: Attempt, now: datetime) -> str
     return device
 
 
-def reset_account(db: sqlite_utils.Database, user: dict) -> None:
+def reset_account(db: Database, user: dict) -> None:
     """After a password reset: no waiting, and no browser or address is known any more."""
     store.delete_account_attempts(db, account_key(user["username"]))
     store.forget_user(db, user["id"])
 
 
-def failures_of(db: sqlite_utils.Database, username: str) -> list[dict]:
+def failures_of(db: Database, username: str) -> list[dict]:
     """The failed attempts of the last day on this identifier (for the worker's own page)."""
     return store.failures_of(db, account_key(username))
 
 
-def known_sources_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def known_sources_of(db: Database, user_id: int) -> list[dict]:
     """Browsers and addresses the account has logged in from (addresses shown, browsers not)."""
     rows = store.known_sources_of(db, user_id)
     for row in rows:

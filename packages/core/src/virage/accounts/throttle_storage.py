@@ -7,12 +7,11 @@ attempts (``virage serve --workers N``).
 
 from __future__ import annotations
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.db import fetch_all as _rows
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     """Migration ``core/0004_login_throttle`` (replaces the per-account ``login_failures``)."""
     db.execute(
         """CREATE TABLE login_attempts (
@@ -45,36 +44,30 @@ def create_tables(db: sqlite_utils.Database) -> None:
 # --------------------------------------------------------------------------- failed attempts
 
 
-def _count_last(db: sqlite_utils.Database, where: str, params: list) -> tuple[int, str | None]:
+def _count_last(db: Database, where: str, params: list) -> tuple[int, str | None]:
     count, last = db.execute(
         f"SELECT count(*), max(at) FROM login_attempts WHERE {where}", params
     ).fetchone()
     return count, last
 
 
-def pair_failures(
-    db: sqlite_utils.Database, account: str, source: str, since: str
-) -> tuple[int, str | None]:
+def pair_failures(db: Database, account: str, source: str, since: str) -> tuple[int, str | None]:
     """Failures of this account from this source since ``since``: (count, time of the last)."""
     return _count_last(db, "account = ? AND source = ? AND at >= ?", [account, source, since])
 
 
-def account_untrusted_failures(
-    db: sqlite_utils.Database, account: str, since: str
-) -> tuple[int, str | None]:
+def account_untrusted_failures(db: Database, account: str, since: str) -> tuple[int, str | None]:
     """Failures of this account from sources it does not know, whatever the address."""
     return _count_last(db, "account = ? AND trusted = 0 AND at >= ?", [account, since])
 
 
-def address_untrusted_failures(
-    db: sqlite_utils.Database, address: str, since: str
-) -> tuple[int, str | None]:
+def address_untrusted_failures(db: Database, address: str, since: str) -> tuple[int, str | None]:
     """Failures from this address on accounts that do not know it, whatever the account."""
     return _count_last(db, "address = ? AND trusted = 0 AND at >= ?", [address, since])
 
 
 def add_attempt(
-    db: sqlite_utils.Database, *, account: str, source: str, address: str, trusted: bool, at: str
+    db: Database, *, account: str, source: str, address: str, trusted: bool, at: str
 ) -> int:
     cur = db.execute(
         "INSERT INTO login_attempts (account, source, address, trusted, at) VALUES (?, ?, ?, ?, ?)",
@@ -83,23 +76,23 @@ def add_attempt(
     return cur.lastrowid
 
 
-def delete_attempt(db: sqlite_utils.Database, attempt_id: int) -> None:
+def delete_attempt(db: Database, attempt_id: int) -> None:
     db.execute("DELETE FROM login_attempts WHERE id = ?", [attempt_id])
 
 
-def delete_pair(db: sqlite_utils.Database, account: str, source: str) -> None:
+def delete_pair(db: Database, account: str, source: str) -> None:
     db.execute("DELETE FROM login_attempts WHERE account = ? AND source = ?", [account, source])
 
 
-def delete_account_attempts(db: sqlite_utils.Database, account: str) -> None:
+def delete_account_attempts(db: Database, account: str) -> None:
     db.execute("DELETE FROM login_attempts WHERE account = ?", [account])
 
 
-def delete_attempts_before(db: sqlite_utils.Database, before: str) -> None:
+def delete_attempts_before(db: Database, before: str) -> None:
     db.execute("DELETE FROM login_attempts WHERE at < ?", [before])
 
 
-def failures_of(db: sqlite_utils.Database, account: str, limit: int = 200) -> list[dict]:
+def failures_of(db: Database, account: str, limit: int = 200) -> list[dict]:
     return _rows(
         db,
         "SELECT at, address, trusted FROM login_attempts WHERE account = ?"
@@ -111,7 +104,7 @@ def failures_of(db: sqlite_utils.Database, account: str, limit: int = 200) -> li
 # --------------------------------------------------------------------------- known sources
 
 
-def is_known(db: sqlite_utils.Database, user_id: int, source: str, since: str) -> bool:
+def is_known(db: Database, user_id: int, source: str, since: str) -> bool:
     return (
         db.execute(
             "SELECT 1 FROM login_known_sources WHERE user_id = ? AND source = ?"
@@ -122,7 +115,7 @@ def is_known(db: sqlite_utils.Database, user_id: int, source: str, since: str) -
     )
 
 
-def remember(db: sqlite_utils.Database, user_id: int, source: str, at: str) -> None:
+def remember(db: Database, user_id: int, source: str, at: str) -> None:
     db.execute(
         "INSERT INTO login_known_sources (user_id, source, first_success_at, last_success_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (user_id, source)"
@@ -131,18 +124,18 @@ def remember(db: sqlite_utils.Database, user_id: int, source: str, at: str) -> N
     )
 
 
-def forget_user(db: sqlite_utils.Database, user_id: int) -> None:
+def forget_user(db: Database, user_id: int) -> None:
     db.execute("DELETE FROM login_known_sources WHERE user_id = ?", [user_id])
 
 
-def forget_before(db: sqlite_utils.Database, user_id: int, before: str) -> None:
+def forget_before(db: Database, user_id: int, before: str) -> None:
     db.execute(
         "DELETE FROM login_known_sources WHERE user_id = ? AND last_success_at < ?",
         [user_id, before],
     )
 
 
-def known_sources_of(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def known_sources_of(db: Database, user_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT source, first_success_at, last_success_at FROM login_known_sources"

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
-from virage.db import utcnow_iso
 
 
-def add_with_series_column(db: sqlite_utils.Database) -> None:
+def add_with_series_column(db: Database) -> None:
     """Migration: ``with_series`` is 1 on an occurrence cancelled because its series was."""
     db.execute("ALTER TABLE agenda_appointments ADD COLUMN with_series INTEGER NOT NULL DEFAULT 0")
 
@@ -26,7 +24,7 @@ def _chunks(values: Sequence, size: int = 500):
         yield values[i : i + size]
 
 
-def rows_from(db: sqlite_utils.Database, series_id: int, from_iso: str) -> list[dict]:
+def rows_from(db: Database, series_id: int, from_iso: str) -> list[dict]:
     """Occurrences of a series scheduled (originally) at or after ``from_iso``."""
     return _rows(
         db,
@@ -38,7 +36,7 @@ def rows_from(db: sqlite_utils.Database, series_id: int, from_iso: str) -> list[
     )
 
 
-def move_rows(db: sqlite_utils.Database, ids: Sequence[int], series_id: int) -> None:
+def move_rows(db: Database, ids: Sequence[int], series_id: int) -> None:
     for chunk in _chunks(list(ids)):
         db.execute(
             f"UPDATE agenda_appointments SET series_id = ? WHERE id IN ({_marks(chunk)})",
@@ -46,9 +44,7 @@ def move_rows(db: sqlite_utils.Database, ids: Sequence[int], series_id: int) -> 
         )
 
 
-def cancel_with_series(
-    db: sqlite_utils.Database, ids: Sequence[int], reason: str, actor_id: int
-) -> None:
+def cancel_with_series(db: Database, ids: Sequence[int], reason: str, actor_id: int) -> None:
     now = utcnow_iso()
     for chunk in _chunks(list(ids)):
         db.execute(
@@ -64,7 +60,7 @@ def cancel_with_series(
 
 
 def restore_rows(
-    db: sqlite_utils.Database,
+    db: Database,
     rows: Sequence[dict],
     status: str,
     actor_id: int,

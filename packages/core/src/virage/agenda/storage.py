@@ -14,16 +14,14 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.db import utcnow_iso
 
 # --------------------------------------------------------------------------- migrations
 
 
-def create_agenda_tables(db: sqlite_utils.Database) -> None:
+def create_agenda_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE agenda_series (
             id INTEGER PRIMARY KEY,
@@ -127,7 +125,7 @@ def create_agenda_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX agenda_checkins_user ON agenda_checkins (user_id)")
 
 
-def create_availability_tables(db: sqlite_utils.Database) -> None:
+def create_availability_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE agenda_working_hours (
             user_id INTEGER NOT NULL REFERENCES users(id),
@@ -171,7 +169,7 @@ def create_availability_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-def create_feed_tables(db: sqlite_utils.Database) -> None:
+def create_feed_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE agenda_feeds (
             id INTEGER PRIMARY KEY,
@@ -200,7 +198,7 @@ def _chunks(values: Sequence, size: int = 500) -> Iterable[Sequence]:
 # --------------------------------------------------------------------------- structures & people
 
 
-def structure_privacy(db: sqlite_utils.Database, structure_ids: Iterable[int]) -> dict[int, str]:
+def structure_privacy(db: Database, structure_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(structure_ids))
     if not ids:
         return {}
@@ -211,11 +209,11 @@ def structure_privacy(db: sqlite_utils.Database, structure_ids: Iterable[int]) -
     )
 
 
-def set_structure_privacy(db: sqlite_utils.Database, structure_id: int, value: str) -> None:
+def set_structure_privacy(db: Database, structure_id: int, value: str) -> None:
     db.execute("UPDATE structures SET calendar_privacy = ? WHERE id = ?", [value, structure_id])
 
 
-def structure_names(db: sqlite_utils.Database, structure_ids: Iterable[int]) -> dict[int, dict]:
+def structure_names(db: Database, structure_ids: Iterable[int]) -> dict[int, dict]:
     ids = sorted(set(structure_ids))
     if not ids:
         return {}
@@ -227,7 +225,7 @@ def structure_names(db: sqlite_utils.Database, structure_ids: Iterable[int]) -> 
     }
 
 
-def user_names(db: sqlite_utils.Database, user_ids: Iterable[int]) -> dict[int, str]:
+def user_names(db: Database, user_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(user_ids))
     out: dict[int, str] = {}
     for chunk in _chunks(ids):
@@ -239,7 +237,7 @@ def user_names(db: sqlite_utils.Database, user_ids: Iterable[int]) -> dict[int, 
     return out
 
 
-def person_basics(db: sqlite_utils.Database, person_ids: Iterable[int]) -> dict[int, dict]:
+def person_basics(db: Database, person_ids: Iterable[int]) -> dict[int, dict]:
     """Identity and address of persons, plus what access decisions need (structure)."""
     ids = sorted(set(person_ids))
     out: dict[int, dict] = {}
@@ -254,7 +252,7 @@ def person_basics(db: sqlite_utils.Database, person_ids: Iterable[int]) -> dict[
     return out
 
 
-def care_teams(db: sqlite_utils.Database, person_ids: Iterable[int]) -> dict[int, set[int]]:
+def care_teams(db: Database, person_ids: Iterable[int]) -> dict[int, set[int]]:
     ids = sorted(set(person_ids))
     out: dict[int, set[int]] = {pid: set() for pid in ids}
     for chunk in _chunks(ids):
@@ -266,9 +264,7 @@ def care_teams(db: sqlite_utils.Database, person_ids: Iterable[int]) -> dict[int
     return out
 
 
-def emergency_users(
-    db: sqlite_utils.Database, person_ids: Iterable[int], now_iso: str
-) -> dict[int, set[int]]:
+def emergency_users(db: Database, person_ids: Iterable[int], now_iso: str) -> dict[int, set[int]]:
     ids = sorted(set(person_ids))
     out: dict[int, set[int]] = {pid: set() for pid in ids}
     for chunk in _chunks(ids):
@@ -326,7 +322,7 @@ def _decode_series(row: dict | None) -> dict | None:
     return row
 
 
-def insert_series(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
+def insert_series(db: Database, values: dict[str, Any]) -> int:
     now = utcnow_iso()
     data = _encode_series(values)
     cols = ", ".join(data)
@@ -337,11 +333,11 @@ def insert_series(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
     return cur.lastrowid
 
 
-def get_series(db: sqlite_utils.Database, series_id: int) -> dict | None:
+def get_series(db: Database, series_id: int) -> dict | None:
     return _decode_series(_row(db, "SELECT * FROM agenda_series WHERE id = ?", [series_id]))
 
 
-def update_series(db: sqlite_utils.Database, series_id: int, changes: dict[str, Any]) -> None:
+def update_series(db: Database, series_id: int, changes: dict[str, Any]) -> None:
     data = _encode_series(changes)
     if not data:
         return
@@ -352,7 +348,7 @@ def update_series(db: sqlite_utils.Database, series_id: int, changes: dict[str, 
     )
 
 
-def series_to_extend(db: sqlite_utils.Database, until_iso: str) -> list[dict]:
+def series_to_extend(db: Database, until_iso: str) -> list[dict]:
     return [
         _decode_series(r)
         for r in _rows(
@@ -364,7 +360,7 @@ def series_to_extend(db: sqlite_utils.Database, until_iso: str) -> list[dict]:
     ]
 
 
-def any_series_to_extend(db: sqlite_utils.Database, until_iso: str) -> bool:
+def any_series_to_extend(db: Database, until_iso: str) -> bool:
     return (
         db.execute(
             "SELECT 1 FROM agenda_series WHERE open_ended = 1 AND materialised_until < ?"
@@ -375,7 +371,7 @@ def any_series_to_extend(db: sqlite_utils.Database, until_iso: str) -> bool:
     )
 
 
-def series_with_uid(db: sqlite_utils.Database, structure_id: int, uid: str) -> bool:
+def series_with_uid(db: Database, structure_id: int, uid: str) -> bool:
     row = db.execute(
         "SELECT 1 FROM agenda_series WHERE structure_id = ? AND ical_uid = ?"
         " UNION ALL SELECT 1 FROM agenda_appointments WHERE structure_id = ? AND ical_uid = ?"
@@ -385,7 +381,7 @@ def series_with_uid(db: sqlite_utils.Database, structure_id: int, uid: str) -> b
     return row is not None
 
 
-def count_series_rows(db: sqlite_utils.Database, series_id: int) -> int:
+def count_series_rows(db: Database, series_id: int) -> int:
     return db.execute(
         "SELECT count(*) FROM agenda_appointments WHERE series_id = ?", [series_id]
     ).fetchone()[0]
@@ -423,14 +419,12 @@ _INSERT_APPOINTMENT = (
 )
 
 
-def next_appointment_id(db: sqlite_utils.Database) -> int:
+def next_appointment_id(db: Database) -> int:
     """The next free id (call inside the write transaction that inserts)."""
     return (db.execute("SELECT max(id) FROM agenda_appointments").fetchone()[0] or 0) + 1
 
 
-def insert_appointments(
-    db: sqlite_utils.Database, rows: list[dict[str, Any]], attendees: list[tuple]
-) -> None:
+def insert_appointments(db: Database, rows: list[dict[str, Any]], attendees: list[tuple]) -> None:
     """Insert occurrences (each with its explicit ``id``) and their attendees.
 
     ``attendees``: ``(appointment_id, user_id, start_utc, end_utc, busy)`` tuples.
@@ -456,7 +450,7 @@ def insert_appointments(
     )
 
 
-def get_appointment(db: sqlite_utils.Database, appointment_id: int) -> dict | None:
+def get_appointment(db: Database, appointment_id: int) -> dict | None:
     return _row(db, "SELECT * FROM agenda_appointments WHERE id = ?", [appointment_id])
 
 
@@ -479,9 +473,7 @@ UPDATABLE = (
 )
 
 
-def update_appointment(
-    db: sqlite_utils.Database, appointment_id: int, changes: dict[str, Any]
-) -> None:
+def update_appointment(db: Database, appointment_id: int, changes: dict[str, Any]) -> None:
     data = {k: v for k, v in changes.items() if k in UPDATABLE}
     if not data:
         return
@@ -493,7 +485,7 @@ def update_appointment(
 
 
 def set_attendees(
-    db: sqlite_utils.Database,
+    db: Database,
     appointment_id: int,
     user_ids: Iterable[int],
     start_utc: str,
@@ -508,7 +500,7 @@ def set_attendees(
     )
 
 
-def attendee_ids(db: sqlite_utils.Database, appointment_id: int) -> list[int]:
+def attendee_ids(db: Database, appointment_id: int) -> list[int]:
     return [
         r[0]
         for r in db.execute(
@@ -518,7 +510,7 @@ def attendee_ids(db: sqlite_utils.Database, appointment_id: int) -> list[int]:
     ]
 
 
-def attendees_of(db: sqlite_utils.Database, appointment_ids: Sequence[int]) -> dict[int, list]:
+def attendees_of(db: Database, appointment_ids: Sequence[int]) -> dict[int, list]:
     """``{appointment id: [(user id, display name), …]}``."""
     out: dict[int, list] = {aid: [] for aid in appointment_ids}
     for chunk in _chunks(list(appointment_ids)):
@@ -532,7 +524,7 @@ def attendees_of(db: sqlite_utils.Database, appointment_ids: Sequence[int]) -> d
     return out
 
 
-def series_rows_from(db: sqlite_utils.Database, series_id: int, from_iso: str) -> list[dict]:
+def series_rows_from(db: Database, series_id: int, from_iso: str) -> list[dict]:
     """Occurrences of a series scheduled (originally) at or after ``from_iso``."""
     return _rows(
         db,
@@ -545,9 +537,7 @@ def series_rows_from(db: sqlite_utils.Database, series_id: int, from_iso: str) -
     )
 
 
-def series_occurrences(
-    db: sqlite_utils.Database, series_id: int, from_iso: str | None = None
-) -> list[dict]:
+def series_occurrences(db: Database, series_id: int, from_iso: str | None = None) -> list[dict]:
     sql = "SELECT id, start_utc, end_utc, status FROM agenda_appointments WHERE series_id = ?"
     params: list = [series_id]
     if from_iso:
@@ -556,9 +546,7 @@ def series_occurrences(
     return _rows(db, sql + " ORDER BY start_utc", params)
 
 
-def mark_done_before(
-    db: sqlite_utils.Database, structure_id: int, from_iso: str, before_iso: str
-) -> None:
+def mark_done_before(db: Database, structure_id: int, from_iso: str, before_iso: str) -> None:
     """Demo history: visits and meetings that ended before ``before_iso`` are done."""
     db.execute(
         "UPDATE agenda_appointments SET status = 'done' WHERE structure_id = ? AND start_utc >= ?"
@@ -567,14 +555,14 @@ def mark_done_before(
     )
 
 
-def count_series_before(db: sqlite_utils.Database, series_id: int, before_iso: str) -> int:
+def count_series_before(db: Database, series_id: int, before_iso: str) -> int:
     return db.execute(
         "SELECT count(*) FROM agenda_appointments WHERE series_id = ? AND recurrence_id < ?",
         [series_id, before_iso],
     ).fetchone()[0]
 
 
-def delete_appointments(db: sqlite_utils.Database, ids: Sequence[int]) -> None:
+def delete_appointments(db: Database, ids: Sequence[int]) -> None:
     for chunk in _chunks(list(ids)):
         marks = _marks(chunk)
         db.execute(f"DELETE FROM agenda_attendees WHERE appointment_id IN ({marks})", list(chunk))
@@ -582,7 +570,7 @@ def delete_appointments(db: sqlite_utils.Database, ids: Sequence[int]) -> None:
 
 
 def busy_intervals(
-    db: sqlite_utils.Database,
+    db: Database,
     user_ids: Sequence[int],
     start_iso: str,
     end_iso: str,
@@ -605,7 +593,7 @@ def busy_intervals(
     return out
 
 
-def appointments_brief(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, dict]:
+def appointments_brief(db: Database, ids: Sequence[int]) -> dict[int, dict]:
     out = {}
     for chunk in _chunks(sorted(set(ids))):
         for r in _rows(
@@ -626,7 +614,7 @@ _VIEW_COLUMNS = (
 
 
 def day_of_user(
-    db: sqlite_utils.Database, user_id: int, start_iso: str, end_iso: str, lower_iso: str
+    db: Database, user_id: int, start_iso: str, end_iso: str, lower_iso: str
 ) -> list[dict]:
     """A professional's occurrences overlapping ``[start, end)``, with the person's address and
     the professional's own check-in."""
@@ -643,7 +631,7 @@ def day_of_user(
 
 
 def window_of_users(
-    db: sqlite_utils.Database,
+    db: Database,
     user_ids: Sequence[int],
     start_iso: str,
     end_iso: str,
@@ -665,7 +653,7 @@ def window_of_users(
 
 
 def window_of_person(
-    db: sqlite_utils.Database, person_id: int, start_iso: str, end_iso: str, limit: int = 200
+    db: Database, person_id: int, start_iso: str, end_iso: str, limit: int = 200
 ) -> list[dict]:
     return _rows(
         db,
@@ -677,7 +665,7 @@ def window_of_person(
 
 
 def window_of_structure(
-    db: sqlite_utils.Database, structure_id: int, start_iso: str, end_iso: str, limit: int = 5000
+    db: Database, structure_id: int, start_iso: str, end_iso: str, limit: int = 5000
 ) -> list[dict]:
     return _rows(
         db,
@@ -688,7 +676,7 @@ def window_of_structure(
     )
 
 
-def feed_rows(db: sqlite_utils.Database, user_id: int, start_iso: str, end_iso: str) -> list[dict]:
+def feed_rows(db: Database, user_id: int, start_iso: str, end_iso: str) -> list[dict]:
     return _rows(
         db,
         "SELECT a.id, a.structure_id, a.kind, a.title, a.person_id, a.place, a.start_utc,"
@@ -699,7 +687,7 @@ def feed_rows(db: sqlite_utils.Database, user_id: int, start_iso: str, end_iso: 
     )
 
 
-def person_appointments(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def person_appointments(db: Database, person_id: int) -> list[dict]:
     """Everything about a person in the agenda (RGPD export)."""
     return _rows(
         db,
@@ -710,7 +698,7 @@ def person_appointments(db: sqlite_utils.Database, person_id: int) -> list[dict]
     )
 
 
-def person_series(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def person_series(db: Database, person_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT id, kind, title, dtstart_local, duration_minutes, rrule, notes, to_bring,"
@@ -719,7 +707,7 @@ def person_series(db: sqlite_utils.Database, person_id: int) -> list[dict]:
     )
 
 
-def delete_person_data(db: sqlite_utils.Database, person_id: int) -> None:
+def delete_person_data(db: Database, person_id: int) -> None:
     ids = [
         r[0]
         for r in db.execute("SELECT id FROM agenda_appointments WHERE person_id = ?", [person_id])
@@ -745,7 +733,7 @@ def delete_person_data(db: sqlite_utils.Database, person_id: int) -> None:
 # --------------------------------------------------------------------------- check-ins
 
 
-def get_checkin(db: sqlite_utils.Database, appointment_id: int, user_id: int) -> dict | None:
+def get_checkin(db: Database, appointment_id: int, user_id: int) -> dict | None:
     return _row(
         db,
         "SELECT * FROM agenda_checkins WHERE appointment_id = ? AND user_id = ?",
@@ -753,21 +741,21 @@ def get_checkin(db: sqlite_utils.Database, appointment_id: int, user_id: int) ->
     )
 
 
-def check_in(db: sqlite_utils.Database, appointment_id: int, user_id: int, at: str) -> None:
+def check_in(db: Database, appointment_id: int, user_id: int, at: str) -> None:
     db.execute(
         "INSERT INTO agenda_checkins (appointment_id, user_id, checked_in_at) VALUES (?, ?, ?)",
         [appointment_id, user_id, at],
     )
 
 
-def check_out(db: sqlite_utils.Database, appointment_id: int, user_id: int, at: str) -> None:
+def check_out(db: Database, appointment_id: int, user_id: int, at: str) -> None:
     db.execute(
         "UPDATE agenda_checkins SET checked_out_at = ? WHERE appointment_id = ? AND user_id = ?",
         [at, appointment_id, user_id],
     )
 
 
-def checkins_of_appointment(db: sqlite_utils.Database, appointment_id: int) -> list[dict]:
+def checkins_of_appointment(db: Database, appointment_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT c.user_id, u.display_name, c.checked_in_at, c.checked_out_at FROM agenda_checkins c"
@@ -776,7 +764,7 @@ def checkins_of_appointment(db: sqlite_utils.Database, appointment_id: int) -> l
     )
 
 
-def checkins_of_user(db: sqlite_utils.Database, user_id: int, limit: int = 500) -> list[dict]:
+def checkins_of_user(db: Database, user_id: int, limit: int = 500) -> list[dict]:
     return _rows(
         db,
         "SELECT c.appointment_id, c.checked_in_at, c.checked_out_at, a.title, a.kind, a.start_utc"
@@ -789,7 +777,7 @@ def checkins_of_user(db: sqlite_utils.Database, user_id: int, limit: int = 500) 
 # --------------------------------------------------------------------------- working hours & absences
 
 
-def working_hours(db: sqlite_utils.Database, user_ids: Sequence[int]) -> dict[int, list[tuple]]:
+def working_hours(db: Database, user_ids: Sequence[int]) -> dict[int, list[tuple]]:
     """``{user: [(weekday, "HH:MM", "HH:MM"), …]}``; a user with no row declared none."""
     ids = sorted(set(user_ids))
     out: dict[int, list[tuple]] = {uid: [] for uid in ids}
@@ -804,7 +792,7 @@ def working_hours(db: sqlite_utils.Database, user_ids: Sequence[int]) -> dict[in
 
 
 def replace_working_hours(
-    db: sqlite_utils.Database, user_id: int, slots: list[tuple[int, str, str]], by: int | None
+    db: Database, user_id: int, slots: list[tuple[int, str, str]], by: int | None
 ) -> None:
     now = utcnow_iso()
     db.execute("DELETE FROM agenda_working_hours WHERE user_id = ?", [user_id])
@@ -816,7 +804,7 @@ def replace_working_hours(
 
 
 def insert_absence(
-    db: sqlite_utils.Database, user_id: int, kind: str, start: str, end: str, by: int | None
+    db: Database, user_id: int, kind: str, start: str, end: str, by: int | None
 ) -> int:
     cur = db.execute(
         "INSERT INTO agenda_absences (user_id, kind, start_utc, end_utc, created_by, created_at)"
@@ -826,17 +814,15 @@ def insert_absence(
     return cur.lastrowid
 
 
-def get_absence(db: sqlite_utils.Database, absence_id: int) -> dict | None:
+def get_absence(db: Database, absence_id: int) -> dict | None:
     return _row(db, "SELECT * FROM agenda_absences WHERE id = ?", [absence_id])
 
 
-def delete_absence(db: sqlite_utils.Database, absence_id: int) -> None:
+def delete_absence(db: Database, absence_id: int) -> None:
     db.execute("DELETE FROM agenda_absences WHERE id = ?", [absence_id])
 
 
-def absences(
-    db: sqlite_utils.Database, user_ids: Sequence[int], start_iso: str, end_iso: str
-) -> list[dict]:
+def absences(db: Database, user_ids: Sequence[int], start_iso: str, end_iso: str) -> list[dict]:
     ids = sorted(set(user_ids))
     out: list[dict] = []
     for chunk in _chunks(ids):
@@ -852,7 +838,7 @@ def absences(
     return out
 
 
-def absences_of_user(db: sqlite_utils.Database, user_id: int, since_iso: str = "") -> list[dict]:
+def absences_of_user(db: Database, user_id: int, since_iso: str = "") -> list[dict]:
     return _rows(
         db,
         "SELECT id, user_id, kind, start_utc, end_utc, created_at FROM agenda_absences"
@@ -864,7 +850,7 @@ def absences_of_user(db: sqlite_utils.Database, user_id: int, since_iso: str = "
 # --------------------------------------------------------------------------- teams
 
 
-def create_team(db: sqlite_utils.Database, structure_id: int, name: str) -> int:
+def create_team(db: Database, structure_id: int, name: str) -> int:
     cur = db.execute(
         "INSERT INTO agenda_teams (structure_id, name, created_at) VALUES (?, ?, ?)",
         [structure_id, name, utcnow_iso()],
@@ -872,14 +858,14 @@ def create_team(db: sqlite_utils.Database, structure_id: int, name: str) -> int:
     return cur.lastrowid
 
 
-def get_team(db: sqlite_utils.Database, team_id: int) -> dict | None:
+def get_team(db: Database, team_id: int) -> dict | None:
     team = _row(db, "SELECT * FROM agenda_teams WHERE id = ?", [team_id])
     if team is not None:
         team["member_ids"] = team_member_ids(db, team_id)
     return team
 
 
-def team_by_name(db: sqlite_utils.Database, structure_id: int, name: str) -> dict | None:
+def team_by_name(db: Database, structure_id: int, name: str) -> dict | None:
     return _row(
         db,
         "SELECT * FROM agenda_teams WHERE structure_id = ? AND name = ? COLLATE NOCASE",
@@ -887,7 +873,7 @@ def team_by_name(db: sqlite_utils.Database, structure_id: int, name: str) -> dic
     )
 
 
-def teams_of_structure(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+def teams_of_structure(db: Database, structure_id: int) -> list[dict]:
     teams = _rows(
         db, "SELECT * FROM agenda_teams WHERE structure_id = ? ORDER BY name", [structure_id]
     )
@@ -896,7 +882,7 @@ def teams_of_structure(db: sqlite_utils.Database, structure_id: int) -> list[dic
     return teams
 
 
-def team_member_ids(db: sqlite_utils.Database, team_id: int) -> list[int]:
+def team_member_ids(db: Database, team_id: int) -> list[int]:
     return [
         r[0]
         for r in db.execute(
@@ -905,7 +891,7 @@ def team_member_ids(db: sqlite_utils.Database, team_id: int) -> list[int]:
     ]
 
 
-def set_team_members(db: sqlite_utils.Database, team_id: int, user_ids: Iterable[int]) -> None:
+def set_team_members(db: Database, team_id: int, user_ids: Iterable[int]) -> None:
     db.execute("DELETE FROM agenda_team_members WHERE team_id = ?", [team_id])
     db.conn.executemany(
         "INSERT INTO agenda_team_members (team_id, user_id) VALUES (?, ?)",
@@ -913,7 +899,7 @@ def set_team_members(db: sqlite_utils.Database, team_id: int, user_ids: Iterable
     )
 
 
-def delete_team(db: sqlite_utils.Database, team_id: int) -> None:
+def delete_team(db: Database, team_id: int) -> None:
     db.execute("DELETE FROM agenda_team_members WHERE team_id = ?", [team_id])
     db.execute("DELETE FROM agenda_teams WHERE id = ?", [team_id])
 
@@ -921,7 +907,7 @@ def delete_team(db: sqlite_utils.Database, team_id: int) -> None:
 # --------------------------------------------------------------------------- calendar feeds
 
 
-def create_feed(db: sqlite_utils.Database, user_id: int, token_hash: str) -> int:
+def create_feed(db: Database, user_id: int, token_hash: str) -> int:
     now = utcnow_iso()
     db.execute(
         "UPDATE agenda_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
@@ -934,11 +920,11 @@ def create_feed(db: sqlite_utils.Database, user_id: int, token_hash: str) -> int
     return cur.lastrowid
 
 
-def feed_by_hash(db: sqlite_utils.Database, token_hash: str) -> dict | None:
+def feed_by_hash(db: Database, token_hash: str) -> dict | None:
     return _row(db, "SELECT * FROM agenda_feeds WHERE token_hash = ?", [token_hash])
 
 
-def revoke_feeds(db: sqlite_utils.Database, user_id: int) -> int:
+def revoke_feeds(db: Database, user_id: int) -> int:
     cur = db.execute(
         "UPDATE agenda_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
         [utcnow_iso(), user_id],
@@ -946,11 +932,11 @@ def revoke_feeds(db: sqlite_utils.Database, user_id: int) -> int:
     return cur.rowcount
 
 
-def touch_feed(db: sqlite_utils.Database, feed_id: int, at: str) -> None:
+def touch_feed(db: Database, feed_id: int, at: str) -> None:
     db.execute("UPDATE agenda_feeds SET last_used_at = ? WHERE id = ?", [at, feed_id])
 
 
-def feeds_of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def feeds_of_user(db: Database, user_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT id, created_at, revoked_at, last_used_at FROM agenda_feeds WHERE user_id = ?"

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
-
 from virage.access import Actor
 from virage.audit import storage
 from virage.audit.labels import flag_label
+from virage.db import Database
 
 
 def record(
-    db: sqlite_utils.Database,
+    db: Database,
     actor: Actor | None,
     action: str,
     *,

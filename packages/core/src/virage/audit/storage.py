@@ -6,14 +6,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
-from virage.db import utcnow_iso
 from virage.groupcommit import flush_into, write_soon
 
 
-def create_audit_log(db: sqlite_utils.Database) -> None:
+def create_audit_log(db: Database) -> None:
     db.execute(
         """CREATE TABLE audit_log (
             id INTEGER PRIMARY KEY,
@@ -45,7 +43,7 @@ def create_audit_log(db: sqlite_utils.Database) -> None:
 
 
 def append(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     actor_user_id: int | None,
     actor_label: str,
@@ -89,7 +87,7 @@ COLUMNS = (
 
 
 def for_structure(
-    db: sqlite_utils.Database,
+    db: Database,
     structure_id: int,
     *,
     limit: int = 200,
@@ -115,7 +113,7 @@ def for_structure(
     return _rows(db, sql, [*params, limit, offset])
 
 
-def iter_structure(db: sqlite_utils.Database, structure_id: int) -> Iterator[dict]:
+def iter_structure(db: Database, structure_id: int) -> Iterator[dict]:
     flush_into(db)
     cur = db.execute(
         f"SELECT {COLUMNS} FROM audit_log WHERE structure_id = ? ORDER BY id", [structure_id]
@@ -125,7 +123,7 @@ def iter_structure(db: sqlite_utils.Database, structure_id: int) -> Iterator[dic
         yield dict(zip(names, row, strict=True))
 
 
-def for_person(db: sqlite_utils.Database, person_id: int, limit: int = 500) -> list[dict]:
+def for_person(db: Database, person_id: int, limit: int = 500) -> list[dict]:
     flush_into(db)
     return _rows(
         db,
@@ -134,7 +132,7 @@ def for_person(db: sqlite_utils.Database, person_id: int, limit: int = 500) -> l
     )
 
 
-def for_actor(db: sqlite_utils.Database, user_id: int, limit: int = 500) -> list[dict]:
+def for_actor(db: Database, user_id: int, limit: int = 500) -> list[dict]:
     flush_into(db)
     return _rows(
         db,
@@ -143,6 +141,6 @@ def for_actor(db: sqlite_utils.Database, user_id: int, limit: int = 500) -> list
     )
 
 
-def count(db: sqlite_utils.Database) -> int:
+def count(db: Database) -> int:
     flush_into(db)
     return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]

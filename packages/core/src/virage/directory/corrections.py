@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from virage.accounts.context import AccessContext
+from virage.db import Database
 from virage.directory import service, storage
 from virage.errors import Conflict, InvalidInput, NotFound
 from virage.french import MONTHS as FRENCH_MONTHS
@@ -42,7 +43,7 @@ MAX_OPEN_PER_USER_AND_ENTRY = 5
 MAX_LIST = 200
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     db.execute(
         """
         CREATE TABLE IF NOT EXISTS directory_corrections (

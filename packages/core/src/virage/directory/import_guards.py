@@ -19,8 +19,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.directory import import_log, import_sql
 from virage.directory.import_report import ImportReport, french_date
 from virage.directory.sources import ImportFailed, SourceFormat
@@ -51,7 +50,7 @@ def _allowed(open_before: int) -> int:
     return max(DROP_ALLOWANCE, int(MAX_DROP_SHARE * open_before))
 
 
-def check_size(db: sqlite_utils.Database, source: str, fmt: str, path: Path, size: int) -> None:
+def check_size(db: Database, source: str, fmt: str, path: Path, size: int) -> None:
     """A complete extract far smaller than the previous complete one is a truncated file."""
     previous = import_log.last_complete_import(db, source, fmt)
     if previous is None or not previous["size"]:
@@ -87,7 +86,7 @@ def check_plausible(report: ImportReport) -> None:
 
 
 def close_missing(
-    db: sqlite_utils.Database,
+    db: Database,
     source: str,
     fmt: SourceFormat,
     import_id: int,

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.db import utcnow_iso
 
 
 def start_import(
-    db: sqlite_utils.Database, source: str, fmt: str, filename: str, actor: str, partial: bool
+    db: Database, source: str, fmt: str, filename: str, actor: str, partial: bool
 ) -> int:
     cur = db.execute(
         "INSERT INTO directory_imports (source, format, filename, actor, partial, started_at,"
@@ -24,7 +22,7 @@ def start_import(
 
 
 def finish_import(
-    db: sqlite_utils.Database,
+    db: Database,
     import_id: int,
     status: str,
     report: dict[str, Any],
@@ -38,7 +36,7 @@ def finish_import(
 
 
 def record_failed_import(
-    db: sqlite_utils.Database,
+    db: Database,
     source: str,
     fmt: str | None,
     filename: str,
@@ -64,14 +62,14 @@ def record_failed_import(
     return cur.lastrowid
 
 
-def list_imports(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
+def list_imports(db: Database, limit: int = 50) -> list[dict]:
     rows = _rows(db, "SELECT * FROM directory_imports ORDER BY id DESC LIMIT ?", [limit])
     for r in rows:
         r["report"] = json.loads(r["report"] or "{}")
     return rows
 
 
-def last_successful_import(db: sqlite_utils.Database, source: str) -> dict | None:
+def last_successful_import(db: Database, source: str) -> dict | None:
     return _row(
         db,
         "SELECT id, source, format, filename, finished_at, generated_at FROM directory_imports"
@@ -80,7 +78,7 @@ def last_successful_import(db: sqlite_utils.Database, source: str) -> dict | Non
     )
 
 
-def last_complete_import(db: sqlite_utils.Database, source: str, fmt: str) -> dict | None:
+def last_complete_import(db: Database, source: str, fmt: str) -> dict | None:
     """The last successful complete (not partial) import of ``source`` in format ``fmt``, with the
     size of its file in bytes (``size``, None for imports recorded before sizes were)."""
     return _row(

@@ -11,8 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.directory import categories, identifiers, import_sql, normalize, storage
 from virage.directory.import_report import ImportReport
 from virage.directory.sources import ProfessionalRecord, Rejected, StructureRecord
@@ -33,9 +32,7 @@ def content_hash(values: dict[str, Any]) -> str:
 class Run:
     """Writes the records of one import (``flush()`` at the end)."""
 
-    def __init__(
-        self, db: sqlite_utils.Database, source: str, import_id: int, report: ImportReport
-    ) -> None:
+    def __init__(self, db: Database, source: str, import_id: int, report: ImportReport) -> None:
         self.db = db
         self.source = source
         self.import_id = import_id

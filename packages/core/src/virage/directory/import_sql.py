@@ -12,9 +12,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-import sqlite_utils
-
-from virage.db import utcnow_iso
+from virage.db import Database, utcnow_iso
 from virage.directory import search_index
 from virage.directory.professional_storage import (
     PROFESSIONAL_FIELDS,
@@ -39,14 +37,14 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + _IN_CHUNK]
 
 
-def _next_id(db: sqlite_utils.Database, table: str) -> int:
+def _next_id(db: Database, table: str) -> int:
     return db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0]
 
 
 # --------------------------------------------------------------------------- counts
 
 
-def count_open(db: sqlite_utils.Database, source: str) -> dict[str, int]:
+def count_open(db: Database, source: str) -> dict[str, int]:
     """Open entries of ``source`` per kind (ET, EJ, PS), and its structures with coordinates
     (``geolocated``)."""
     out = dict(
@@ -69,7 +67,7 @@ def count_open(db: sqlite_utils.Database, source: str) -> dict[str, int]:
 # --------------------------------------------------------------------------- structures
 
 
-def structures_for_import(db: sqlite_utils.Database, numbers: Sequence[str]) -> dict[str, tuple]:
+def structures_for_import(db: Database, numbers: Sequence[str]) -> dict[str, tuple]:
     """FINESS number → (id, content_hash, status, seen_import, extra, has coordinates)."""
     found: dict[str, tuple] = {}
     for chunk in _chunks(list(numbers)):
@@ -83,7 +81,7 @@ def structures_for_import(db: sqlite_utils.Database, numbers: Sequence[str]) -> 
 
 
 def insert_structures(
-    db: sqlite_utils.Database, items: Sequence[tuple[dict[str, Any], str]], import_id: int
+    db: Database, items: Sequence[tuple[dict[str, Any], str]], import_id: int
 ) -> None:
     """Insert new structures ((values with every field, content hash) each) and index them."""
     if not items:
@@ -105,7 +103,7 @@ def insert_structures(
 
 
 def update_structures(
-    db: sqlite_utils.Database,
+    db: Database,
     items: Sequence[tuple[int, dict[str, Any], str, dict[str, Any]]],
     import_id: int,
 ) -> None:
@@ -128,7 +126,7 @@ def update_structures(
     )
 
 
-def mark_structures_seen(db: sqlite_utils.Database, ids: Iterable[int], import_id: int) -> None:
+def mark_structures_seen(db: Database, ids: Iterable[int], import_id: int) -> None:
     db.conn.executemany(
         "UPDATE directory_structures SET seen_import = ? WHERE id = ?",
         [(import_id, sid) for sid in ids],
@@ -145,7 +143,7 @@ def _missing_structures(source: str, kinds: list[str], import_id: int) -> tuple[
 
 
 def count_missing_structures(
-    db: sqlite_utils.Database, source: str, kinds: Iterable[str], import_id: int
+    db: Database, source: str, kinds: Iterable[str], import_id: int
 ) -> int:
     """Open structures of ``source`` and ``kinds`` that this import did not see."""
     kinds = list(kinds)
@@ -158,7 +156,7 @@ def count_missing_structures(
 
 
 def close_missing_structures(
-    db: sqlite_utils.Database, source: str, kinds: Iterable[str], import_id: int, today: str
+    db: Database, source: str, kinds: Iterable[str], import_id: int, today: str
 ) -> int:
     """Mark closed the open structures of ``source`` and ``kinds`` that this import did not see."""
     kinds = list(kinds)
@@ -180,7 +178,7 @@ def close_missing_structures(
 # --------------------------------------------------------------------------- professionals
 
 
-def professionals_for_import(db: sqlite_utils.Database, ids: Sequence[str]) -> dict[str, tuple]:
+def professionals_for_import(db: Database, ids: Sequence[str]) -> dict[str, tuple]:
     """IDNPS → (id, content_hash, status, seen_import)."""
     found: dict[str, tuple] = {}
     for chunk in _chunks(list(ids)):
@@ -197,7 +195,7 @@ Professional = tuple[dict[str, Any], list[dict[str, Any]], list[str], str]  # va
 
 
 def save_professionals(
-    db: sqlite_utils.Database,
+    db: Database,
     new: Sequence[Professional],
     changed: Sequence[tuple[int, Professional]],
     import_id: int,
@@ -239,14 +237,14 @@ def save_professionals(
     search_index.add(db, search_index.PROFESSIONALS, rows[: len(new)])
 
 
-def mark_professionals_seen(db: sqlite_utils.Database, ids: Iterable[int], import_id: int) -> None:
+def mark_professionals_seen(db: Database, ids: Iterable[int], import_id: int) -> None:
     db.conn.executemany(
         "UPDATE directory_professionals SET seen_import = ? WHERE id = ?",
         [(import_id, pid) for pid in ids],
     )
 
 
-def count_missing_professionals(db: sqlite_utils.Database, source: str, import_id: int) -> int:
+def count_missing_professionals(db: Database, source: str, import_id: int) -> int:
     return db.execute(
         "SELECT COUNT(*) FROM directory_professionals WHERE source = ? AND status = 'open'"
         " AND (seen_import IS NULL OR seen_import != ?)",
@@ -254,7 +252,7 @@ def count_missing_professionals(db: sqlite_utils.Database, source: str, import_i
     ).fetchone()[0]
 
 
-def close_missing_professionals(db: sqlite_utils.Database, source: str, import_id: int) -> int:
+def close_missing_professionals(db: Database, source: str, import_id: int) -> int:
     ids = [
         r[0]
         for r in db.execute(

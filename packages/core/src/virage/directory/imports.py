@@ -21,10 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from virage.audit.service import record as audit_record
-from virage.db import transaction
+from virage.db import Database, transaction
 from virage.directory import import_guards, import_sql, normalize, storage
 from virage.directory.import_report import ImportReport, KindCount  # noqa: F401 - re-exported
 from virage.directory.import_run import Run
@@ -105,7 +103,7 @@ def _reader(source: DirectorySource):
 
 
 def run_import(
-    db: sqlite_utils.Database,
+    db: Database,
     source: DirectorySource,
     path: Path,
     *,

@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.db import utcnow_iso
 from virage.directory import search_index
 
 PROFESSIONAL_FIELDS = (
@@ -58,14 +56,14 @@ def professional_index_row(pid: int, values: dict[str, Any], places: list[str]) 
     )
 
 
-def professional_for_import(db: sqlite_utils.Database, idnps: str) -> tuple | None:
+def professional_for_import(db: Database, idnps: str) -> tuple | None:
     return db.execute(
         "SELECT id, content_hash, status, seen_import FROM directory_professionals WHERE idnps = ?",
         [idnps],
     ).fetchone()
 
 
-def structure_ref(db: sqlite_utils.Database, finess: str) -> tuple | None:
+def structure_ref(db: Database, finess: str) -> tuple | None:
     """(id, city, postcode, commune_code, departement, lat, lon) of a structure, for roles."""
     return db.execute(
         "SELECT id, city, postcode, commune_code, departement, lat, lon"
@@ -75,7 +73,7 @@ def structure_ref(db: sqlite_utils.Database, finess: str) -> tuple | None:
 
 
 def save_professional(
-    db: sqlite_utils.Database,
+    db: Database,
     values: dict[str, Any],
     roles: list[dict[str, Any]],
     places: list[str],
@@ -124,7 +122,7 @@ def save_professional(
     return pid
 
 
-def link_professionals_to_users(db: sqlite_utils.Database) -> int:
+def link_professionals_to_users(db: Database) -> int:
     """Link directory entries to the user accounts that carry the same RPPS number."""
     cur = db.execute(
         "UPDATE directory_professionals SET user_id ="
@@ -136,22 +134,22 @@ def link_professionals_to_users(db: sqlite_utils.Database) -> int:
     return cur.rowcount
 
 
-def set_professional_user(db: sqlite_utils.Database, pid: int, user_id: int | None) -> None:
+def set_professional_user(db: Database, pid: int, user_id: int | None) -> None:
     db.execute(
         "UPDATE directory_professionals SET user_id = ?, updated_at = ? WHERE id = ?",
         [user_id, utcnow_iso(), pid],
     )
 
 
-def get_professional(db: sqlite_utils.Database, pid: int) -> dict | None:
+def get_professional(db: Database, pid: int) -> dict | None:
     return _row(db, "SELECT * FROM directory_professionals WHERE id = ?", [pid])
 
 
-def professional_of_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
+def professional_of_user(db: Database, user_id: int) -> dict | None:
     return _row(db, "SELECT * FROM directory_professionals WHERE user_id = ?", [user_id])
 
 
-def roles_of(db: sqlite_utils.Database, pid: int) -> list[dict]:
+def roles_of(db: Database, pid: int) -> list[dict]:
     return _rows(
         db,
         "SELECT r.id, r.function, r.phone, r.mssante, r.finess, r.structure_id,"
@@ -162,11 +160,11 @@ def roles_of(db: sqlite_utils.Database, pid: int) -> list[dict]:
     )
 
 
-def get_role(db: sqlite_utils.Database, role_id: int) -> dict | None:
+def get_role(db: Database, role_id: int) -> dict | None:
     return _row(db, "SELECT * FROM directory_roles WHERE id = ?", [role_id])
 
 
-def professionals_in(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+def professionals_in(db: Database, structure_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT p.id, p.civility, p.family_name, p.given_name, p.profession_label,"
@@ -177,7 +175,7 @@ def professionals_in(db: sqlite_utils.Database, structure_id: int) -> list[dict]
     )
 
 
-def professions_in_use(db: sqlite_utils.Database) -> list[dict]:
+def professions_in_use(db: Database) -> list[dict]:
     return _rows(
         db,
         "SELECT profession_code AS code, MAX(profession_label) AS label, COUNT(*) AS count"

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.directory import search_index
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE directory_structures (
             id INTEGER PRIMARY KEY,
@@ -141,7 +140,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-def create_search_index(db: sqlite_utils.Database) -> None:
+def create_search_index(db: Database) -> None:
     tokenizer = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
     db.execute(
         "CREATE VIRTUAL TABLE directory_structures_fts USING fts5("
@@ -153,7 +152,7 @@ def create_search_index(db: sqlite_utils.Database) -> None:
     )
 
 
-def rebuild_search_index(db: sqlite_utils.Database) -> None:
+def rebuild_search_index(db: Database) -> None:
     """0012: the contentless index with facets, filled from the 0011 index and the entities."""
     old = "directory_structures_fts_0011"
     db.execute(f"ALTER TABLE directory_structures_fts RENAME TO {old}")

@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.directory import normalize, storage
 from virage.errors import InvalidInput
 
@@ -143,7 +142,7 @@ def _point(text: str) -> tuple[float, float]:
     return lat, lon
 
 
-def resolve_commune(db: sqlite_utils.Database, text: str) -> dict[str, Any]:
+def resolve_commune(db: Database, text: str) -> dict[str, Any]:
     """The commune a person means by a name, an INSEE code or a postcode (or a clear error)."""
     text = (text or "").strip()
     if not text:
@@ -172,7 +171,7 @@ def resolve_commune(db: sqlite_utils.Database, text: str) -> dict[str, Any]:
     )
 
 
-def _common(db: sqlite_utils.Database, p: SearchParams) -> tuple[storage.SearchQuery, dict | None]:
+def _common(db: Database, p: SearchParams) -> tuple[storage.SearchQuery, dict | None]:
     q = storage.SearchQuery()
     text = (p.q or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
@@ -262,9 +261,7 @@ def _run(db, p: SearchParams, q: storage.SearchQuery, center, search) -> SearchR
     )
 
 
-def structure_query(
-    db: sqlite_utils.Database, p: SearchParams
-) -> tuple[storage.SearchQuery, dict | None]:
+def structure_query(db: Database, p: SearchParams) -> tuple[storage.SearchQuery, dict | None]:
     """Validate ``p`` and translate it into the storage query (and the distance centre)."""
     q, center = _common(db, p)
     for code in p.categories:
@@ -279,14 +276,12 @@ def structure_query(
     return q, center
 
 
-def search_structures(db: sqlite_utils.Database, p: SearchParams) -> SearchResult:
+def search_structures(db: Database, p: SearchParams) -> SearchResult:
     q, center = structure_query(db, p)
     return _run(db, p, q, center, storage.search_structures)
 
 
-def professional_query(
-    db: sqlite_utils.Database, p: SearchParams
-) -> tuple[storage.SearchQuery, dict | None]:
+def professional_query(db: Database, p: SearchParams) -> tuple[storage.SearchQuery, dict | None]:
     q, center = _common(db, p)
     for code in p.professions:
         if not re.fullmatch(r"\d{2}", code or ""):
@@ -295,7 +290,7 @@ def professional_query(
     return q, center
 
 
-def search_professionals(db: sqlite_utils.Database, p: SearchParams) -> SearchResult:
+def search_professionals(db: Database, p: SearchParams) -> SearchResult:
     q, center = professional_query(db, p)
     result = _run(db, p, q, center, storage.search_professionals)
     for r in result.results:

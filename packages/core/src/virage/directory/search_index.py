@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
+from virage.db import Database
 
 TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2 tokenchars ''_''', prefix = '2 3 4'"
 CLOSED = "_closed"
@@ -53,7 +53,7 @@ STRUCTURES = Index("directory_structures", "category")
 PROFESSIONALS = Index("directory_professionals", "profession")
 
 
-def create(db: sqlite_utils.Database, index: Index) -> None:
+def create(db: Database, index: Index) -> None:
     db.execute(
         f"CREATE TABLE {index.text} (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         f" {index.second} TEXT NOT NULL, place TEXT NOT NULL, other TEXT NOT NULL,"
@@ -106,7 +106,7 @@ def _fts_values(row: Row) -> tuple:
     return (row[0], row[1], row[2], row[3], f"{row[4]} {row[5]}")
 
 
-def add(db: sqlite_utils.Database, index: Index, rows: Iterable[Row]) -> None:
+def add(db: Database, index: Index, rows: Iterable[Row]) -> None:
     """Index new entries (their ids are not indexed yet)."""
     rows = [tuple(r) for r in rows]
     if not rows:
@@ -120,7 +120,7 @@ def add(db: sqlite_utils.Database, index: Index, rows: Iterable[Row]) -> None:
     )
 
 
-def _stored(db: sqlite_utils.Database, index: Index, ids: Sequence[int]) -> list[tuple]:
+def _stored(db: Database, index: Index, ids: Sequence[int]) -> list[tuple]:
     out: list[tuple] = []
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
@@ -132,7 +132,7 @@ def _stored(db: sqlite_utils.Database, index: Index, ids: Sequence[int]) -> list
     return out
 
 
-def remove(db: sqlite_utils.Database, index: Index, ids: Iterable[int]) -> None:
+def remove(db: Database, index: Index, ids: Iterable[int]) -> None:
     """Forget entries (FTS5 'delete' command, given the text it indexed)."""
     stored = _stored(db, index, list(ids))
     if not stored:
@@ -145,14 +145,14 @@ def remove(db: sqlite_utils.Database, index: Index, ids: Iterable[int]) -> None:
     db.conn.executemany(f"DELETE FROM {index.text} WHERE id = ?", [(r[0],) for r in stored])
 
 
-def replace(db: sqlite_utils.Database, index: Index, rows: Iterable[Row]) -> None:
+def replace(db: Database, index: Index, rows: Iterable[Row]) -> None:
     """Index entries again, with new text."""
     rows = [tuple(r) for r in rows]
     remove(db, index, (r[0] for r in rows))
     add(db, index, rows)
 
 
-def mark_closed(db: sqlite_utils.Database, index: Index, ids: Sequence[int]) -> None:
+def mark_closed(db: Database, index: Index, ids: Sequence[int]) -> None:
     """Add the ``_closed`` facet to entries just closed."""
     rows = _stored(db, index, ids)
     replace(
@@ -162,7 +162,7 @@ def mark_closed(db: sqlite_utils.Database, index: Index, ids: Sequence[int]) -> 
     )
 
 
-def fill_from(db: sqlite_utils.Database, index: Index, rows: Iterable[Row]) -> None:
+def fill_from(db: Database, index: Index, rows: Iterable[Row]) -> None:
     """Fill an empty index (a migration), a thousand entries at a time."""
     batch: list[Row] = []
     for row in rows:

@@ -20,8 +20,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.directory import search_index
 
@@ -36,7 +35,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | Non
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _register_functions(db: sqlite_utils.Database) -> None:
+def _register_functions(db: Database) -> None:
     db.conn.create_function("dir_distance_km", 4, haversine_km, deterministic=True)
 
 
@@ -110,7 +109,7 @@ def _name_sort_key(row: dict, names: list[str]) -> tuple:
 
 
 def _text_search(
-    db: sqlite_utils.Database,
+    db: Database,
     q: SearchQuery,
     *,
     table: str,
@@ -174,7 +173,7 @@ def _text_search(
 
 
 def _search(
-    db: sqlite_utils.Database,
+    db: Database,
     q: SearchQuery,
     *,
     table: str,
@@ -308,9 +307,7 @@ def _name_key(name_order: str) -> str:
     return " || ' ' || ".join(f"COALESCE(s.{c.strip()}, '')" for c in name_order.split(","))
 
 
-def search_structures(
-    db: sqlite_utils.Database, q: SearchQuery, *, floor: bool = False
-) -> tuple[list, int]:
+def search_structures(db: Database, q: SearchQuery, *, floor: bool = False) -> tuple[list, int]:
     """Structures matching ``q``; returns (rows of the page, total count).
 
     ``floor=True`` runs the same SQL without the total count and returns raw tuples: the cost of
@@ -362,9 +359,7 @@ PROFESSIONAL_SUMMARY_COLUMNS = (
 )
 
 
-def search_professionals(
-    db: sqlite_utils.Database, q: SearchQuery, *, floor: bool = False
-) -> tuple[list, int]:
+def search_professionals(db: Database, q: SearchQuery, *, floor: bool = False) -> tuple[list, int]:
     filters: list[tuple[str, list[Any]]] = []
     facets: list[list[str]] = []
     if q.professions:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.db import utcnow_iso
 from virage.directory import categories, search_index
 from virage.directory.import_log import (  # noqa: F401 - re-exported
     finish_import,
@@ -149,7 +147,7 @@ def structure_index_row(sid: int, values: dict[str, Any], extra: dict[str, Any])
 
 
 def insert_structure(
-    db: sqlite_utils.Database,
+    db: Database,
     values: dict[str, Any],
     *,
     content_hash: str | None = None,
@@ -176,7 +174,7 @@ def insert_structure(
 
 
 def update_structure(
-    db: sqlite_utils.Database,
+    db: Database,
     sid: int,
     values: dict[str, Any],
     *,
@@ -192,15 +190,15 @@ def update_structure(
     search_index.replace(db, search_index.STRUCTURES, [structure_index_row(sid, values, extra)])
 
 
-def get_structure(db: sqlite_utils.Database, sid: int) -> dict | None:
+def get_structure(db: Database, sid: int) -> dict | None:
     return _row(db, "SELECT * FROM directory_structures WHERE id = ?", [sid])
 
 
-def get_structure_by_finess(db: sqlite_utils.Database, finess: str) -> dict | None:
+def get_structure_by_finess(db: Database, finess: str) -> dict | None:
     return _row(db, "SELECT * FROM directory_structures WHERE finess = ?", [finess])
 
 
-def establishments_of(db: sqlite_utils.Database, ej_finess: str) -> list[dict]:
+def establishments_of(db: Database, ej_finess: str) -> list[dict]:
     return _rows(
         db,
         "SELECT id, finess, name, category_code, category_label, city, status"
@@ -210,7 +208,7 @@ def establishments_of(db: sqlite_utils.Database, ej_finess: str) -> list[dict]:
     )
 
 
-def set_structure_extra(db: sqlite_utils.Database, sid: int, extra: dict[str, Any]) -> None:
+def set_structure_extra(db: Database, sid: int, extra: dict[str, Any]) -> None:
     row = get_structure(db, sid)
     db.execute(
         "UPDATE directory_structures SET extra = ?, updated_at = ? WHERE id = ?",
@@ -219,7 +217,7 @@ def set_structure_extra(db: sqlite_utils.Database, sid: int, extra: dict[str, An
     search_index.replace(db, search_index.STRUCTURES, [structure_index_row(sid, row, extra)])
 
 
-def categories_in_use(db: sqlite_utils.Database) -> list[dict]:
+def categories_in_use(db: Database) -> list[dict]:
     return _rows(
         db,
         "SELECT category_code AS code, MAX(category_label) AS label,"
@@ -229,7 +227,7 @@ def categories_in_use(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def count_structures(db: sqlite_utils.Database) -> dict[str, int]:
+def count_structures(db: Database) -> dict[str, int]:
     row = db.execute("SELECT COUNT(*), SUM(status = 'open') FROM directory_structures").fetchone()
     return {"total": row[0] or 0, "open": row[1] or 0}
 
@@ -237,7 +235,7 @@ def count_structures(db: sqlite_utils.Database) -> dict[str, int]:
 # --------------------------------------------------------------------------- communes
 
 
-def refresh_communes(db: sqlite_utils.Database) -> None:
+def refresh_communes(db: Database) -> None:
     """Rebuild the communes known to the directory from its structures (centre = mean position)."""
     rows = db.execute(
         "SELECT commune_code, MAX(city), MAX(departement), MIN(postcode), AVG(lat), AVG(lon)"
@@ -252,7 +250,7 @@ def refresh_communes(db: sqlite_utils.Database) -> None:
     )
 
 
-def find_communes(db: sqlite_utils.Database, text: str, limit: int = 10) -> list[dict]:
+def find_communes(db: Database, text: str, limit: int = 10) -> list[dict]:
     """Communes by INSEE code, postcode, or name (accent-insensitive; exact first, then prefix)."""
     text = text.strip()
     if text.isdigit() or (len(text) == 5 and text[:2].upper() in ("2A", "2B")):

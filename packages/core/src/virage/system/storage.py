@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite_utils
-
-from virage.db import utcnow_iso
+from virage.db import Database, utcnow_iso
 
 
-def create_instance_table(db: sqlite_utils.Database) -> None:
+def create_instance_table(db: Database) -> None:
     db.execute("CREATE TABLE instance (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute("INSERT INTO instance (key, value) VALUES ('created_at', ?)", [utcnow_iso()])
 
 
-def ping(db: sqlite_utils.Database) -> bool:
+def ping(db: Database) -> bool:
     return db.execute("SELECT 1").fetchone() == (1,)
 
 
-def instance_info(db: sqlite_utils.Database) -> dict[str, str]:
+def instance_info(db: Database) -> dict[str, str]:
     return dict(db.execute("SELECT key, value FROM instance").fetchall())
 
 
-def set_instance_info(db: sqlite_utils.Database, key: str, value: str) -> None:
+def set_instance_info(db: Database, key: str, value: str) -> None:
     db.execute(
         "INSERT INTO instance (key, value) VALUES (?, ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

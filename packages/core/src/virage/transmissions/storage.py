@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.db import utcnow_iso
 from virage.transmissions.targets import (
     CATEGORIES,
     CORE_TARGETS,
@@ -42,7 +40,7 @@ def _in(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     """0030: the nomenclature, the transmissions, acknowledgements and prises de poste."""
     db.execute(
         f"""CREATE TABLE transmissions_targets (
@@ -131,7 +129,7 @@ def create_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE transmissions_purge (person_id INTEGER PRIMARY KEY)")
 
 
-def create_integrity_triggers(db: sqlite_utils.Database) -> None:
+def create_integrity_triggers(db: Database) -> None:
     """0031: the database refuses what the application refuses (direct SQL attempts included)."""
     purge = (
         "EXISTS (SELECT 1 FROM transmissions_purge pu JOIN persons p ON p.id = pu.person_id"
@@ -179,7 +177,7 @@ for _lig, _plain in LIGATURES:
 FTS_SCOPE = "'p' || {row}.person_id || ' s' || {row}.structure_id"
 
 
-def create_search_index(db: sqlite_utils.Database) -> None:
+def create_search_index(db: Database) -> None:
     """0032: the full-text index, accent-insensitive, with scope tokens (person, structure).
 
     The ``scope`` column holds ``p<person id> s<structure id>``: a search is always intersected
@@ -211,7 +209,7 @@ def create_search_index(db: sqlite_utils.Database) -> None:
     )
 
 
-def seed_nomenclature(db: sqlite_utils.Database) -> None:
+def seed_nomenclature(db: Database) -> None:
     """0033: the core's shared nomenclature (targets and templates)."""
     for target in CORE_TARGETS:
         upsert_target(db, target, "core")
@@ -229,7 +227,7 @@ def _marks(values: Sequence[Any]) -> str:
 # --------------------------------------------------------------------------- nomenclature
 
 
-def upsert_target(db: sqlite_utils.Database, target: TransmissionTarget, source: str) -> bool:
+def upsert_target(db: Database, target: TransmissionTarget, source: str) -> bool:
     """Add a target if its code is new (an existing one, maybe retired by the network, is kept)."""
     cur = db.execute(
         "INSERT OR IGNORE INTO transmissions_targets (code, label, category, position, source,"
@@ -239,7 +237,7 @@ def upsert_target(db: sqlite_utils.Database, target: TransmissionTarget, source:
     return cur.rowcount == 1
 
 
-def upsert_template(db: sqlite_utils.Database, template: TransmissionTemplate, source: str) -> bool:
+def upsert_template(db: Database, template: TransmissionTemplate, source: str) -> bool:
     cur = db.execute(
         "INSERT OR IGNORE INTO transmissions_templates (target, label, data, actions, results,"
         " source) VALUES (?, ?, ?, ?, ?, ?)",
@@ -255,14 +253,14 @@ def upsert_template(db: sqlite_utils.Database, template: TransmissionTemplate, s
     return cur.rowcount == 1
 
 
-def set_target_active(db: sqlite_utils.Database, code: str, active: bool) -> bool:
+def set_target_active(db: Database, code: str, active: bool) -> bool:
     cur = db.execute(
         "UPDATE transmissions_targets SET active = ? WHERE code = ?", [int(active), code]
     )
     return cur.rowcount == 1
 
 
-def list_targets(db: sqlite_utils.Database, *, active_only: bool = True) -> list[dict]:
+def list_targets(db: Database, *, active_only: bool = True) -> list[dict]:
     where = "WHERE active = 1" if active_only else ""
     return _rows(
         db,
@@ -271,11 +269,11 @@ def list_targets(db: sqlite_utils.Database, *, active_only: bool = True) -> list
     )
 
 
-def get_target(db: sqlite_utils.Database, code: str) -> dict | None:
+def get_target(db: Database, code: str) -> dict | None:
     return _row(db, "SELECT * FROM transmissions_targets WHERE code = ?", [code])
 
 
-def list_templates(db: sqlite_utils.Database) -> list[dict]:
+def list_templates(db: Database) -> list[dict]:
     return _rows(
         db,
         "SELECT m.id, m.target, m.label, m.data, m.actions, m.results, m.source"
@@ -284,7 +282,7 @@ def list_templates(db: sqlite_utils.Database) -> list[dict]:
     )
 
 
-def get_template(db: sqlite_utils.Database, template_id: int) -> dict | None:
+def get_template(db: Database, template_id: int) -> dict | None:
     return _row(
         db, "SELECT * FROM transmissions_templates WHERE id = ? AND active = 1", [template_id]
     )
@@ -343,7 +341,7 @@ DEFAULTS = {
 }
 
 
-def insert(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
+def insert(db: Database, values: dict[str, Any]) -> int:
     cur = db.execute(
         f"INSERT INTO transmissions ({', '.join(INSERT_FIELDS)}) VALUES ({_marks(INSERT_FIELDS)})",
         [values.get(k, DEFAULTS.get(k)) for k in INSERT_FIELDS],
@@ -351,7 +349,7 @@ def insert(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
     return cur.lastrowid
 
 
-def insert_many(db: sqlite_utils.Database, rows: Iterable[Sequence[Any]]) -> None:
+def insert_many(db: Database, rows: Iterable[Sequence[Any]]) -> None:
     """Bulk insert (demo data, benchmark): tuples in the order of ``INSERT_FIELDS``."""
     db.conn.executemany(
         f"INSERT INTO transmissions ({', '.join(INSERT_FIELDS)}) VALUES ({_marks(INSERT_FIELDS)})",
@@ -359,15 +357,15 @@ def insert_many(db: sqlite_utils.Database, rows: Iterable[Sequence[Any]]) -> Non
     )
 
 
-def get(db: sqlite_utils.Database, transmission_id: int) -> dict | None:
+def get(db: Database, transmission_id: int) -> dict | None:
     return _row(db, f"{SELECT} WHERE t.id = ?", [transmission_id])
 
 
-def find_by_client_id(db: sqlite_utils.Database, author_id: int, client_id: str) -> dict | None:
+def find_by_client_id(db: Database, author_id: int, client_id: str) -> dict | None:
     return _row(db, f"{SELECT} WHERE t.author_id = ? AND t.client_id = ?", [author_id, client_id])
 
 
-def update_content(db: sqlite_utils.Database, transmission_id: int, changes: dict) -> None:
+def update_content(db: Database, transmission_id: int, changes: dict) -> None:
     changes = {k: v for k, v in changes.items() if k in CONTENT_FIELDS}
     if changes:
         sets = ", ".join(f"{k} = ?" for k in changes)
@@ -376,13 +374,13 @@ def update_content(db: sqlite_utils.Database, transmission_id: int, changes: dic
         )
 
 
-def delete(db: sqlite_utils.Database, transmission_id: int) -> None:
+def delete(db: Database, transmission_id: int) -> None:
     """Withdraw a transmission during its grace period (the triggers refuse it afterwards)."""
     db.execute("DELETE FROM transmissions_acks WHERE transmission_id = ?", [transmission_id])
     db.execute("DELETE FROM transmissions WHERE id = ?", [transmission_id])
 
 
-def has_children(db: sqlite_utils.Database, transmission_id: int) -> bool:
+def has_children(db: Database, transmission_id: int) -> bool:
     return bool(
         db.execute(
             "SELECT 1 FROM transmissions WHERE parent_id = ? LIMIT 1", [transmission_id]
@@ -391,7 +389,7 @@ def has_children(db: sqlite_utils.Database, transmission_id: int) -> bool:
 
 
 def timeline(
-    db: sqlite_utils.Database,
+    db: Database,
     person_id: int,
     *,
     target: str | None = None,
@@ -432,7 +430,7 @@ def timeline(
     )
 
 
-def authors_for_person(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def authors_for_person(db: Database, person_id: int) -> list[dict]:
     """Who wrote about this person (for the timeline's author filter)."""
     return _rows(
         db,
@@ -442,7 +440,7 @@ def authors_for_person(db: sqlite_utils.Database, person_id: int) -> list[dict]:
     )
 
 
-def children(db: sqlite_utils.Database, parent_ids: Sequence[int]) -> list[dict]:
+def children(db: Database, parent_ids: Sequence[int]) -> list[dict]:
     """Results and corrections attached to these transmissions, oldest first."""
     if not parent_ids:
         return []
@@ -453,7 +451,7 @@ def children(db: sqlite_utils.Database, parent_ids: Sequence[int]) -> list[dict]
     )
 
 
-def acks_for(db: sqlite_utils.Database, transmission_ids: Sequence[int]) -> list[dict]:
+def acks_for(db: Database, transmission_ids: Sequence[int]) -> list[dict]:
     if not transmission_ids:
         return []
     return _rows(
@@ -465,7 +463,7 @@ def acks_for(db: sqlite_utils.Database, transmission_ids: Sequence[int]) -> list
     )
 
 
-def acknowledge(db: sqlite_utils.Database, transmission_id: int, user_id: int, at: str) -> bool:
+def acknowledge(db: Database, transmission_id: int, user_id: int, at: str) -> bool:
     cur = db.execute(
         "INSERT OR IGNORE INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?)",
         [transmission_id, user_id, at],
@@ -473,7 +471,7 @@ def acknowledge(db: sqlite_utils.Database, transmission_id: int, user_id: int, a
     return cur.rowcount == 1
 
 
-def acknowledge_many(db: sqlite_utils.Database, rows: Iterable[Sequence[Any]]) -> None:
+def acknowledge_many(db: Database, rows: Iterable[Sequence[Any]]) -> None:
     """Bulk (demo data, benchmark): (transmission id, user id, at) tuples."""
     db.conn.executemany(
         "INSERT OR IGNORE INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?)",
@@ -482,7 +480,7 @@ def acknowledge_many(db: sqlite_utils.Database, rows: Iterable[Sequence[Any]]) -
 
 
 def new_since(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     person_ids: Sequence[int],
     structure_ids: Sequence[int],
@@ -517,7 +515,7 @@ def new_since(
 
 
 def unacknowledged_urgent(
-    db: sqlite_utils.Database, structure_id: int, since: str, limit: int = 200
+    db: Database, structure_id: int, since: str, limit: int = 200
 ) -> list[dict]:
     """Urgent entries and corrections that nobody but their author has acknowledged yet."""
     return _rows(
@@ -530,7 +528,7 @@ def unacknowledged_urgent(
     )
 
 
-def search(db: sqlite_utils.Database, match: str, limit: int = 50) -> list[dict]:
+def search(db: Database, match: str, limit: int = 50) -> list[dict]:
     """Rows whose full-text entry matches the FTS5 expression ``match``, newest first."""
     return _rows(
         db,
@@ -541,7 +539,7 @@ def search(db: sqlite_utils.Database, match: str, limit: int = 50) -> list[dict]
     )
 
 
-def persons(db: sqlite_utils.Database, person_ids: Sequence[int]) -> dict[int, dict]:
+def persons(db: Database, person_ids: Sequence[int]) -> dict[int, dict]:
     """Names of persons, to label lists that span several persons."""
     if not person_ids:
         return {}
@@ -557,7 +555,7 @@ def persons(db: sqlite_utils.Database, person_ids: Sequence[int]) -> dict[int, d
 # --------------------------------------------------------------------------- scope
 
 
-def care_team_persons(db: sqlite_utils.Database, user_id: int) -> list[tuple[int, int]]:
+def care_team_persons(db: Database, user_id: int) -> list[tuple[int, int]]:
     """(person id, structure id) of the persons whose care team includes the user."""
     return [
         tuple(r)
@@ -569,7 +567,7 @@ def care_team_persons(db: sqlite_utils.Database, user_id: int) -> list[tuple[int
     ]
 
 
-def emergency_persons(db: sqlite_utils.Database, user_id: int, now: str) -> list[tuple[int, int]]:
+def emergency_persons(db: Database, user_id: int, now: str) -> list[tuple[int, int]]:
     """(person id, structure id) of the persons the user has an active emergency access to."""
     return [
         tuple(r)
@@ -584,14 +582,14 @@ def emergency_persons(db: sqlite_utils.Database, user_id: int, now: str) -> list
 # --------------------------------------------------------------------------- prises de poste
 
 
-def last_shift(db: sqlite_utils.Database, user_id: int) -> str | None:
+def last_shift(db: Database, user_id: int) -> str | None:
     row = db.execute(
         "SELECT started_at FROM transmissions_shifts WHERE user_id = ?", [user_id]
     ).fetchone()
     return row[0] if row else None
 
 
-def set_shift(db: sqlite_utils.Database, user_id: int, at: str) -> None:
+def set_shift(db: Database, user_id: int, at: str) -> None:
     db.execute(
         "INSERT INTO transmissions_shifts (user_id, started_at) VALUES (?, ?)"
         " ON CONFLICT(user_id) DO UPDATE SET started_at = excluded.started_at",
@@ -599,7 +597,7 @@ def set_shift(db: sqlite_utils.Database, user_id: int, at: str) -> None:
     )
 
 
-def previous_login(db: sqlite_utils.Database, user_id: int) -> str | None:
+def previous_login(db: Database, user_id: int) -> str | None:
     """The log-in before the current one, from the audit trail (which records every log-in)."""
     row = db.execute(
         "SELECT at FROM audit_log WHERE actor_user_id = ? AND action = 'accounts.login'"
@@ -612,7 +610,7 @@ def previous_login(db: sqlite_utils.Database, user_id: int) -> str | None:
 # --------------------------------------------------------------------------- worker's records
 
 
-def authored_by(db: sqlite_utils.Database, user_id: int, limit: int = 30) -> list[dict]:
+def authored_by(db: Database, user_id: int, limit: int = 30) -> list[dict]:
     return _rows(
         db,
         "SELECT t.id, t.person_id, t.kind, t.target, g.label AS target_label, t.priority,"
@@ -622,7 +620,7 @@ def authored_by(db: sqlite_utils.Database, user_id: int, limit: int = 30) -> lis
     )
 
 
-def acknowledged_by(db: sqlite_utils.Database, user_id: int, limit: int = 30) -> list[dict]:
+def acknowledged_by(db: Database, user_id: int, limit: int = 30) -> list[dict]:
     return _rows(
         db,
         "SELECT a.transmission_id, a.at, t.person_id FROM transmissions_acks a"
@@ -632,7 +630,7 @@ def acknowledged_by(db: sqlite_utils.Database, user_id: int, limit: int = 30) ->
     )
 
 
-def counts_for_worker(db: sqlite_utils.Database, user_id: int) -> dict[str, int]:
+def counts_for_worker(db: Database, user_id: int) -> dict[str, int]:
     written = db.execute(
         "SELECT count(*) FROM transmissions WHERE author_id = ?", [user_id]
     ).fetchone()[0]
@@ -645,11 +643,11 @@ def counts_for_worker(db: sqlite_utils.Database, user_id: int) -> dict[str, int]
 # --------------------------------------------------------------------------- a person's data
 
 
-def all_for_person(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def all_for_person(db: Database, person_id: int) -> list[dict]:
     return _rows(db, f"{SELECT} WHERE t.person_id = ? ORDER BY t.id", [person_id])
 
 
-def acks_for_person(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def acks_for_person(db: Database, person_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT a.transmission_id, a.user_id, a.at FROM transmissions_acks a"
@@ -658,7 +656,7 @@ def acks_for_person(db: sqlite_utils.Database, person_id: int) -> list[dict]:
     )
 
 
-def delete_for_person(db: sqlite_utils.Database, person_id: int) -> int:
+def delete_for_person(db: Database, person_id: int) -> int:
     """Retention purge of a closed record: the triggers allow it only for a closed person."""
     db.execute("INSERT OR IGNORE INTO transmissions_purge (person_id) VALUES (?)", [person_id])
     try:

@@ -16,8 +16,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlite_utils
-
+from virage.db import Database
 from virage.transmissions import timefmt
 
 log = logging.getLogger("virage.transmissions")
@@ -41,7 +40,7 @@ def _label(row: dict[str, Any]) -> str:
     return f"{start:%H:%M} — {row.get('title') or 'visite'}"
 
 
-def visits_of_day(db: sqlite_utils.Database, user_id: int, person_id: int) -> list[dict[str, Any]]:
+def visits_of_day(db: Database, user_id: int, person_id: int) -> list[dict[str, Any]]:
     """The worker's visits to this person today (Paris), as ``{"id", "label"}``; [] without agenda."""
     agenda = _agenda_storage()
     if agenda is None:
@@ -67,13 +66,13 @@ def visits_of_day(db: sqlite_utils.Database, user_id: int, person_id: int) -> li
     ]
 
 
-def appointment_belongs_to(db: sqlite_utils.Database, appointment_id: int, person_id: int) -> bool:
+def appointment_belongs_to(db: Database, appointment_id: int, person_id: int) -> bool:
     """True when the appointment exists and concerns this person (False without agenda)."""
     row = _appointment(db, appointment_id)
     return bool(row and row.get("person_id") == person_id)
 
 
-def _appointment(db: sqlite_utils.Database, appointment_id: int) -> dict[str, Any] | None:
+def _appointment(db: Database, appointment_id: int) -> dict[str, Any] | None:
     agenda = _agenda_storage()
     if agenda is None:
         return None
@@ -83,7 +82,7 @@ def _appointment(db: sqlite_utils.Database, appointment_id: int) -> dict[str, An
         return None
 
 
-def describe(db: sqlite_utils.Database, appointment_ids: list[int]) -> dict[int, str]:
+def describe(db: Database, appointment_ids: list[int]) -> dict[int, str]:
     """``{appointment id: "visite du 12/03 à 08:30"}`` for the cards ({} without agenda)."""
     out = {}
     for appointment_id in dict.fromkeys(appointment_ids):

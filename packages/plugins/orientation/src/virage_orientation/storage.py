@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
-
-from virage.db import fetch_all, fetch_one, utcnow_iso
+from virage.db import Database, fetch_all, fetch_one, utcnow_iso
 from virage_orientation.catalog import OPEN_SENDING
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE orientation_requests (
             id INTEGER PRIMARY KEY,

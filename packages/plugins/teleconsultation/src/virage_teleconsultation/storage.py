@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlite_utils
-
-from virage.db import utcnow_iso
+from virage.db import Database, utcnow_iso
 
 COLUMNS = (
     "structure_id",
@@ -35,7 +33,7 @@ COLUMNS = (
 )
 
 
-def create_tables(db: sqlite_utils.Database) -> None:
+def create_tables(db: Database) -> None:
     db.execute(
         """CREATE TABLE teleconsultations (
             id INTEGER PRIMARY KEY,
@@ -78,7 +76,7 @@ def _rows(db, sql: str, params: list[Any]) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def insert(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
+def insert(db: Database, values: dict[str, Any]) -> int:
     now = utcnow_iso()
     cols = [c for c in COLUMNS if c in values]
     cur = db.execute(
@@ -89,7 +87,7 @@ def insert(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
     return cur.lastrowid
 
 
-def update(db: sqlite_utils.Database, tc_id: int, values: dict[str, Any]) -> None:
+def update(db: Database, tc_id: int, values: dict[str, Any]) -> None:
     cols = [c for c in values if c in COLUMNS]
     db.execute(
         f"UPDATE teleconsultations SET {', '.join(f'{c} = ?' for c in cols)}, updated_at = ?"
@@ -98,23 +96,23 @@ def update(db: sqlite_utils.Database, tc_id: int, values: dict[str, Any]) -> Non
     )
 
 
-def get(db: sqlite_utils.Database, tc_id: int) -> dict | None:
+def get(db: Database, tc_id: int) -> dict | None:
     rows = _rows(db, "SELECT * FROM teleconsultations WHERE id = ?", [tc_id])
     return rows[0] if rows else None
 
 
-def by_appointment(db: sqlite_utils.Database, appointment_id: int) -> dict | None:
+def by_appointment(db: Database, appointment_id: int) -> dict | None:
     rows = _rows(db, "SELECT * FROM teleconsultations WHERE appointment_id = ?", [appointment_id])
     return rows[0] if rows else None
 
 
-def of_person(db: sqlite_utils.Database, person_id: int) -> list[dict]:
+def of_person(db: Database, person_id: int) -> list[dict]:
     return _rows(
         db, "SELECT * FROM teleconsultations WHERE person_id = ? ORDER BY id DESC", [person_id]
     )
 
 
-def of_structure(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
+def of_structure(db: Database, structure_id: int) -> list[dict]:
     return _rows(
         db,
         "SELECT * FROM teleconsultations WHERE structure_id = ? ORDER BY id DESC LIMIT 500",
@@ -122,7 +120,7 @@ def of_structure(db: sqlite_utils.Database, structure_id: int) -> list[dict]:
     )
 
 
-def of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
+def of_user(db: Database, user_id: int) -> list[dict]:
     """Where the worker takes part (requested, accompanies, consults) or recorded a step."""
     return _rows(
         db,
@@ -133,5 +131,5 @@ def of_user(db: sqlite_utils.Database, user_id: int) -> list[dict]:
     )
 
 
-def delete_person(db: sqlite_utils.Database, person_id: int) -> None:
+def delete_person(db: Database, person_id: int) -> None:
     db.execute("DELETE FROM teleconsultations WHERE person_id = ?", [person_id])
