@@ -29,21 +29,29 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from litestar import Litestar
     from litestar.types import ControllerRouterHandler
 
-    from virage.access import Actor, Permission
-    from virage.accounts.context import AccessContext
-    from virage.accounts.export import ExportSection
-    from virage.agenda.kinds import AppointmentKind
+    from virage.access import Permission
     from virage.db import Database, Migration
-    from virage.directory.sources import DirectorySource
     from virage.plugins import PluginHost
     from virage.settings import Settings
-    from virage.transmissions.targets import TransmissionTarget, TransmissionTemplate
     from virage.web.nav import NavItem
-    from virage.web.sections import PageSection
 
 hookspec = pluggy.HookspecMarker("virage")
 
 # --------------------------------------------------------------------------- set-up phase
+
+
+@hookspec
+def register_hookspecs() -> Sequence[object]:
+    """Declare the hooks your domain or plugin defines, so that other plugins can implement them.
+
+    Return the modules (or classes) holding your ``@hookspec`` functions, marked with
+    ``pluggy.HookspecMarker("virage")`` (:data:`virage.sdk.hookspec`). Every hookspec is typed
+    and documented like those of the core: its docstring says what each argument is, what to
+    return and when it is called.
+
+    Called once for every plugin when the plugin manager is built, after every plugin is
+    registered: hooks are owned by who defines them, and nobody adds specs later.
+    """
 
 
 @hookspec
@@ -130,55 +138,6 @@ def register_permissions() -> Sequence[Permission]:
 
 
 @hookspec
-def register_directory_sources() -> Sequence[DirectorySource]:
-    """Contribute national registries that can feed the directory (FINESS, RPPS…).
-
-    Return a list of :class:`virage.directory.sources.DirectorySource`: a ``name`` (used by
-    ``virage import <name> PATH``), a French ``label``, the ``formats`` it reads
-    (:class:`virage.directory.sources.SourceFormat`) and an ``importer`` following
-    :class:`virage.directory.sources.DirectoryImporter`: ``detect(path, head)`` names the format
-    of a file, ``read(path, fmt, progress)`` streams its records. The importer only reads: the
-    core validates the records, upserts them in one transaction, closes what a complete extract
-    no longer lists, and writes the report, the history and the audit entry.
-
-    Called when the command line lists or runs ``virage import``, and when the directory pages
-    show the sources and their last import.
-    """
-
-
-@hookspec
-def register_appointment_kinds() -> Sequence[AppointmentKind]:
-    """Contribute kinds of appointments to the shared agenda (teleconsultation, group session…).
-
-    Return a list of :class:`virage.agenda.kinds.AppointmentKind`: a stable ``name`` (prefix it
-    with your plugin's name), a French ``label``, the default place and duration, whether it
-    ``blocks`` the professional's time (conflicts, free slots) and whether a person is required.
-    The core's own kinds (home visit, appointment at the structure, meeting, on-call duty) are
-    declared through this same hook. A name already taken is reported and ignored.
-
-    Called once for every plugin, the first time the agenda needs its kinds.
-    """
-
-
-@hookspec
-def register_transmission_targets() -> Sequence[TransmissionTarget | TransmissionTemplate]:
-    """Contribute targets ("cibles") and DAR templates to the shared nomenclature of transmissions.
-
-    Return a list mixing :class:`virage.transmissions.targets.TransmissionTarget` (a stable
-    ``code``, a French ``label``, a default ``category``, a ``position`` among the quick choices)
-    and :class:`virage.transmissions.targets.TransmissionTemplate` (pre-filled "Données",
-    "Actions", "Résultats" for a target, yours or the core's). The core's own nomenclature is
-    declared through this same hook. A new code is added to the network's table; an existing one
-    is left as the network administrator configured it (label, retired or not).
-
-    Called once for every plugin at start-up of the web application.
-    """
-
-
-# --------------------------------------------------------------------------- running phase
-
-
-@hookspec
 def on_startup(app: Litestar, settings: Settings, db: Database) -> None:
     """React to the start-up of the web application, after migrations.
 
@@ -209,163 +168,6 @@ def on_demo_created(
     Demo data must be fictitious: never copy real persons' data into it.
 
     Called once for every plugin by ``virage demo``, on a new demo database.
-    """
-
-
-@hookspec
-def extra_person_sections(
-    access: AccessContext, person: dict[str, Any], plugins: PluginHost
-) -> Sequence[PageSection] | None:
-    """Add sections to a person's record page (agenda, transmissions, a plugin's data…).
-
-    :param access: the access model for the current request: check your own permissions with
-        ``access.allowed(…)`` / ``access.require(…)`` (the latter audits the read) before showing
-        anything personal.
-    :param person: the person's row as the viewer may see it (``health_notes`` is ``None`` when the
-        viewer may not read health content).
-    :param plugins: the :class:`virage.plugins.PluginHost` (to call other hooks, such as the
-        agenda's appointment kinds).
-
-    Return a list of :class:`virage.web.sections.PageSection`, or ``None`` to add nothing.
-
-    Called for every plugin each time a person's record page is rendered.
-    """
-
-
-@hookspec
-def extra_worker_records(db: Database, user_id: int) -> Sequence[PageSection] | None:
-    """Show on "Ce qui est enregistré sur moi" what your plugin records about a worker.
-
-    :param db: the database.
-    :param user_id: the worker viewing their own records.
-
-    Anything your plugin stores about a worker (check-ins, acknowledgements, authored items…) must
-    appear here: workers see everything recorded about them, and nothing else is recorded.
-    Return a list of :class:`virage.web.sections.PageSection`, or ``None``.
-
-    Called for every plugin each time a worker opens the page.
-    """
-
-
-@hookspec
-def on_appointment_created(db: Database, appointment: dict[str, Any], actor: Actor | None) -> None:
-    """React to an appointment (or a recurring series) booked in the agenda.
-
-    :param db: the database (the booking is already committed).
-    :param appointment: a summary without care notes: ``id`` (the first occurrence),
-        ``series_id``, ``structure_id``, ``kind``, ``title``, ``start`` and ``end`` (UTC ISO 8601),
-        ``professional_ids``, ``person_id``, ``place``, ``status`` and ``occurrences`` (how many
-        were created).
-    :param actor: who booked it.
-
-    Use it to notify the professionals (message, SMS…). The core logs it. Raise nothing: an
-    exception is reported and the booking stands.
-
-    Called for every plugin after each booking (once per series, not per occurrence).
-    """
-
-
-@hookspec
-def on_appointment_updated(
-    db: Database,
-    appointment: dict[str, Any],
-    previous: dict[str, Any],
-    scope: str,
-    actor: Actor | None,
-) -> None:
-    """React to an appointment moved or changed (time, professionals, place, status…).
-
-    :param db: the database (the change is already committed).
-    :param appointment: the summary after the change (same keys as in
-        :func:`on_appointment_created`; for a series edit, ``occurrences`` counts the rewritten
-        ones and ``replaced_changes`` the one-off changes they replaced).
-    :param previous: the summary before the change.
-    :param scope: ``"one"`` (this occurrence), ``"following"`` (this and the following ones) or
-        ``"series"`` (every occurrence still to come).
-    :param actor: who changed it.
-
-    The core logs it. Raise nothing: an exception is reported and the change stands.
-
-    Called for every plugin after each change of an appointment.
-    """
-
-
-@hookspec
-def on_appointment_cancelled(
-    db: Database,
-    appointment: dict[str, Any],
-    reason: str,
-    scope: str,
-    actor: Actor | None,
-) -> None:
-    """React to an appointment cancelled (one occurrence, or a series from an occurrence on).
-
-    :param db: the database (the cancellation is already committed).
-    :param appointment: the summary of the cancelled appointment (same keys as in
-        :func:`on_appointment_created`; ``occurrences`` counts those cancelled).
-    :param reason: the reason given (French, free text: no health details should be in it).
-    :param scope: ``"one"``, ``"following"`` or ``"series"``.
-    :param actor: who cancelled it.
-
-    The core logs it. Raise nothing: an exception is reported and the cancellation stands.
-
-    Called for every plugin after each cancellation.
-    """
-
-
-@hookspec
-def on_transmission_created(db: Database, transmission: dict[str, Any]) -> None:
-    """React to a transmission written about a person (an entry, a result added, a correction).
-
-    :param db: the database (the transmission is already committed).
-    :param transmission: the stored row: ``id``, ``person_id``, ``structure_id``, ``author_id``,
-        ``author_label``, ``kind`` (``entry``, ``result`` or ``correction``), ``parent_id``,
-        ``target``, ``target_label``, ``category``, ``priority`` (``normal``, ``important``,
-        ``urgent``), ``occurred_at``, ``created_at`` (UTC ISO 8601), the DAR parts ``data``,
-        ``actions``, ``results``, ``appointment_id``, ``client_id`` and ``source``.
-
-    The row holds health content covered by professional secrecy: never send it outside the care
-    team (a notification says "nouvelle transmission urgente pour Mme D.", not its content).
-    Raise nothing: an exception is reported and the transmission stands.
-
-    Called for every plugin after each transmission created (web form, page, API or a plugin
-    calling :func:`virage.transmissions.service.create_transmission`), not for a retry of one
-    already received, nor for demo data.
-    """
-
-
-@hookspec
-def extra_person_export(db: Database, person_id: int) -> Sequence[ExportSection] | None:
-    """Add what your plugin stores about a person to their RGPD export, section by section.
-
-    :param db: the database.
-    :param person_id: the person whose data is exported.
-
-    Return a list of :class:`virage.accounts.export.ExportSection`, one per part that a different
-    permission governs (for example the administrative part and the medical part of a request),
-    each naming the permission needed to read it through your pages (``"<your-plugin>.read"``), or
-    ``None`` when you store nothing about this person. Return everything: the core keeps only the
-    sections the person exporting may read, with the same rules as the pages (role, care team,
-    emergency access), and says in the export which sections were left out and why. The complete
-    export (right of access, ``persons.export.health``, with a reason) keeps them all. Data
-    returned as a plain dict or list declares no permission: it appears only in the complete
-    export. The core authorises and audits the export.
-
-    Called for every plugin each time a person's data is exported.
-    """
-
-
-@hookspec
-def on_person_deleted(db: Database, person_id: int) -> None:
-    """Delete what your plugin stores about a person whose record reached its retention limit.
-
-    :param db: the database, inside the transaction that deletes the person.
-    :param person_id: the person being deleted.
-
-    Raise nothing: an exception is reported and the deletion of that person goes on. Keep audit
-    entries: they are never deleted.
-
-    Called for every plugin by ``virage persons purge``, before the person's row is deleted.
     """
 
 

@@ -5,6 +5,12 @@
 - Built-in features register through the same hooks, as modules listed in ``BUILTIN_PLUGINS``.
 - Each plugin is called separately: one that fails to load or raises in a hook is reported (name,
   hook, error) and the others, and the core, keep working.
+- Hooks belong to who defines them: the kernel's (:mod:`virage.hookspecs`), each domain's
+  (``virage.<domain>.hookspecs``) and each plugin's are added through the ``register_hookspecs``
+  hook once every plugin is registered; an implementation that does not match its spec is reported
+  and its plugin unregistered.
+- A plugin declares the versions of :mod:`virage.sdk` it supports (``VIRAGE_SDK = ">=1,<2"`` in its
+  entry-point module); an incompatible one is refused at load with a clear line.
 - ``VIRAGE_TRACE_HOOKS=1`` logs every hook call with its arguments and results.
 """
 
@@ -19,9 +25,12 @@ from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
 
 from virage import hookspecs
 from virage.settings import Settings
+from virage.version import SDK_VERSION
 
 log = logging.getLogger("virage.plugins")
 
@@ -58,10 +67,35 @@ class PluginRecord:
     distribution: str | None
     builtin: bool
     module: Any = field(repr=False, default=None)
+    sdk: str | None = None
+    """The versions of :mod:`virage.sdk` the plugin declares it supports (``VIRAGE_SDK``)."""
 
 
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
+
+
+class IncompatiblePlugin(Exception):
+    """A plugin declares SDK versions that this Virage does not provide."""
+
+
+def _check_sdk(plugin: Any, name: str) -> str | None:
+    """The plugin's declared SDK range (``VIRAGE_SDK``), checked against :data:`SDK_VERSION`."""
+    declared = getattr(plugin, "VIRAGE_SDK", None)
+    if declared is None:
+        return None
+    try:
+        accepted = SpecifierSet(str(declared))
+    except InvalidSpecifier:
+        raise IncompatiblePlugin(
+            f'VIRAGE_SDK = {declared!r} n\'est pas une plage de versions (exemple : ">=1,<2")'
+        ) from None
+    if Version(SDK_VERSION) not in accepted:
+        raise IncompatiblePlugin(
+            f"le plugin {name} demande le SDK Virage {declared}, ce Virage fournit le SDK "
+            f"{SDK_VERSION} : installez une version du plugin compatible"
+        )
+    return str(declared)
 
 
 async def await_me_maybe(value: Any) -> Any:
@@ -104,6 +138,36 @@ class PluginHost:
         for i, plugin in enumerate(extra_plugins):
             name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}-{i}"
             self._safe_register(plugin, name, version=None, distribution=None)
+        self._add_hookspecs()
+
+    def _add_hookspecs(self) -> None:
+        """Add the hookspecs of the domains and plugins (hook ``register_hookspecs``)."""
+        for impl in self._impls("register_hookspecs"):
+            try:
+                specs = list(_resolve_sync(impl.function()) or [])
+                for spec in specs:
+                    self.pm.add_hookspecs(spec)
+            except Exception as exc:
+                if (
+                    self.records.get(impl.plugin_name, None)
+                    and self.records[impl.plugin_name].builtin
+                ):
+                    raise
+                self._fail(impl.plugin_name, "register_hookspecs", exc)
+                self.unregister(impl.plugin_name)
+        # An implementation of a hook nobody declares is a typo or a missing dependency: say so.
+        for name in self.pm.hook.__dict__:
+            hook = getattr(self.pm.hook, name)
+            if isinstance(hook, pluggy.HookCaller) and not hook.has_spec():
+                for impl in hook.get_hookimpls():
+                    self.failures.append(
+                        PluginFailure(
+                            impl.plugin_name,
+                            name,
+                            "hook inconnu : aucun plugin ni domaine ne le déclare (nom mal "
+                            "écrit, ou plugin qui le déclare absent)",
+                        )
+                    )
 
     # ------------------------------------------------------------------ loading
 
@@ -140,8 +204,9 @@ class PluginHost:
                 )
 
     def _register(self, plugin, name, *, version, distribution, builtin=False) -> None:
+        sdk = None if builtin else _check_sdk(plugin, name)
         self.pm.register(plugin, name=name)
-        self.records[name] = PluginRecord(name, version, distribution, builtin, plugin)
+        self.records[name] = PluginRecord(name, version, distribution, builtin, plugin, sdk)
 
     def _safe_register(self, plugin, name, *, version, distribution) -> None:
         try:
@@ -159,6 +224,11 @@ class PluginHost:
         name = name or getattr(plugin, "__name__", None) or repr(plugin)
         self._register(plugin, name, version=None, distribution=None)
         return name
+
+    def record_failure(self, plugin: str, stage: str, error: str) -> None:
+        """Report a plugin's faulty contribution (listed by ``virage plugins``, logged)."""
+        self.failures.append(PluginFailure(plugin, stage, error))
+        log.error("Plugin %s failed (%s): %s", plugin, stage, error)
 
     def unregister(self, name: str) -> None:
         self.pm.unregister(name=name)
@@ -222,6 +292,26 @@ class PluginHost:
             for name, res in self._each(hook_name, kwargs, as_list=True)
             for item in res
         ]
+
+    def contributions(
+        self, hook_name: str, expected: type | tuple[type, ...], **kwargs: Any
+    ) -> list[tuple[str, Any]]:
+        """Collect what plugins contribute through a ``register_*`` hook, checked.
+
+        Each implementation is called in isolation; every item that is not an ``expected``
+        instance is reported as a failure of its plugin and left out. Returns ``(plugin name,
+        item)`` pairs in registration order.
+        """
+        kept = []
+        for name, item in self.call_per_plugin(hook_name, **kwargs):
+            if isinstance(item, expected):
+                kept.append((name, item))
+            else:
+                wanted = " ou ".join(
+                    t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,))
+                )
+                self.record_failure(name, hook_name, f"{wanted} attendu, reçu {item!r:.80}")
+        return kept
 
     async def acall(self, hook_name: str, *, firstresult: bool = False, **kwargs: Any) -> list[Any]:
         """Like ``call`` but awaits awaitable results."""

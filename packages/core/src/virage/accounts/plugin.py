@@ -7,6 +7,7 @@ from virage.accounts import (
     api,
     device_keys,
     device_web,
+    hookspecs,
     login_web,
     notice_storage,
     notice_web,
@@ -24,6 +25,11 @@ from virage.audit import storage as audit_storage
 from virage.db import Migration
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
+
+
+@hookimpl
+def register_hookspecs():
+    return [hookspecs]
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from virage.accounts.export import ExportSection
-from virage.agenda import series_storage, storage
+from virage.agenda import hookspecs, series_storage, storage
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
 from virage.db import Migration
@@ -13,6 +13,11 @@ from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
 log = logging.getLogger("virage.agenda")
+
+
+@hookimpl
+def register_hookspecs():
+    return [hookspecs]
 
 
 @hookimpl

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from virage.access import ROLES, permission
 from virage.db import Migration
-from virage.directory import api, corrections, corrections_web, fhir_api, schema, storage, web
+from virage.directory import (
+    api,
+    corrections,
+    corrections_web,
+    fhir_api,
+    hookspecs,
+    schema,
+    storage,
+    web,
+)
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -32,6 +41,11 @@ PERMISSIONS = [
         personal_data=False,
     ),
 ]
+
+
+@hookimpl
+def register_hookspecs():
+    return [hookspecs]
 
 
 @hookimpl

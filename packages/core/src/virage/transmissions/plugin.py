@@ -6,7 +6,7 @@ from virage.access import permission
 from virage.accounts.export import ExportSection
 from virage.db import Migration
 from virage.plugins import hookimpl
-from virage.transmissions import storage
+from virage.transmissions import hookspecs, storage
 from virage.transmissions.targets import CORE_TARGETS, CORE_TEMPLATES, KINDS, PRIORITIES
 from virage.web.nav import NavItem
 from virage.web.sections import PageSection
@@ -45,6 +45,11 @@ PERMISSIONS = (
         ["coordinator"],
     ),
 )
+
+
+@hookimpl
+def register_hookspecs():
+    return [hookspecs]
 
 
 @hookimpl

@@ -26,6 +26,13 @@ NAMESPACE = "orientation"
 
 
 @hookimpl
+def register_hookspecs():
+    from virage_orientation import hookspecs
+
+    return [hookspecs]
+
+
+@hookimpl
 def register_migrations():
     from virage_orientation import storage
 

@@ -1,4 +1,4 @@
-"""The orientation plugin's own hook, added to Virage's plugin manager at run time.
+"""The orientation plugin's own hook, declared through ``register_hookspecs``.
 
 A network (or a region) writes a small plugin implementing ``orientation_score`` to change the
 ranking of proposals with its own rules; :mod:`virage_orientation.rules` has an example.

@@ -15,7 +15,7 @@ from virage.directory import search as directory_search
 from virage.directory import storage as directory_storage
 from virage.directory.normalize import fold
 from virage.plugins import PluginHost
-from virage_orientation import hookspecs, storage
+from virage_orientation import storage
 from virage_orientation.catalog import CRITERIA, OFFERS
 
 MAX_CANDIDATES = 5000
@@ -32,13 +32,6 @@ PUBLIC_REQUEST_KEYS = (
     "urgency",
     "wished_date",
 )
-
-
-def ensure_hookspecs(plugins: PluginHost) -> None:
-    """Add ``orientation_score`` to the plugin manager once (pluggy accepts specs at run time)."""
-    caller = getattr(plugins.pm.hook, "orientation_score", None)
-    if caller is None or caller.spec is None:
-        plugins.pm.add_hookspecs(hookspecs)
 
 
 def criterion_state(extra: dict[str, Any], code: str) -> bool | None:
@@ -131,7 +124,6 @@ def rank(db, plugins: PluginHost | None, request: dict[str, Any]) -> list[dict[s
             }
         )
     if plugins is not None:
-        ensure_hookspecs(plugins)
         for cand in out:
             for result in plugins.call("orientation_score", request=public, candidate=dict(cand)):
                 delta, reason = result if isinstance(result, tuple) else (result, None)

@@ -28,6 +28,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 @hookimpl
+def register_hookspecs():
+    from virage_teleconsultation import hookspecs
+
+    return [hookspecs]
+
+
+@hookimpl
 def register_migrations():
     from virage_teleconsultation import storage
 

@@ -3,7 +3,7 @@
 Virage implements no video. A session gets an unguessable room name (``secrets.token_urlsafe``)
 when it is requested; the link is built from it each time a participant opens the session:
 
-- a plugin implementing ``teleconsultation_video_link`` returns the URL (its provider's room);
+- a plugin implementing ``teleconsultation_video_link`` (:mod:`virage_teleconsultation.hookspecs`) returns the URL (its provider's room);
 - otherwise the default joins the room name to ``VIRAGE_TELECONSULTATION_VIDEO_BASE``
   (a self-hosted video service, e.g. a Jitsi or BigBlueButton instance of the territory).
 
@@ -17,42 +17,14 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
-import pluggy
-
 from virage.plugins import PluginHost
 
 DEFAULT_BASE = "https://visio.example.invalid/"
 ENV_BASE = "VIRAGE_TELECONSULTATION_VIDEO_BASE"
 
-hookspec = pluggy.HookspecMarker("virage")
-
-
-class VideoHookSpecs:
-    """Hooks added by the teleconsultation plugin (``pm.add_hookspecs`` on first use)."""
-
-    @hookspec(firstresult=True)
-    def teleconsultation_video_link(
-        self, room: str, teleconsultation: dict[str, Any]
-    ) -> str | None:
-        """Return the URL of the video room of a teleconsultation.
-
-        :param room: the session's unguessable room name (URL-safe).
-        :param teleconsultation: the session (``id``, ``structure_id``, ``status``…), without the
-            person's identity nor the reason.
-
-        Stops at first non-None result. Never call an external service from here: build the URL.
-        Called each time a participant opens a planned, ready or running session.
-        """
-
 
 def new_room() -> str:
     return "vir-" + secrets.token_urlsafe(18)
-
-
-def ensure_hookspecs(plugins: PluginHost) -> None:
-    caller = getattr(plugins.pm.hook, "teleconsultation_video_link", None)
-    if caller is None or caller.spec is None:
-        plugins.pm.add_hookspecs(VideoHookSpecs)
 
 
 def default_link(room: str, base: str | None = None) -> str:
@@ -63,7 +35,6 @@ def default_link(room: str, base: str | None = None) -> str:
 
 
 def link_for(plugins: PluginHost, teleconsultation: dict[str, Any]) -> str:
-    ensure_hookspecs(plugins)
     summary = {
         k: teleconsultation.get(k) for k in ("id", "structure_id", "status", "appointment_id")
     }

@@ -1,0 +1,92 @@
+"""The accounts domain's hooks: a person's record page, her RGPD export and deletion, what is
+recorded about a worker.
+
+Added to the plugin manager by the domain (hook ``register_hookspecs``); implement them with
+``@hookimpl`` from :mod:`virage.sdk`. See :mod:`virage.hookspecs` for the conventions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from virage.accounts.context import AccessContext
+    from virage.accounts.export import ExportSection
+    from virage.db import Database
+    from virage.plugins import PluginHost
+    from virage.web.sections import PageSection
+
+hookspec = pluggy.HookspecMarker("virage")
+
+
+@hookspec
+def extra_person_sections(
+    access: AccessContext, person: dict[str, Any], plugins: PluginHost
+) -> Sequence[PageSection] | None:
+    """Add sections to a person's record page (agenda, transmissions, a plugin's data…).
+
+    :param access: the access model for the current request: check your own permissions with
+        ``access.allowed(…)`` / ``access.require(…)`` (the latter audits the read) before showing
+        anything personal.
+    :param person: the person's row as the viewer may see it (``health_notes`` is ``None`` when the
+        viewer may not read health content).
+    :param plugins: the :class:`virage.plugins.PluginHost` (to call other hooks, such as the
+        agenda's appointment kinds).
+
+    Return a list of :class:`virage.web.sections.PageSection`, or ``None`` to add nothing.
+
+    Called for every plugin each time a person's record page is rendered.
+    """
+
+
+@hookspec
+def extra_worker_records(db: Database, user_id: int) -> Sequence[PageSection] | None:
+    """Show on "Ce qui est enregistré sur moi" what your plugin records about a worker.
+
+    :param db: the database.
+    :param user_id: the worker viewing their own records.
+
+    Anything your plugin stores about a worker (check-ins, acknowledgements, authored items…) must
+    appear here: workers see everything recorded about them, and nothing else is recorded.
+    Return a list of :class:`virage.web.sections.PageSection`, or ``None``.
+
+    Called for every plugin each time a worker opens the page.
+    """
+
+
+@hookspec
+def extra_person_export(db: Database, person_id: int) -> Sequence[ExportSection] | None:
+    """Add what your plugin stores about a person to their RGPD export, section by section.
+
+    :param db: the database.
+    :param person_id: the person whose data is exported.
+
+    Return a list of :class:`virage.accounts.export.ExportSection`, one per part that a different
+    permission governs (for example the administrative part and the medical part of a request),
+    each naming the permission needed to read it through your pages (``"<your-plugin>.read"``), or
+    ``None`` when you store nothing about this person. Return everything: the core keeps only the
+    sections the person exporting may read, with the same rules as the pages (role, care team,
+    emergency access), and says in the export which sections were left out and why. The complete
+    export (right of access, ``persons.export.health``, with a reason) keeps them all. Data
+    returned as a plain dict or list declares no permission: it appears only in the complete
+    export. The core authorises and audits the export.
+
+    Called for every plugin each time a person's data is exported.
+    """
+
+
+@hookspec
+def on_person_deleted(db: Database, person_id: int) -> None:
+    """Delete what your plugin stores about a person whose record reached its retention limit.
+
+    :param db: the database, inside the transaction that deletes the person.
+    :param person_id: the person being deleted.
+
+    Raise nothing: an exception is reported and the deletion of that person goes on. Keep audit
+    entries: they are never deleted.
+
+    Called for every plugin by ``virage persons purge``, before the person's row is deleted.
+    """
