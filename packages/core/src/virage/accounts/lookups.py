@@ -102,3 +102,8 @@ def update_person(db: Database, person_id: int, changes: dict[str, Any]) -> None
 def add_to_care_team(db: Database, person_id: int, user_id: int, added_by: int | None) -> bool:
     """Add a worker to a person's care team (demo data, imports, tests); ``False`` if already."""
     return storage.add_to_care_team(db, person_id, user_id, added_by)
+
+
+def add_membership(db: Database, user_id: int, structure_id: int, role: str) -> None:
+    """Give a worker a role in a structure (demo data, imports, tests)."""
+    storage.add_membership(db, user_id, structure_id, role)

@@ -1,0 +1,57 @@
+"""The agenda, as plugins may use it: book, read, change the status of and cancel appointments,
+find free slots, set working hours; and seed demo data.
+
+Every service function takes the :class:`~virage.sdk.AccessContext` of the worker who acts and the
+:class:`~virage.sdk.PluginHost`: it checks the permission, audits, and calls the agenda's hooks
+(``on_appointment_*``). Seeding functions write without a request (demo data, imports, tests).
+"""
+
+from __future__ import annotations
+
+from virage.agenda.kinds import CORE_KINDS
+from virage.agenda.service import (
+    book,
+    cancel,
+    get,
+    initials,
+    search_free_slots,
+    seed_appointment,
+    seed_series,
+    set_status,
+    set_working_hours,
+)
+from virage.agenda.storage import (
+    attendee_ids,
+    create_team,
+    insert_absence,
+    mark_done_before,
+    replace_working_hours,
+    series_occurrences,
+    set_attendees,
+    set_team_members,
+    team_by_name,
+    update_appointment,
+)
+
+__all__ = [
+    "CORE_KINDS",
+    "attendee_ids",
+    "book",
+    "cancel",
+    "create_team",
+    "get",
+    "initials",
+    "insert_absence",
+    "mark_done_before",
+    "replace_working_hours",
+    "search_free_slots",
+    "seed_appointment",
+    "seed_series",
+    "series_occurrences",
+    "set_attendees",
+    "set_status",
+    "set_team_members",
+    "set_working_hours",
+    "team_by_name",
+    "update_appointment",
+]

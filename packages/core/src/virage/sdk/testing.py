@@ -1,0 +1,77 @@
+"""What a plugin's tests need: an application, a migrated database, the command line, and a
+worker signed in without going through the log-in pages (which are the core's to test).
+
+    from litestar.testing import TestClient
+    from virage.sdk import Settings, accounts
+    from virage.sdk.testing import create_app, open_database, signed_in, token_for
+
+Everything runs on a temporary SQLite file: give ``Settings(db_path=tmp_path / "virage.db",
+secret_key="…")``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from virage.access import CORE_PERMISSIONS, Registry
+from virage.accounts import notice, notice_storage, service
+from virage.accounts import storage as _accounts_storage
+from virage.accounts.auth import SESSION_COOKIE
+from virage.accounts.permissions import ACCOUNT_PERMISSIONS
+from virage.app import build_registry, create_app, prepare_database
+from virage.cli import main as cli
+from virage.db import Database, applied_migrations, connect, transaction, utcnow, utcnow_iso
+from virage.demo import DEFAULT_SEED
+from virage.plugins import PluginHost
+from virage.settings import Settings
+
+
+def open_database(settings: Settings) -> Database:
+    """Open the database of ``settings`` and apply every pending migration (core and plugins)."""
+    return prepare_database(settings, PluginHost(settings))
+
+
+def token_for(db: Database, user_id: int, structure_id: int, name: str = "jeton de test") -> str:
+    """A bearer token (API) for a worker in one of their structures."""
+    return service.create_token(db, user_id, structure_id, name)[1]
+
+
+def signed_in(db: Database, username: str, *, notice_read: bool = True) -> str:
+    """A session cookie value (``SESSION_COOKIE``) for a worker, valid one hour.
+
+    With ``notice_read`` (default) the worker has acknowledged the first-use notice; otherwise
+    every page leads to it, as for a new worker.
+    """
+    user = _accounts_storage.get_user_by_username(db, username)
+    if user is None:
+        raise LookupError(f"no account {username!r}")
+    token = secrets.token_urlsafe(32)
+    with transaction(db):
+        _accounts_storage.create_session(
+            db, service.hash_secret(token), user["id"], utcnow() + timedelta(hours=1)
+        )
+        if notice_read:
+            notice_storage.acknowledge(db, user["id"], notice.NOTICE_VERSION, utcnow_iso(), [])
+    return token
+
+
+def core_registry() -> Registry:
+    """The permissions of the core alone (a test of a service without the application)."""
+    return Registry([*CORE_PERMISSIONS, *ACCOUNT_PERMISSIONS])
+
+
+__all__ = [
+    "DEFAULT_SEED",
+    "SESSION_COOKIE",
+    "applied_migrations",
+    "build_registry",
+    "cli",
+    "connect",
+    "core_registry",
+    "create_app",
+    "open_database",
+    "prepare_database",
+    "signed_in",
+    "token_for",
+]
