@@ -9,12 +9,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from virage.accounts import storage as account_storage
+from virage.accounts import lookups
 from virage.app import prepare_database
 from virage.errors import ConfigurationError
 from virage.plugins import PluginHost
 from virage.settings import Settings
-from virage.system import storage as system_storage
+from virage.system import service as system
 
 DEFAULT_DEMO_DB = Path("var/demo.db")
 DEFAULT_SEED = 2026
@@ -53,15 +53,15 @@ def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEE
         _remove_database(path)
     db = prepare_database(settings, plugins)
     try:
-        system_storage.set_instance_info(db, "demo", "1")
-        system_storage.set_instance_info(db, "demo_seed", str(seed))
-        system_storage.set_instance_info(db, "territory", TERRITORY_NAME)
+        system.set_instance_info(db, "demo", "1")
+        system.set_instance_info(db, "demo_seed", str(seed))
+        system.set_instance_info(db, "territory", TERRITORY_NAME)
         lines: list[str] = []
         for result in plugins.call(
             "on_demo_created", db=db, settings=settings, seed=seed, plugins=plugins
         ):
             lines.extend(result)
-        empty = not account_storage.list_structures(db)
+        empty = not lookups.structures(db)
     finally:
         db.conn.close()
     if empty:

@@ -25,7 +25,7 @@ from virage.accounts.models import (
     PersonUpdate,
     SharingObjection,
 )
-from virage.audit import storage as audit_storage
+from virage.audit import service as audit
 from virage.deps import Access, Plugins
 from virage.errors import InvalidInput
 
@@ -181,6 +181,5 @@ class AuditController(Controller):
         sid = _structure(access)
         access.require("audit.read", structure_id=sid, action="audit.read")
         return [
-            AuditEntry(**e)
-            for e in audit_storage.for_structure(access.db, sid, limit=limit, offset=offset)
+            AuditEntry(**e) for e in audit.for_structure(access.db, sid, limit=limit, offset=offset)
         ]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from virage.accounts import objection_storage, storage
 from virage.accounts.context import AccessContext, clean_reason
-from virage.audit import storage as audit_storage
+from virage.audit import service as audit
 from virage.db import utcnow
 from virage.errors import Forbidden, NotFound
 
@@ -101,7 +101,7 @@ def _core_sections(access: AccessContext, person: dict, person_id: int) -> list[
             "journal_des_acces",
             "Qui a consulté le dossier",
             "persons.access_log.read",
-            audit_storage.for_person(access.db, person_id, limit=ACCESS_LOG_LIMIT),
+            audit.for_person(access.db, person_id, limit=ACCESS_LOG_LIMIT),
         ),
     ]
 

@@ -13,9 +13,8 @@ from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import export as export_builder
 from virage.accounts import objection_storage, storage
 from virage.accounts.context import AccessContext
-from virage.audit import storage as audit_storage
-from virage.audit.service import describe
-from virage.db import transaction, utcnow
+from virage.audit import service as audit
+from virage.db import Database, transaction, utcnow
 from virage.errors import Conflict, InvalidInput, NotFound
 from virage.plugins import PluginHost
 
@@ -154,10 +153,16 @@ def access_log(access: AccessContext, person_id: int) -> list[dict]:
     """Who read or changed the record, newest first; exceptional accesses carry ``flag`` and
     ``motif`` (see :func:`virage.audit.service.describe`)."""
     access.require("persons.access_log.read", person_id=person_id, action="persons.access_log.read")
-    return describe(audit_storage.for_person(access.db, person_id))
+    return audit.describe(audit.for_person(access.db, person_id))
 
 
 # --------------------------------------------------------------------------- retention
+
+
+def counts(db: Database, structure_id: int) -> dict[str, int]:
+    """How many persons a structure has, active and closed (no access check: for a page that has
+    checked its own, such as the journal)."""
+    return storage.count_persons(db, structure_id)
 
 
 def purge_expired(access_db, plugins: PluginHost, *, dry_run: bool = True) -> list[tuple[int, int]]:
@@ -166,8 +171,6 @@ def purge_expired(access_db, plugins: PluginHost, *, dry_run: bool = True) -> li
     Returns (structure id, person id) pairs. Plugins delete their own data in
     ``on_person_deleted``; audit entries are kept (they hold the person's id, not their identity).
     """
-    from virage.audit.service import record
-
     removed = []
     for structure in storage.list_structures(access_db):
         limit = utcnow() - timedelta(days=365 * structure["retention_years"])
@@ -180,7 +183,7 @@ def purge_expired(access_db, plugins: PluginHost, *, dry_run: bool = True) -> li
             with transaction(access_db):
                 plugins.call("on_person_deleted", db=access_db, person_id=person_id)
                 storage.delete_person(access_db, person_id)
-                record(
+                audit.record(
                     access_db,
                     None,
                     "persons.deleted",

@@ -21,7 +21,7 @@ from virage.accounts import (
     web,
 )
 from virage.accounts.permissions import ACCOUNT_PERMISSIONS
-from virage.audit import storage as audit_storage
+from virage.audit import service as audit
 from virage.db import Migration
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
@@ -38,7 +38,7 @@ def register_migrations():
         Migration(
             "core", "0002_accounts", storage.create_tables, "Comptes, personnes, équipes de soins"
         ),
-        Migration("core", "0003_audit_log", audit_storage.create_audit_log, "Journal des accès"),
+        Migration("core", "0003_audit_log", audit.create_tables, "Journal des accès"),
         Migration(
             "core",
             "0004_login_throttle",

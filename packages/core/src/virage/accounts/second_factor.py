@@ -39,7 +39,7 @@ from virage.accounts import second_factor_storage as store
 from virage.accounts import storage
 from virage.db import Database, transaction
 from virage.errors import InvalidInput
-from virage.system import storage as system_storage
+from virage.system import service as system
 
 #: The permissions whose holders read health data: their roles always need a second factor.
 HEALTH_PERMISSIONS = ("persons.health.read", "persons.export.health")
@@ -66,7 +66,7 @@ def _iso(moment: datetime) -> str:
 
 def is_demo(db: Database) -> bool:
     """A demonstration database (``virage demo``): fictitious people, nothing is imposed."""
-    return system_storage.instance_info(db).get("demo") == "1"
+    return system.is_demo(db)
 
 
 def health_roles(registry: Registry) -> frozenset[str]:
@@ -312,6 +312,11 @@ def use_recovery_code(db: Database, user_id: int, code: str | None, now: datetim
 
 def looks_like_recovery_code(code: str | None) -> bool:
     return len(_normalize(code or "")) == _RECOVERY_LENGTH
+
+
+def remove_key(db: Database, user_id: int, key_id: int) -> bool:
+    """Forget one of the account's security keys; ``False`` if it was not hers."""
+    return store.delete_key(db, user_id, key_id)
 
 
 # --------------------------------------------------------------------------- reset

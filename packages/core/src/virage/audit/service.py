@@ -1,7 +1,14 @@
-"""Writing to the audit trail: who did what, when, on which person, through which route."""
+"""The audit trail: who did what, when, on which person, through which route.
+
+Other domains write and read the trail here, never through ``virage.audit.storage``. The readers
+(``for_structure``, ``for_person``, ``for_actor``, ``structure_csv``) do not check access: call
+them after your own ``access.require("audit.read", ...)`` (or for the actor's own entries).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -57,3 +64,94 @@ def describe(entries: list[dict]) -> list[dict]:
             if isinstance(details, dict) and isinstance(details.get("motif"), str):
                 e["motif"] = details["motif"]
     return entries
+
+
+# --------------------------------------------------------------------------- migration
+
+
+def create_tables(db: Database) -> None:
+    """Create the trail's table (migration ``core/0003_audit_log``)."""
+    storage.create_audit_log(db)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def for_structure(
+    db: Database,
+    structure_id: int,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    action: str | None = None,
+    person_id: int | None = None,
+    emergency_only: bool = False,
+) -> list[dict]:
+    """A structure's entries, newest first (the request's own entries included)."""
+    return storage.for_structure(
+        db,
+        structure_id,
+        limit=limit,
+        offset=offset,
+        action=action,
+        person_id=person_id,
+        emergency_only=emergency_only,
+    )
+
+
+def for_person(db: Database, person_id: int, limit: int = 500) -> list[dict]:
+    """The entries about a person, newest first."""
+    return storage.for_person(db, person_id, limit=limit)
+
+
+def for_actor(db: Database, user_id: int, limit: int = 500) -> list[dict]:
+    """What a worker did, newest first."""
+    return storage.for_actor(db, user_id, limit=limit)
+
+
+CSV_HEADER = [
+    "id",
+    "date (UTC)",
+    "auteur",
+    "canal",
+    "personne",
+    "action",
+    "cible",
+    "route",
+    "résultat",
+    "accès exceptionnel",
+    "détails",
+]
+
+
+def structure_csv(db: Database, structure_id: int) -> str:
+    """A structure's whole trail as CSV (``;``-separated, oldest first) for the journal's export."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(CSV_HEADER)
+    for e in storage.iter_structure(db, structure_id):
+        writer.writerow(
+            [
+                e["id"],
+                e["at"],
+                e["actor_label"],
+                e["via"],
+                e["person_id"] or "",
+                e["action"],
+                e["target"] or "",
+                e["route"] or "",
+                e["outcome"],
+                flag_label(e["action"]) if e["emergency"] else "",
+                e["details"] or "",
+            ]
+        )
+    return buffer.getvalue()
+
+
+def previous_login(db: Database, user_id: int) -> str | None:
+    """When the worker logged in before the current session (the trail records every log-in).
+
+    For the transmissions' "depuis ma dernière prise de poste" (no access check: the actor's own
+    entries).
+    """
+    return storage.previous_login(db, user_id)

@@ -141,6 +141,17 @@ def for_actor(db: Database, user_id: int, limit: int = 500) -> list[dict]:
     )
 
 
+def previous_login(db: Database, user_id: int) -> str | None:
+    """The date of the worker's log-in before her latest one, or ``None``."""
+    flush_into(db)
+    row = db.execute(
+        "SELECT at FROM audit_log WHERE actor_user_id = ? AND action = 'accounts.login'"
+        " AND outcome = 'allowed' ORDER BY at DESC LIMIT 1 OFFSET 1",
+        [user_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def count(db: Database) -> int:
     flush_into(db)
     return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from virage import __version__
 from virage.deps import DB, Plugins
-from virage.system import storage
+from virage.system import service
 
 
 class Health(BaseModel):
@@ -47,7 +47,7 @@ class SystemController(Controller):
     @get("/healthz", summary="État du service", media_type=MediaType.JSON, cache=False)
     async def healthz(self, db: DB, plugins: Plugins) -> Response[Health]:
         try:
-            ok = storage.ping(db)
+            ok = service.ping(db)
         except sqlite3.Error:
             ok = False
         health = Health(
