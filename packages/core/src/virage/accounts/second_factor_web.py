@@ -12,9 +12,8 @@ from virage.access import Actor
 from virage.accounts import (
     addresses,
     second_factor,
-    second_factor_storage,
     security_keys,
-    storage,
+    service,
 )
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.display import HELPERS
@@ -47,7 +46,7 @@ class SecondFactorPages(Controller):
     def _context(self, request: Request, settings, access, registry) -> dict:
         actor = access.require_login()
         db, now = access.db, utcnow()
-        user = storage.get_user(db, actor.user_id)
+        user = service.get_user(db, actor.user_id)
         client = addresses.resolve(request.scope, settings)
         rp = security_keys.relying_party(request.headers.get("host"), client.https)
         return {
@@ -128,7 +127,7 @@ class SecondFactorPages(Controller):
         data: URLEncodedBody[EnrolForm],
     ) -> Response:
         actor = access.require_login()
-        user = storage.get_user(access.db, actor.user_id)
+        user = service.get_user(access.db, actor.user_id)
         client = addresses.resolve(request.scope, settings)
         rp = security_keys.relying_party(request.headers.get("host"), client.https)
         try:
@@ -158,7 +157,7 @@ class SecondFactorPages(Controller):
         state = second_factor.status(db, actor.user_id)
         if key_id not in {k["id"] for k in state.keys}:
             raise NotFound("Cette clé n'est pas enregistrée sur votre compte.")
-        user = storage.get_user(db, actor.user_id)
+        user = service.get_user(db, actor.user_id)
         address = addresses.resolve(request.scope, settings).address
         needed = second_factor.need(db, registry, user, address)
         if needed.required and not state.app and len(state.keys) == 1:
@@ -166,7 +165,7 @@ class SecondFactorPages(Controller):
                 "C'est votre seul second facteur, et votre compte doit en avoir un : ajoutez "
                 "d'abord une application d'authentification ou une autre clé."
             )
-        second_factor_storage.delete_key(db, actor.user_id, key_id)
+        second_factor.remove_key(db, actor.user_id, key_id)
         access.audit(
             "accounts.second_factor.removed",
             target=f"user:{actor.user_id}",

@@ -113,6 +113,34 @@ def actor_for_user(db: Database, user: dict, **kwargs) -> Actor:
     )
 
 
+# --------------------------------------------------------------------------- reading
+# For the domain's pages, once they have checked access; other domains use ``lookups``.
+
+
+def get_structure(db: Database, structure_id: int) -> dict | None:
+    return storage.get_structure(db, structure_id)
+
+
+def list_structures(db: Database, ids: list[int] | None = None) -> list[dict]:
+    return storage.list_structures(db, ids)
+
+
+def get_user(db: Database, user_id: int) -> dict | None:
+    return storage.get_user(db, user_id)
+
+
+def members_of(db: Database, structure_id: int) -> list[dict]:
+    return storage.members_of(db, structure_id)
+
+
+def get_token(db: Database, token_id: int) -> dict | None:
+    return storage.get_token(db, token_id)
+
+
+def tokens_of_structure(db: Database, structure_id: int) -> list[dict]:
+    return storage.tokens_of_structure(db, structure_id)
+
+
 # --------------------------------------------------------------------------- log-in
 
 

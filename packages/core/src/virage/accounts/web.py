@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Annotated
 
@@ -15,20 +13,16 @@ from pydantic import BaseModel, Field, ValidationError
 from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import (
     notice,
-    notice_storage,
     objections,
     persons,
     second_factor,
     service,
-    storage,
-    throttle,
+    worker_records,
 )
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.display import HELPERS
 from virage.accounts.models import PersonCreate, PersonUpdate
-from virage.audit import storage as audit_storage
-from virage.audit.labels import flag_label
-from virage.audit.service import describe
+from virage.audit import service as audit
 from virage.deps import Access, Plugins
 from virage.errors import Forbidden, InvalidInput, NotFound, french_message
 from virage.web.sections import sort_sections
@@ -44,7 +38,7 @@ class MePages(Controller):
     @get("/", name="me")
     async def me(self, access: Access) -> Template:
         actor = access.require_login()
-        structures = storage.list_structures(access.db, actor.structure_ids)
+        structures = service.list_structures(access.db, actor.structure_ids)
         for s in structures:
             s["role"] = ROLES.get(actor.memberships[s["id"]], actor.memberships[s["id"]])
             s["can_audit"] = access.allowed("audit.read", structure_id=s["id"])
@@ -63,28 +57,8 @@ class MePages(Controller):
         """Everything Virage records about the worker: nothing else is recorded."""
         actor = access.require_login()
         db = access.db
-        user = storage.get_user(db, actor.user_id)
-        structures = {
-            s["id"]: s["name"] for s in storage.list_structures(db, sorted(actor.memberships))
-        }
         context = {
-            "user": {
-                k: user[k]
-                for k in ("username", "display_name", "email", "profession", "rpps", "created_at")
-            },
-            "memberships": [
-                {"structure": structures.get(sid, sid), "role": ROLES.get(r, r)}
-                for sid, r in actor.memberships.items()
-            ],
-            "sessions": storage.sessions_of(db, actor.user_id),
-            "tokens": storage.tokens_of_user(db, actor.user_id),
-            "care_teams": storage.care_teams_of_user(db, actor.user_id),
-            "emergencies": storage.emergency_of_user(db, actor.user_id),
-            "failures": throttle.failures_of(db, actor.username),
-            "known_sources": throttle.known_sources_of(db, actor.user_id),
-            "audit": audit_storage.for_actor(db, actor.user_id, limit=300),
-            "second_factor": second_factor.status(db, actor.user_id),
-            "notice_acknowledgements": notice_storage.acknowledgements_of(db, actor.user_id),
+            **worker_records.of_worker(db, actor),
             **HELPERS,
             "sections": sort_sections(
                 plugins.call_flat("extra_worker_records", db=db, user_id=actor.user_id)
@@ -140,7 +114,7 @@ class PersonPages(Controller):
         q: Annotated[str | None, QueryParameter()] = None,
         statut: Annotated[str, QueryParameter()] = "active",
     ) -> Template:
-        structure = storage.get_structure(access.db, structure_id)
+        structure = service.get_structure(access.db, structure_id)
         if structure is None or access.actor.role_in(structure_id) is None:
             raise NotFound("Cette structure n'existe pas ou ne vous est pas accessible.")
         status = statut if statut in ("active", "closed") else "active"
@@ -163,7 +137,7 @@ class PersonPages(Controller):
         return Template(
             "accounts/person_form.html",
             context={
-                "structure": storage.get_structure(access.db, structure_id),
+                "structure": service.get_structure(access.db, structure_id),
                 "can_health": access.allowed("persons.health.write", structure_id=structure_id),
             },
         )
@@ -197,7 +171,7 @@ class PersonPages(Controller):
             raise
         person = data["person"]
         structure_id = person["structure_id"]
-        members = storage.members_of(access.db, structure_id) if data["can_manage_team"] else []
+        members = service.members_of(access.db, structure_id) if data["can_manage_team"] else []
         in_team = {m["id"] for m in data["care_team"]}
         access_log = (
             persons.access_log(access, person_id)[:50] if data["can_see_access_log"] else []
@@ -206,7 +180,7 @@ class PersonPages(Controller):
             "accounts/person.html",
             context={
                 **data,
-                "structure": storage.get_structure(access.db, structure_id),
+                "structure": service.get_structure(access.db, structure_id),
                 "candidates": [
                     m for m in members if m["id"] not in in_team and m["role"] in CARE_TEAM_ROLES
                 ],
@@ -307,59 +281,26 @@ class StructurePages(Controller):
             action="audit.export" if format == "csv" else "audit.read",
         )
         if format == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, delimiter=";")
-            writer.writerow(
-                [
-                    "id",
-                    "date (UTC)",
-                    "auteur",
-                    "canal",
-                    "personne",
-                    "action",
-                    "cible",
-                    "route",
-                    "résultat",
-                    "accès exceptionnel",
-                    "détails",
-                ]
-            )
-            for e in audit_storage.iter_structure(access.db, structure_id):
-                writer.writerow(
-                    [
-                        e["id"],
-                        e["at"],
-                        e["actor_label"],
-                        e["via"],
-                        e["person_id"] or "",
-                        e["action"],
-                        e["target"] or "",
-                        e["route"] or "",
-                        e["outcome"],
-                        flag_label(e["action"]) if e["emergency"] else "",
-                        e["details"] or "",
-                    ]
-                )
             return Response(
-                buffer.getvalue(),
+                audit.structure_csv(access.db, structure_id),
                 media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/* types
                 headers={
                     "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
                 },
             )
-        entries = describe(
-            audit_storage.for_structure(
+        entries = audit.describe(
+            audit.for_structure(
                 access.db, structure_id, action=action or None, emergency_only=urgence
             )
         )
         return Template(
             "accounts/journal.html",
             context={
-                "structure": storage.get_structure(access.db, structure_id),
+                "structure": service.get_structure(access.db, structure_id),
                 "entries": entries,
                 "action": action or "",
                 "urgence": urgence,
-                "counts": storage.count_persons(access.db, structure_id),
+                "counts": persons.counts(access.db, structure_id),
             },
         )
 
@@ -369,8 +310,8 @@ class StructurePages(Controller):
         return Template(
             "accounts/tokens.html",
             context={
-                "structure": storage.get_structure(access.db, structure_id),
-                "tokens": storage.tokens_of_structure(access.db, structure_id),
+                "structure": service.get_structure(access.db, structure_id),
+                "tokens": service.tokens_of_structure(access.db, structure_id),
                 **HELPERS,
             },
         )
@@ -387,8 +328,8 @@ class StructurePages(Controller):
         return Template(
             "accounts/tokens.html",
             context={
-                "structure": storage.get_structure(access.db, structure_id),
-                "tokens": storage.tokens_of_structure(access.db, structure_id),
+                "structure": service.get_structure(access.db, structure_id),
+                "tokens": service.tokens_of_structure(access.db, structure_id),
                 "secret": secret,
                 **HELPERS,
             },
@@ -399,7 +340,7 @@ class StructurePages(Controller):
         self, access: Access, structure_id: Id, token_id: FromPath[int]
     ) -> Redirect:
         access.require("tokens.manage", structure_id=structure_id)
-        token = storage.get_token(access.db, token_id)
+        token = service.get_token(access.db, token_id)
         if token is None or token["structure_id"] != structure_id:
             raise NotFound("Ce jeton n'existe pas.")
         service.revoke_token(access.db, token_id)
