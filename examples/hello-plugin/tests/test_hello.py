@@ -6,22 +6,25 @@ the plugin's own permission is decided by the core and each greeting is in the a
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
 from importlib.metadata import entry_points
 
 import pytest
+import virage_hello
 from litestar.testing import TestClient
 
-from virage.accounts import notice, notice_storage, service, storage
-from virage.accounts.auth import SESSION_COOKIE
-from virage.app import create_app, prepare_database
-from virage.cli import main
-from virage.db import applied_migrations, connect, transaction, utcnow, utcnow_iso
-from virage.plugins import PluginHost
-from virage.settings import Settings
+from virage.sdk import Settings, accounts
+from virage.sdk.testing import (
+    SESSION_COOKIE,
+    applied_migrations,
+    cli,
+    connect,
+    create_app,
+    open_database,
+    signed_in,
+    token_for,
+)
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -37,11 +40,11 @@ class Team:
 def team(tmp_path) -> Team:
     """One structure, a nurse (may greet) and a care assistant (may only count), with tokens."""
     settings = Settings(db_path=tmp_path / "virage.db", secret_key="secret-de-test")
-    db = prepare_database(settings, PluginHost(settings))
-    sid = storage.create_structure(db, "SSIAD Hello", "SSIAD")
+    db = open_database(settings)
+    sid = accounts.create_structure(db, "SSIAD Hello", "SSIAD")
     tokens = {}
     for username, role in (("infirmiere", "nurse"), ("aide", "care_assistant")):
-        uid = service.create_user(
+        uid = accounts.create_user(
             db,
             username=username,
             display_name=username.title(),
@@ -49,25 +52,19 @@ def team(tmp_path) -> Team:
             structure_id=sid,
             role=role,
         )
-        tokens[username] = service.create_token(db, uid, sid, f"jeton {username}")[1]
+        tokens[username] = token_for(db, uid, sid, f"jeton {username}")
     db.conn.close()
     return Team(settings, sid, tokens)
 
 
-def signed_in(team: Team, username: str) -> str:
+def session(team: Team, username: str) -> str:
     """A session as the log-in opens it (the log-in itself is the core's to test), for a worker
     who has read the first-use notice (until then every page leads to it)."""
     db = connect(team.settings.db_path)
     try:
-        user = storage.get_user_by_username(db, username)
-        token = secrets.token_urlsafe(32)
-        expires = utcnow() + timedelta(hours=1)
-        with transaction(db):
-            storage.create_session(db, service.hash_secret(token), user["id"], expires)
-            notice_storage.acknowledge(db, user["id"], notice.NOTICE_VERSION, utcnow_iso(), [])
+        return signed_in(db, username)
     finally:
         db.conn.close()
-    return token
 
 
 def auth(team: Team, username: str) -> dict[str, str]:
@@ -88,6 +85,8 @@ def audit(team: Team, action: str) -> list[tuple]:
 def test_discovered_through_its_entry_point():
     eps = {ep.name: ep.value for ep in entry_points(group="virage")}
     assert eps.get("hello") == "virage_hello"
+    # the SDK range it is written for: a Virage outside it refuses to load the plugin
+    assert virage_hello.VIRAGE_SDK == ">=1,<2"
 
 
 def test_anonymous_calls_are_refused_and_write_nothing(team):
@@ -128,7 +127,7 @@ def test_a_greeting_needs_the_plugin_permission_and_is_audited(team):
 def test_page_nav_and_migrations_for_a_signed_in_user(team):
     with TestClient(create_app(team.settings)) as client:
         client.post("/api/v1/hello", json={"name": "Camille"}, headers=auth(team, "infirmiere"))
-        client.cookies.set(SESSION_COOKIE, signed_in(team, "aide"))
+        client.cookies.set(SESSION_COOKIE, session(team, "aide"))
         home = client.get("/")
         assert 'href="/hello/"' in home.text and "Bonjour" in home.text
         page = client.get("/hello/")
@@ -155,13 +154,13 @@ def test_bad_input_is_a_clear_400_and_writes_nothing(team, payload):
 def test_cli_command_acts_as_an_account(team, monkeypatch, capsys):
     monkeypatch.setenv("VIRAGE_DB", str(team.settings.db_path))
     args = ["hello", "Camille", "--structure", "SSIAD Hello"]
-    assert main([*args, "--as", "infirmiere"]) == 0
+    assert cli([*args, "--as", "infirmiere"]) == 0
     assert "Bonjour Camille !" in capsys.readouterr().out
-    assert main([*args, "--as", "aide"]) == 1  # the care assistant may not greet
+    assert cli([*args, "--as", "aide"]) == 1  # the care assistant may not greet
     err = capsys.readouterr().err
     assert err.startswith("Erreur : ") and "ne permet pas" in err and "Traceback" not in err
-    assert main(["hello", " ", "--structure", "SSIAD Hello", "--as", "infirmiere"]) == 1
-    assert main(["hello", "Camille", "--structure", "Nulle part", "--as", "infirmiere"]) == 1
+    assert cli(["hello", " ", "--structure", "SSIAD Hello", "--as", "infirmiere"]) == 1
+    assert cli(["hello", "Camille", "--structure", "Nulle part", "--as", "infirmiere"]) == 1
     assert "introuvable" in capsys.readouterr().err
     assert [(o, v) for o, _, v in audit(team, "hello.greet")] == [
         ("allowed", "cli"),
@@ -171,7 +170,7 @@ def test_cli_command_acts_as_an_account(team, monkeypatch, capsys):
 
 def test_plugins_listing_shows_hello(team, monkeypatch, capsys):
     monkeypatch.setenv("VIRAGE_DB", str(team.settings.db_path))
-    assert main(["plugins"]) == 0
+    assert cli(["plugins"]) == 0
     out = capsys.readouterr().out
     assert "hello 0.1.0" in out
     assert "register_permissions" in out and "register_routes" in out

@@ -5,6 +5,9 @@ greetings), two permissions and a CLI command (``virage hello NAME``). Nothing i
 page needs a signed-in user, the API a bearer token, the command a named account; every greeting
 is checked against the plugin's own permission by the core's access model, which writes the audit
 entry. Each hook below is explained in README.md.
+
+Everything it takes from Virage comes from ``virage.sdk``, the public door for plugins: the rest
+of ``virage`` is internal and may change in any release.
 """
 
 from __future__ import annotations
@@ -17,19 +20,27 @@ from litestar.params import JSONBody
 from litestar.response import Template
 from pydantic import BaseModel, Field, field_validator
 
-from virage.access import ROLES, permission
-from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
-from virage.accounts.auth import require_actor_guard
-from virage.accounts.context import AccessContext
-from virage.app import build_registry, prepare_database
-from virage.db import Database, Migration, transaction, utcnow_iso
-from virage.deps import Access
-from virage.errors import InvalidInput, NotFound
-from virage.plugins import hookimpl
-from virage.web.nav import NavItem
+from virage.sdk import (
+    ROLES,
+    Access,
+    AccessContext,
+    Database,
+    InvalidInput,
+    Migration,
+    NavItem,
+    NotFound,
+    accounts,
+    hookimpl,
+    permission,
+    prepare_database,
+    require_actor_guard,
+    transaction,
+    utcnow_iso,
+)
 
 __version__ = "0.1.0"
+#: The range of ``virage.sdk`` this plugin is written for: Virage refuses to load it otherwise.
+VIRAGE_SDK = ">=1,<2"
 
 NAMESPACE = "hello"
 
@@ -138,7 +149,7 @@ class HelloPage(Controller):
         actor = access.require_login()
         counts = [
             {"structure": s["name"], "count": count_greetings(access.db, s["id"])}
-            for s in accounts_storage.list_structures(access.db, actor.structure_ids)
+            for s in accounts.structures(access.db, actor.structure_ids)
             if access.allowed(READ, structure_id=s["id"])
         ]
         return Template("hello/page.html", context={"counts": counts})
@@ -210,13 +221,11 @@ def register_commands(cli):
             raise InvalidInput("le prénom ne peut pas être vide.")
         db = prepare_database(ctx.settings, ctx.plugins)  # opens and migrates
         try:
-            found = accounts_storage.find_structure(db, structure)
-            user = accounts_storage.get_user_by_username(db, username)
-            if found is None or user is None:
+            found = accounts.find_structure(db, structure)
+            if found is None or accounts.user_by_username(db, username) is None:
                 raise NotFound("Structure ou compte introuvable (numéro ou nom exact).")
             # The command acts as a named account, with its rights, like the web and the API.
-            actor = accounts_service.actor_for_user(db, user, via="cli")
-            access = AccessContext(db, build_registry(ctx.plugins), actor, route="virage hello")
+            access = accounts.access_for(db, ctx.plugins, username, route="virage hello")
             greeting = record_greeting(access, found["id"], name)
             total = count_greetings(db, found["id"])
             click.echo(f"{greeting.message} ({total} salutation(s) enregistrée(s))")

@@ -46,6 +46,7 @@ from virage.agenda.timeutil import (
     today_paris,
     week_start,
 )
+from virage.app import prepare_database
 from virage.db import Database, Migration, fetch_all, fetch_one, transaction, utcnow, utcnow_iso
 from virage.deps import Access, AppSettings, Plugins
 from virage.directory.sources import (
@@ -134,6 +135,7 @@ __all__ = [
     "parse_iso",
     "permission",
     "plural",
+    "prepare_database",
     "require_actor_guard",
     "to_local",
     "to_utc",
