@@ -10,6 +10,7 @@ import icalendar
 from tests.accounts.conftest import bearer
 from tests.agenda.helpers import API, book, visit
 from virage.accounts.service import hash_secret
+from virage.agenda import service
 from virage.agenda.timeutil import today_paris
 from virage.db import connect
 
@@ -66,15 +67,11 @@ def test_structure_privacy_setting(client, world):
     visit(client, world, start=_soon())
     url = _feed_url(client, world, "nurse_a")
     db = connect(world.settings.db_path)
-    db.execute(
-        "UPDATE structures SET calendar_privacy = 'none' WHERE id = ?", [world.structures["a"]]
-    )
+    service.store_calendar_privacy(db, world.structures["a"], "none")
     events, text = _events(client, url)
     assert [str(e["summary"]) for e in events.values()] == ["Visite à domicile"]
     assert "Loue" not in text and "J. D." not in text
-    db.execute(
-        "UPDATE structures SET calendar_privacy = 'name' WHERE id = ?", [world.structures["a"]]
-    )
+    service.store_calendar_privacy(db, world.structures["a"], "name")
     events, _ = _events(client, url)
     assert [str(e["summary"]) for e in events.values()] == [
         "Visite à domicile — Jeanne DURAND (Loue)"
@@ -85,9 +82,7 @@ def test_structure_privacy_setting(client, world):
 def test_full_name_only_for_who_may_know_the_person(client, world):
     # nurse2_a is not in p1's care team: even with "name", the feed shows initials.
     db = connect(world.settings.db_path)
-    db.execute(
-        "UPDATE structures SET calendar_privacy = 'name' WHERE id = ?", [world.structures["a"]]
-    )
+    service.store_calendar_privacy(db, world.structures["a"], "name")
     db.conn.close()
     visit(client, world, start=_soon(), professional_ids=[world.users["nurse2_a"]])
     events, _text = _events(client, _feed_url(client, world, "nurse2_a"))

@@ -332,7 +332,7 @@ def test_an_unbounded_flood_is_refused(client, world):
 def test_whole_series_edit_mid_day_keeps_todays_past_occurrence_once(client, world, monkeypatch):
     # The clock is pinned to the middle of a day (deterministic, whatever the real time is).
     pinned = datetime(2031, 3, 12, 14, 0, tzinfo=timeutil.PARIS)
-    monkeypatch.setattr("virage.agenda.service.utcnow", lambda: pinned.astimezone(UTC))
+    monkeypatch.setattr("virage.agenda.editing.utcnow", lambda: pinned.astimezone(UTC))
     now = pinned.replace(tzinfo=None)
     past, later = now - timedelta(minutes=30), now + timedelta(minutes=30)
     start = past - timedelta(days=1)

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from virage.access import Registry
+from virage.accounts import lookups
 from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
-from virage.agenda import importing, service
+from virage.agenda import importing, privacy, series
 from virage.agenda.kinds import registry
 from virage.db import utcnow
 from virage.errors import InvalidInput, NotFound
@@ -24,7 +24,7 @@ def _db(ctx):
 
 
 def _structure(db, key: str) -> dict:
-    structure = accounts_storage.find_structure(db, key)
+    structure = lookups.find_structure(db, key)
     if structure is None:
         raise NotFound(f"Structure « {key} » introuvable (numéro ou nom exact).")
     return structure
@@ -47,22 +47,20 @@ def register(cli: click.Group) -> None:
     def materialise(ctx, days):
         """Préparer à l'avance les occurrences des séries sans fin (à lancer chaque mois)."""
         db = _db(ctx)
-        added = service.ensure_materialised(
+        added = series.ensure_materialised(
             db, registry(ctx.plugins), utcnow() + timedelta(days=days)
         )
         click.echo(f"{added} rendez-vous préparés.")
 
     @agenda.command("privacy")
     @click.argument("structure")
-    @click.argument("value", type=click.Choice(sorted(service.PRIVACY)))
+    @click.argument("value", type=click.Choice(sorted(privacy.PRIVACY)))
     @click.pass_obj
-    def privacy(ctx, structure, value):
+    def privacy_command(ctx, structure, value):
         """Ce que montrent des personnes les abonnements de calendrier d'une structure."""
         db = _db(ctx)
         sid = _structure(db, structure)["id"]
-        from virage.agenda import storage
-
-        storage.set_structure_privacy(db, sid, value)
+        privacy.store_calendar_privacy(db, sid, value)
         from virage.audit.service import record
 
         record(
@@ -73,7 +71,7 @@ def register(cli: click.Group) -> None:
             details={"valeur": value},
             actor_label="ligne de commande",
         )
-        click.echo(f"Abonnements de calendrier : {service.PRIVACY[value].lower()}.")
+        click.echo(f"Abonnements de calendrier : {privacy.PRIVACY[value].lower()}.")
 
     @agenda.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -93,12 +91,12 @@ def register(cli: click.Group) -> None:
         """Importer un fichier .ics et afficher le rapport (créés, refusés et pourquoi)."""
         db = _db(ctx)
         sid = _structure(db, structure)["id"]
-        user = accounts_storage.get_user_by_username(db, username)
+        user = lookups.user_by_username(db, username)
         if user is None:
             raise NotFound(f"Compte « {username} » introuvable.")
         ids = []
         for name in professionals:
-            pro = accounts_storage.get_user_by_username(db, name)
+            pro = lookups.user_by_username(db, name)
             if pro is None:
                 raise InvalidInput(f"Professionnel « {name} » introuvable.")
             ids.append(pro["id"])

@@ -17,10 +17,10 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import PathParameter, QueryParameter
 
 from virage import fhir_common
-from virage.accounts import storage as accounts_storage
+from virage.accounts import lookups
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.context import AccessContext
-from virage.agenda import fhir, service, storage
+from virage.agenda import fhir, service
 from virage.agenda.timeutil import day_bounds, local_naive, to_local, today_paris
 from virage.deps import Access, Plugins
 from virage.errors import InvalidInput, NotFound
@@ -42,7 +42,7 @@ def _resource(content: dict, status: int = 200, headers: dict | None = None) -> 
 
 
 def _structure(access: AccessContext, structure_id: int) -> dict:
-    structure = accounts_storage.get_structure(access.db, structure_id)
+    structure = lookups.structure(access.db, structure_id)
     if structure is None:
         raise NotFound("Cet agenda (Schedule) n'existe pas.")
     return structure
@@ -57,8 +57,8 @@ def _owner(access: AccessContext, kind: str, structure_id: int, owner_id: int) -
         if not found:
             raise NotFound("Cet agenda (Schedule) n'existe pas.")
         return found[0]["display_name"], found
-    team = storage.get_team(access.db, owner_id)
-    if team is None or team["structure_id"] != structure_id:
+    team = service.team_of(access, structure_id, owner_id)
+    if team is None:
         raise NotFound("Cet agenda (Schedule) n'existe pas.")
     return team["name"], service.professionals_for(access, structure_id, team_id=owner_id)
 
@@ -223,7 +223,7 @@ class AgendaFhirController(Controller):
                 if wanted in (None, m["id"]):
                     found.append(_schedule(access, fhir.schedule_id("pro", sid, m["id"])))
             if wanted is None:
-                for team in storage.teams_of_structure(access.db, sid):
+                for team in service.structure_teams(access, sid):
                     found.append(_schedule(access, fhir.schedule_id("team", sid, team["id"])))
         return _resource(fhir.bundle(found[:MAX_COUNT], _base(request), len(found)))
 

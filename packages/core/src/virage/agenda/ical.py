@@ -2,9 +2,10 @@
 :mod:`virage.agenda.importing`).
 
 The feed carries no health data: never the care notes nor "what to bring"; a person appears only
-as the structure allows (``structures.calendar_privacy``: ``none``, ``initials`` — the default —
-or ``name``) and only when the feed's owner may know them (access model). Its secret address is
-stored hashed, revocable, and every read is written to the audit trail.
+as the structure allows (its calendar privacy, :mod:`virage.agenda.privacy`: ``none``,
+``initials`` — the default — or ``name``) and only when the feed's owner may know them (access
+model). Its secret address is stored hashed, revocable, and every read is written to the audit
+trail.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import icalendar
 
 from virage import __version__
 from virage.access import Actor, Registry
+from virage.accounts import lookups
 from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
 from virage.accounts.context import AccessContext
-from virage.agenda import service, storage
+from virage.agenda import storage_feeds, storage_views
 from virage.agenda.kinds import PLACES, registry
+from virage.agenda.people import Deciders, initials
+from virage.agenda.privacy import DEFAULT_PRIVACY, calendar_privacy
+from virage.agenda.series import ensure_materialised
 from virage.agenda.timeutil import (
     day_bounds,
     iso,
@@ -46,14 +50,14 @@ def create_feed(access: AccessContext) -> str:
         raise InvalidInput("Un abonnement de calendrier demande d'appartenir à une structure.")
     secret = FEED_PREFIX + secrets.token_urlsafe(32)
     with transaction(access.db):
-        storage.create_feed(access.db, actor.user_id, accounts_service.hash_secret(secret))
+        storage_feeds.create_feed(access.db, actor.user_id, accounts_service.hash_secret(secret))
         access.audit("agenda.feed.created", target=f"user:{actor.user_id}")
     return secret
 
 
 def revoke_feed(access: AccessContext) -> int:
     actor = access.require_login()
-    count = storage.revoke_feeds(access.db, actor.user_id)
+    count = storage_feeds.revoke_feeds(access.db, actor.user_id)
     if count:
         access.audit("agenda.feed.revoked", target=f"user:{actor.user_id}")
     return count
@@ -63,10 +67,10 @@ def _feed_actor(db, secret: str) -> tuple[dict, Actor]:
     secret = (secret or "").removesuffix(".ics")
     if not secret.startswith(FEED_PREFIX):
         raise NotFound(FEED_GONE)
-    feed = storage.feed_by_hash(db, accounts_service.hash_secret(secret))
+    feed = storage_feeds.feed_by_hash(db, accounts_service.hash_secret(secret))
     if feed is None or feed["revoked_at"]:
         raise NotFound(FEED_GONE)
-    user = accounts_storage.get_user(db, feed["user_id"])
+    user = lookups.user(db, feed["user_id"])
     if user is None or not user["active"]:
         raise NotFound(FEED_GONE)
     actor = accounts_service.actor_for_user(db, user, via="feed")
@@ -82,7 +86,7 @@ def _person_text(privacy: str, person: dict | None, identity: bool) -> str:
     if privacy == "name" and identity:
         text = f"{person['given_names']} {person['family_name'].upper()}"
     else:
-        text = service.initials(person["given_names"], person["family_name"])
+        text = initials(person["given_names"], person["family_name"])
     return f"{text} ({person['city']})" if person.get("city") else text
 
 
@@ -103,15 +107,17 @@ def feed_calendar(
     day = today or today_paris()
     start = day_bounds(day)[0] - FEED_PAST
     end = day_bounds(day)[1] + FEED_FUTURE
-    service.ensure_materialised(db, kinds, end)
+    ensure_materialised(db, kinds, end)
     rows = [
         r
-        for r in storage.feed_rows(db, actor.user_id, iso(start), iso(end))
+        for r in storage_views.feed_rows(db, actor.user_id, iso(start), iso(end))
         if actor.role_in(r["structure_id"]) is not None
     ]
-    privacy = storage.structure_privacy(db, {r["structure_id"] for r in rows})
-    structures = storage.structure_names(db, {r["structure_id"] for r in rows})
-    deciders = service._Deciders(access, [r["person_id"] for r in rows])
+    privacy = calendar_privacy(db, {r["structure_id"] for r in rows})
+    structures = {
+        s["id"]: s for s in lookups.structures(db, sorted({r["structure_id"] for r in rows}))
+    }
+    deciders = Deciders(access, [r["person_id"] for r in rows])
 
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//Virage//Agenda {__version__}//FR")
@@ -127,7 +133,7 @@ def feed_calendar(
         label = kind.label if kind else row["kind"]
         person = deciders.refs.get(row["person_id"], (None, None))[0]
         who = _person_text(
-            privacy.get(row["structure_id"], "initials"),
+            privacy.get(row["structure_id"], DEFAULT_PRIVACY),
             person,
             row["person_id"] is not None and deciders.identity(row["person_id"]),
         )
@@ -157,7 +163,7 @@ def feed_calendar(
         event.add("description", text)
         cal.add_component(event)
     now = utcnow_iso()
-    storage.touch_feed(db, feed["id"], now)
+    storage_feeds.touch_feed(db, feed["id"], now)
     for sid in sorted({r["structure_id"] for r in rows if r["person_id"] is not None}):
         access.audit(
             "agenda.feed.read",
@@ -174,7 +180,13 @@ def _location(row: dict, structures: dict, privacy: dict, person: dict | None) -
     if place == "remote":
         return PLACES["remote"]
     if place == "home":
-        if privacy.get(row["structure_id"], "initials") == "none" or person is None:
+        if privacy.get(row["structure_id"], DEFAULT_PRIVACY) == "none" or person is None:
             return ""
         return person.get("city") or ""
     return ""
+
+
+def my_feeds(access: AccessContext) -> list[dict]:
+    """The actor's calendar subscriptions (active and revoked), newest first."""
+    actor = access.require_login()
+    return storage_feeds.feeds_of_user(access.db, actor.user_id)

@@ -30,7 +30,8 @@ import anyio.to_thread
 import icalendar
 
 from virage.accounts.context import AccessContext
-from virage.agenda import service, storage
+from virage.agenda import storage_series
+from virage.agenda.booking import book
 from virage.agenda.kinds import AppointmentKind, get_kind, registry
 from virage.agenda.limits import check_moment, clean_line, excerpt
 from virage.agenda.timeutil import MAX_DURATION, PARIS, iso, local_naive, to_utc
@@ -299,13 +300,17 @@ def import_events(
                 except PARSE_ERRORS as exc:
                     raise InvalidInput(f"événement illisible ({excerpt(exc, 80)}).") from None
                 line["start"] = iso(data["start"])
-                if uid and (uid in seen_uids or storage.series_with_uid(db, structure_id, uid)):
+                if uid and (
+                    uid in seen_uids or storage_series.series_with_uid(db, structure_id, uid)
+                ):
                     raise InvalidInput("déjà importé (même identifiant UID).")
-                result = service.book(access, plugins, structure_id, data, notify=not dry_run)
+                result = book(access, plugins, structure_id, data, notify=not dry_run)
                 line["appointment_id"] = result["id"]
                 line["series_id"] = result["series_id"]
                 occurrences += (
-                    storage.count_series_rows(db, result["series_id"]) if result["series_id"] else 1
+                    storage_series.count_series_rows(db, result["series_id"])
+                    if result["series_id"]
+                    else 1
                 )
                 created.append(line)
                 if uid:

@@ -27,6 +27,9 @@ STATUSES: dict[str, str] = {
     "missed": "Non réalisé",
 }
 
+#: Kinds of absence of a professional (stored values → French labels); never a medical reason.
+ABSENCE_KINDS: dict[str, str] = {"leave": "Congé", "training": "Formation", "absence": "Absence"}
+
 
 @dataclass(frozen=True)
 class AppointmentKind:
@@ -118,3 +121,8 @@ def get_kind(kinds: dict[str, AppointmentKind], name: str) -> AppointmentKind:
 def kind_label(kinds: dict[str, AppointmentKind], name: str) -> str:
     kind = kinds.get(name)
     return kind.label if kind else name
+
+
+def kinds_list(plugins) -> list[AppointmentKind]:
+    """Every kind of appointment (the core's and the plugins')."""
+    return list(registry(plugins).values())

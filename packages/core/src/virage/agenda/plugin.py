@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from virage.accounts.export import ExportSection
-from virage.agenda import hookspecs, series_storage, storage
+from virage.agenda import hookspecs, storage_tables, storage_views
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
 from virage.db import Migration
@@ -26,26 +26,32 @@ def register_migrations():
         Migration(
             "core",
             "0020_agenda",
-            storage.create_agenda_tables,
+            storage_tables.create_agenda_tables,
             "Agenda : séries, rendez-vous, professionnels, pointages",
         ),
         Migration(
             "core",
             "0021_agenda_availability",
-            storage.create_availability_tables,
+            storage_tables.create_availability_tables,
             "Agenda : horaires de travail, absences, équipes",
         ),
         Migration(
             "core",
             "0022_agenda_feeds",
-            storage.create_feed_tables,
+            storage_tables.create_feed_tables,
             "Agenda : abonnements iCalendar",
         ),
         Migration(
             "core",
             "0023_agenda_series_cancel",
-            series_storage.add_with_series_column,
+            storage_tables.add_with_series_column,
             "Agenda : rendez-vous annulés avec leur série, rétablissables",
+        ),
+        Migration(
+            "core",
+            "0024_agenda_privacy",
+            storage_tables.create_settings_table,
+            "Agenda : réglages des structures dans une table de l'agenda (abonnements de calendrier)",
         ),
     ]
 
@@ -65,9 +71,8 @@ def register_routes():
     from virage.agenda import api, fhir_api, web
 
     return [
-        web.AgendaPages,
-        web.FeedEndpoint,
-        api.AgendaController,
+        *web.CONTROLLERS,
+        *api.CONTROLLERS,
         fhir_api.AgendaFhirMetadata,
         fhir_api.AgendaFhirController,
     ]
@@ -105,8 +110,8 @@ def extra_worker_records(db, user_id):
 
 @hookimpl
 def extra_person_export(db, person_id):
-    appointments = storage.person_appointments(db, person_id)
-    series = storage.person_series(db, person_id)
+    appointments = storage_views.person_appointments(db, person_id)
+    series = storage_views.person_series(db, person_id)
     if not (appointments or series):
         return None
     # Care notes follow the care team (agenda.notes.read), the rest the agenda (agenda.read).
@@ -136,7 +141,7 @@ def extra_person_export(db, person_id):
 
 @hookimpl
 def on_person_deleted(db, person_id):
-    storage.delete_person_data(db, person_id)
+    storage_views.delete_person_data(db, person_id)
 
 
 @hookimpl

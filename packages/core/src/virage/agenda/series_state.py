@@ -24,9 +24,12 @@ from datetime import timedelta
 from typing import Any
 
 from virage.accounts.context import AccessContext
-from virage.agenda import series_storage, storage
-from virage.agenda import service as core
+from virage.agenda import storage_appointments, storage_series
+from virage.agenda.checks import load_appointment, require_write
+from virage.agenda.common import PROTECTED, blocks, emit, hook_summary
+from virage.agenda.conflicts import check_conflicts
 from virage.agenda.kinds import registry
+from virage.agenda.reading import get
 from virage.agenda.timeutil import iso, local_naive, parse_iso, rule_count, with_count, with_until
 from virage.db import transaction, utcnow, utcnow_iso
 from virage.errors import Conflict
@@ -41,7 +44,7 @@ def _split_tail(access: AccessContext, series: dict, row: dict) -> int:
     rule = series["rrule"]
     count = rule_count(rule)
     if count is not None:
-        before = storage.count_series_before(db, series["id"], row["recurrence_id"])
+        before = storage_series.count_series_before(db, series["id"], row["recurrence_id"])
         rule = with_count(rule, max(1, count - before))
     tail = {
         **series,
@@ -52,10 +55,10 @@ def _split_tail(access: AccessContext, series: dict, row: dict) -> int:
         "updated_by": access.actor.user_id,
     }
     tail.pop("id", None)
-    tail_id = storage.insert_series(db, tail)
-    ids = [r["id"] for r in storage.series_rows_from(db, series["id"], row["recurrence_id"])]
-    series_storage.move_rows(db, ids, tail_id)
-    storage.update_series(
+    tail_id = storage_series.insert_series(db, tail)
+    ids = [r["id"] for r in storage_series.series_rows_from(db, series["id"], row["recurrence_id"])]
+    storage_series.move_rows(db, ids, tail_id)
+    storage_series.update_series(
         db,
         series["id"],
         {
@@ -76,14 +79,14 @@ def cancel_series(
     scope: str,
 ) -> dict:
     """``scope`` is ``"series"`` or ``"following"``; the access check and its audit entry are
-    done by the caller (:func:`virage.agenda.service.cancel`)."""
+    done by the caller (:func:`virage.agenda.status.cancel`)."""
     db = access.db
-    series = storage.get_series(db, row["series_id"])
+    series = storage_series.get_series(db, row["series_id"])
     if series["cancelled_at"]:
         raise Conflict("Cette série est déjà annulée.")
     now = utcnow().replace(microsecond=0)
     with transaction(db):
-        if scope == "following" and storage.count_series_before(
+        if scope == "following" and storage_series.count_series_before(
             db, series["id"], row["recurrence_id"]
         ):
             target = _split_tail(access, series, row)
@@ -91,14 +94,14 @@ def cancel_series(
         else:
             target = series["id"]
             cut = row["recurrence_id"] if scope == "following" else iso(now)
-        rows = series_storage.rows_from(db, target, cut)
+        rows = storage_series.rows_from(db, target, cut)
         ids = [
             r["id"]
             for r in rows
-            if r["status"] not in core.PROTECTED and not r["checked"] and r["status"] != "cancelled"
+            if r["status"] not in PROTECTED and not r["checked"] and r["status"] != "cancelled"
         ]
-        series_storage.cancel_with_series(db, ids, reason, access.actor.user_id)
-        storage.update_series(
+        storage_series.cancel_with_series(db, ids, reason, access.actor.user_id)
+        storage_series.update_series(
             db,
             target,
             {
@@ -107,12 +110,12 @@ def cancel_series(
                 "updated_by": access.actor.user_id,
             },
         )
-    summary = core._summary({**row, "status": "cancelled", "series_id": target}, pros, len(ids))
-    core._emit(
+    summary = hook_summary({**row, "status": "cancelled", "series_id": target}, pros, len(ids))
+    emit(
         plugins, "on_appointment_cancelled", access, appointment=summary, reason=reason, scope=scope
     )
     return {
-        "appointment": core.get(access, plugins, row["id"], audit=False),
+        "appointment": get(access, plugins, row["id"], audit=False),
         "cancelled_occurrences": len(ids),
         "series_id": target,
     }
@@ -126,9 +129,9 @@ def restore_series(
     access.require_login()
     db = access.db
     kinds = registry(plugins)
-    row = core._load(access, appointment_id)
-    pros = storage.attendee_ids(db, appointment_id)
-    core._require_write(
+    row = load_appointment(access, appointment_id)
+    pros = storage_appointments.attendee_ids(db, appointment_id)
+    require_write(
         access,
         row["structure_id"],
         pros,
@@ -137,18 +140,18 @@ def restore_series(
         target=f"appointment:{appointment_id}",
         details={"statut": "planned", "portee": "series"},
     )
-    series = storage.get_series(db, row["series_id"]) if row["series_id"] else None
+    series = storage_series.get_series(db, row["series_id"]) if row["series_id"] else None
     if series is None or not series["cancelled_at"]:
         raise Conflict("Ce rendez-vous ne fait pas partie d'une série annulée.")
     now = iso(utcnow().replace(microsecond=0))
-    rows = [r for r in series_storage.rows_from(db, series["id"], now) if r["with_series"]]
+    rows = [r for r in storage_series.rows_from(db, series["id"], now) if r["with_series"]]
     rows = [r for r in rows if r["status"] == "cancelled" and r["start_utc"] >= now]
     status = series["status"] if series["status"] in ("planned", "confirmed") else "planned"
-    busy = core._blocks(kinds, series["kind"], status)
+    busy = blocks(kinds, series["kind"], status)
     with transaction(db):
         forced = False
         if busy and rows:
-            forced = core._check_conflicts(
+            forced = check_conflicts(
                 access,
                 series["structure_id"],
                 series["professional_ids"],
@@ -156,7 +159,7 @@ def restore_series(
                 force,
                 exclude_ids=[r["id"] for r in rows],
             )
-        series_storage.restore_rows(db, rows, status, access.actor.user_id, forced, busy)
+        storage_series.restore_rows(db, rows, status, access.actor.user_id, forced, busy)
         changes: dict[str, Any] = {
             "cancel_reason": None,
             "cancelled_at": None,
@@ -164,18 +167,18 @@ def restore_series(
         }
         if forced:
             changes["forced"] = 1
-        storage.update_series(db, series["id"], changes)
-    summary = core._summary({**row, "status": status}, pros, len(rows))
-    core._emit(
+        storage_series.update_series(db, series["id"], changes)
+    summary = hook_summary({**row, "status": status}, pros, len(rows))
+    emit(
         plugins,
         "on_appointment_updated",
         access,
         appointment=summary,
-        previous=core._summary(row, pros),
+        previous=hook_summary(row, pros),
         scope="series",
     )
     return {
-        "appointment": core.get(access, plugins, appointment_id, audit=False),
+        "appointment": get(access, plugins, appointment_id, audit=False),
         "restored_occurrences": len(rows),
         "series_id": series["id"],
     }
