@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 from virage_finess import SAMPLE  # noqa: E402
 
 from tests.accounts.conftest import _world_template, app, client, world  # noqa: E402, F401
-from virage.db import connect  # noqa: E402
+from virage.sdk.testing import connect  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_SAMPLE = (

@@ -10,10 +10,9 @@ import pytest
 from virage_finess import SOURCE
 from virage_finess.projections import ProjectionError, epsg_of, to_wgs84
 
-from virage.cli import main
-from virage.directory import storage
-from virage.directory.imports import run_import
-from virage.errors import InvalidInput
+from virage.sdk import InvalidInput, directory
+from virage.sdk.directory import run_import
+from virage.sdk.testing import cli
 
 EXPECTED = [
     "Import finess (etalab-csv) de etalab-synthetique.csv, extrait du 15 janvier 2026",
@@ -28,36 +27,36 @@ EXPECTED = [
 
 
 def test_cli_report(cli_env, fixtures, capsys):
-    assert main(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
+    assert cli(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
     assert capsys.readouterr().out.splitlines() == EXPECTED
-    assert main(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
+    assert cli(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
     again = capsys.readouterr().out.splitlines()
     assert again[1].startswith("  créés : 0 · mis à jour : 0 · inchangés : 9 · fermés : 0")
 
 
 def test_fields_and_coordinates(db, fixtures):
     run_import(db, SOURCE, fixtures / "etalab-synthetique.csv")
-    st = storage.get_structure_by_finess(db, "010990018")
+    st = directory.structure_by_finess(db, "010990018")
     assert st["name"] == "EHPAD SAINT-ÉTIENNE"  # Latin-1 decoded
     assert (st["lat"], st["lon"]) == pytest.approx((46.2868, 5.2962), abs=1e-5)
     assert st["address_line"] == "3 RUE DES TISSERANDS" and st["commune_code"] == "01350"
     assert (st["postcode"], st["city"]) == ("01370", "SAINT ETIENNE DU BOIS")
     assert st["category_label"] == "Etablissement d'hébergement pour personnes âgées dépendantes"
     assert st["ej_finess"] == "010991016" and st["source_updated"] == "2025-12-01"
-    quoted = storage.get_structure_by_finess(db, "010990034")
+    quoted = directory.structure_by_finess(db, "010990034")
     assert quoted["name"] == 'SAAD "LE FIL D\'ARGENT"'
     assert quoted["long_name"] == 'AIDE A DOMICILE "LE FIL D\'ARGENT"; BRESSE ET REVERMONT'
     assert quoted["city"] == "BOURG EN BRESSE"  # « CEDEX » dropped from the routing line
-    corsica = storage.get_structure_by_finess(db, "2A0990042")
+    corsica = directory.structure_by_finess(db, "2A0990042")
     assert (corsica["departement"], corsica["commune_code"]) == ("2A", "2A004")
     assert (corsica["lat"], corsica["lon"]) == pytest.approx((41.9192, 8.7386), abs=1e-5)
-    guadeloupe = storage.get_structure_by_finess(db, "970990057")
+    guadeloupe = directory.structure_by_finess(db, "970990057")
     assert (guadeloupe["departement"], guadeloupe["commune_code"]) == ("971", "97120")
     assert (guadeloupe["lat"], guadeloupe["lon"]) == pytest.approx((16.2411, -61.5331), abs=1e-5)
-    reunion = storage.get_structure_by_finess(db, "970990065")
+    reunion = directory.structure_by_finess(db, "970990065")
     assert (reunion["lat"], reunion["lon"]) == pytest.approx((-20.8823, 55.4504), abs=1e-5)
-    assert storage.get_structure_by_finess(db, "010990083")["lat"] is None  # no geolocation
-    assert storage.get_structure_by_finess(db, "010990091")["lat"] is None  # unknown projection
+    assert directory.structure_by_finess(db, "010990083")["lat"] is None  # no geolocation
+    assert directory.structure_by_finess(db, "010990091")["lat"] is None  # unknown projection
 
 
 def test_utf8_extract_and_absent_establishments(db, fixtures, tmp_path):
@@ -68,8 +67,8 @@ def test_utf8_extract_and_absent_establishments(db, fixtures, tmp_path):
     utf8.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = run_import(db, SOURCE, utf8)
     assert report.closed == 1 and report.created == 0 and report.unchanged == 8
-    assert storage.get_structure_by_finess(db, "010990018")["name"] == "EHPAD SAINT-ÉTIENNE"
-    assert storage.get_structure_by_finess(db, "750990079")["status"] == "closed"
+    assert directory.structure_by_finess(db, "010990018")["name"] == "EHPAD SAINT-ÉTIENNE"
+    assert directory.structure_by_finess(db, "750990079")["status"] == "closed"
 
 
 @pytest.mark.parametrize(
@@ -102,14 +101,14 @@ def test_cli_errors_are_one_line(cli_env, fixtures, tmp_path, capsys):
     other.write_text("nom;prenom\nDupont;Jean\n", encoding="utf-8")
     cases.append((["import", "finess", str(other)], 1, "non reconnu"))
     for argv, code, fragment in cases:
-        assert main(argv) == code, argv
+        assert cli(argv) == code, argv
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1, err
         assert err.startswith("Erreur : ") and fragment in err, err
 
 
 def test_partial_import_and_json_report(cli_env, fixtures, tmp_path, capsys):
-    assert main(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
+    assert cli(["import", "finess", str(fixtures / "etalab-synthetique.csv")]) == 0
     capsys.readouterr()
     lines = (fixtures / "etalab-synthetique.csv").read_bytes().split(b"\r\n")
     part = tmp_path / "extrait-partiel.csv"
@@ -118,7 +117,7 @@ def test_partial_import_and_json_report(cli_env, fixtures, tmp_path, capsys):
         b"SSIAD DU BASSIN BURGIEN;", b"SSIAD DU BASSIN BURGIEN ET DU REVERMONT;"
     )
     part.write_bytes(b"\r\n".join([lines[0], lines[1], renamed, lines[12], lines[13]]) + b"\r\n")
-    assert main(["import", "finess", str(part), "--partiel", "--json"]) == 0
+    assert cli(["import", "finess", str(part), "--partiel", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["partiel"] is True and report["fermes"] == 0
     assert (report["mis_a_jour"], report["inchanges"]) == (1, 1)

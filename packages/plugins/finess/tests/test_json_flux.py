@@ -10,10 +10,9 @@ import pytest
 from virage_finess import SOURCE
 
 from tests.accounts.conftest import bearer
-from virage.cli import main
-from virage.directory import storage
-from virage.directory.imports import run_import
-from virage.errors import InvalidInput
+from virage.sdk import InvalidInput, directory
+from virage.sdk.directory import run_import
+from virage.sdk.testing import cli
 
 EXPECTED_REPORT = [
     "Import finess (finess-json) de finess-structures-sample-20260309.json, extrait du 9 mars 2026",
@@ -30,12 +29,12 @@ def test_bundled_sample_is_the_shared_one(sample, shared_sample):
 
 
 def test_cli_import_of_the_real_sample(cli_env, sample, capsys):
-    assert main(["import", "finess", str(sample)]) == 0
+    assert cli(["import", "finess", str(sample)]) == 0
     out = capsys.readouterr()
     assert out.out.splitlines() == EXPECTED_REPORT
     assert out.err == ""
     # once more: nothing created, nothing changed
-    assert main(["import", "finess", str(sample)]) == 0
+    assert cli(["import", "finess", str(sample)]) == 0
     second = capsys.readouterr().out.splitlines()
     assert second[1] == (
         "  créés : 0 · mis à jour : 0 · inchangés : 50 · fermés : 0 · lignes rejetées : 0"
@@ -47,7 +46,7 @@ def test_report_and_records(db, sample):
     assert report.generated_at == "2026-03-09"
     assert (report.created, report.updated, report.closed, report.rejected) == (50, 0, 0, [])
     assert report.warnings == []
-    et = storage.get_structure_by_finess(db, "010780195")
+    et = directory.structure_by_finess(db, "010780195")
     assert et["name"] == "CLINIQUE CONVERT" and et["long_name"] == "CLINIQUE DOCTEUR CONVERT"
     assert et["kind"] == "ET" and et["ej_finess"] == "010000156"
     assert et["category_code"] == "365" and et["legal_status_code"] == "73"
@@ -57,12 +56,12 @@ def test_report_and_records(db, sample):
     assert et["phone"] == "0428631234" and et["siret"] == "77220148900022"
     assert et["opened_on"] == "1956-11-16" and et["status"] == "open"
     # trailing spaces of older records are trimmed
-    assert storage.get_structure_by_finess(db, "010000164")["name"] == "POLYCLINIQUE D'AMBERIEU"
-    closed = storage.get_structure_by_finess(db, "010780211")
+    assert directory.structure_by_finess(db, "010000164")["name"] == "POLYCLINIQUE D'AMBERIEU"
+    closed = directory.structure_by_finess(db, "010780211")
     assert closed["status"] == "closed" and closed["closed_on"] == "1996-08-29"
-    wallis = storage.get_structure_by_finess(db, "980600027")
+    wallis = directory.structure_by_finess(db, "980600027")
     assert wallis["departement"] == "986" and wallis["commune_code"] == "98613"
-    assert storage.get_structure_by_finess(db, "010780906")["category_label"].startswith(
+    assert directory.structure_by_finess(db, "010780906")["category_label"].startswith(
         "Établissement d'hébergement"
     )
 
@@ -137,9 +136,9 @@ def test_closed_and_absent_establishments_are_marked_closed(db, sample, tmp_path
     report = run_import(db, SOURCE, path)
     assert (report.created, report.updated, report.closed) == (0, 1, 2)
     assert report.unchanged == 47 and report.generated_at == "2026-03-09"
-    assert storage.get_structure_by_finess(db, "010780195")["status"] == "closed"
-    assert storage.get_structure_by_finess(db, "010780914")["status"] == "closed"
-    assert storage.get_structure_by_finess(db, "010780930")["name"].endswith("VALROMEY")
+    assert directory.structure_by_finess(db, "010780195")["status"] == "closed"
+    assert directory.structure_by_finess(db, "010780914")["status"] == "closed"
+    assert directory.structure_by_finess(db, "010780930")["name"].endswith("VALROMEY")
     total = db.execute("SELECT COUNT(*) FROM directory_structures").fetchone()[0]
     assert total == 50
 
@@ -150,14 +149,14 @@ def test_truncated_file_leaves_the_directory_untouched(db, sample, tmp_path, cli
     text = modified.read_text(encoding="utf-8")
     truncated = tmp_path / "tronque.json"
     truncated.write_text(text[: int(len(text) * 0.8)], encoding="utf-8")
-    assert main(["import", "finess", str(truncated)]) == 1
+    assert cli(["import", "finess", str(truncated)]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert err.startswith("Erreur : Import annulé, l'annuaire n'a pas été modifié : JSON incomplet")
-    assert storage.get_structure_by_finess(db, "010780930")["name"] == (
+    assert directory.structure_by_finess(db, "010780930")["name"] == (
         "EHPAD FONDATION COSTAZ CHAMPAGNE"
     )
-    assert [i["status"] for i in storage.list_imports(db)][:2] == ["failed", "done"]
+    assert [i["status"] for i in directory.imports(db)][:2] == ["failed", "done"]
 
 
 def test_syntax_error_names_its_line(db, sample, tmp_path):
@@ -203,5 +202,5 @@ def test_rejected_entity_lines(db, sample, tmp_path):
 
 
 def test_plugin_is_listed(cli_env, capsys):
-    assert main(["plugins"]) == 0
+    assert cli(["plugins"]) == 0
     assert "finess 0.1.0" in capsys.readouterr().out

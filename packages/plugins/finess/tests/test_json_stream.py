@@ -10,9 +10,8 @@ import tracemalloc
 import pytest
 from virage_finess import SOURCE, json_flux, synthetic
 
-from virage.directory.imports import run_import
-from virage.directory.sources import ImportFailed, Rejected, StructureRecord
-from virage.errors import InvalidInput
+from virage.sdk import ImportFailed, InvalidInput, Rejected, StructureRecord
+from virage.sdk.directory import run_import
 
 
 def read_all(path) -> list:

@@ -9,10 +9,9 @@ import json
 import pytest
 from virage_finess import SOURCE
 
-from virage.cli import main
-from virage.directory import storage
-from virage.directory.imports import run_import
-from virage.errors import InvalidInput
+from virage.sdk import InvalidInput, directory
+from virage.sdk.directory import run_import
+from virage.sdk.testing import cli
 
 
 def snapshot(db) -> list[tuple]:
@@ -22,7 +21,7 @@ def snapshot(db) -> list[tuple]:
 
 
 def refused_on_the_cli(path, capsys, *args) -> str:
-    assert main(["import", "finess", str(path), *args]) == 1
+    assert cli(["import", "finess", str(path), *args]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith("Erreur : Import annulé, l'annuaire n'a pas été modifié : "), err
@@ -116,19 +115,19 @@ def test_a_complete_json_missing_most_open_structures_is_refused(
 ):
     run_import(db, SOURCE, sample)  # 50 structures, 24 of them open
     before = snapshot(db)
-    assert storage.get_structure_by_finess(db, "010780195")["status"] == "open"  # a clinic
+    assert directory.structure_by_finess(db, "010780195")["status"] == "open"  # a clinic
     # a well-formed document listing only the first entities: the rest is missing
     path = _flux(sample, tmp_path, "extrait.json", lambda p: p["etatObjet"] == "I")
     err = refused_on_the_cli(path, capsys)
     assert "ne mentionne pas 22 des 24 structures ouvertes de la source finess" in err
     assert snapshot(db) == before
     # the same file as a partial extract closes nothing
-    assert main(["import", "finess", str(path), "--partiel"]) == 0
-    assert storage.get_structure_by_finess(db, "010780195")["status"] == "open"
+    assert cli(["import", "finess", str(path), "--partiel"]) == 0
+    assert directory.structure_by_finess(db, "010780195")["status"] == "open"
     # a real drop, confirmed
-    assert main(["import", "finess", str(path), "--confirmer-baisse"]) == 0
+    assert cli(["import", "finess", str(path), "--confirmer-baisse"]) == 0
     assert "fermés : 22" in capsys.readouterr().out
-    assert storage.get_structure_by_finess(db, "010780195")["status"] == "closed"
+    assert directory.structure_by_finess(db, "010780195")["status"] == "closed"
 
 
 def test_a_record_without_its_state_is_rejected_not_closed(db, sample, tmp_path):
@@ -147,8 +146,8 @@ def test_a_record_without_its_state_is_rejected_not_closed(db, sample, tmp_path)
         ej = entity["informationsGeneralesPMEJ"]["numFinessPm"]
         assert reasons[ej].startswith("état « etatObjet » « X »")
         assert report.closed == 0
-        assert storage.get_structure_by_finess(db, number)["status"] == "open"
-        assert storage.get_structure_by_finess(db, ej)["status"] == "open"
+        assert directory.structure_by_finess(db, number)["status"] == "open"
+        assert directory.structure_by_finess(db, ej)["status"] == "open"
 
 
 def test_odd_field_types_are_read_past_without_a_crash(db, sample, tmp_path):
@@ -165,9 +164,9 @@ def test_odd_field_types_are_read_past_without_a_crash(db, sample, tmp_path):
     report = run_import(db, SOURCE, path)
     reasons = [r.reason for r in report.rejected]
     assert "établissement sans « informationsGeneralesEGE »" in reasons
-    ej = storage.get_structure_by_finess(db, entity["informationsGeneralesPMEJ"]["numFinessPm"])
+    ej = directory.structure_by_finess(db, entity["informationsGeneralesPMEJ"]["numFinessPm"])
     assert ej["address_line"] is None and ej["phone"] is None
     number = establishment["informationsGeneralesEGE"]["numFinessEge"]
-    et = storage.get_structure_by_finess(db, number)
+    et = directory.structure_by_finess(db, number)
     assert et["postcode"] is None and et["lat"] is None  # 1000 is not a postcode
     assert et["name"] == establishment["informationsGeneralesEGE"]["nomEgeLong"].strip()

@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from virage.directory.sources import DirectorySource, Item, SourceFormat
-from virage.plugins import hookimpl
+from virage.sdk import DirectorySource, Item, SourceFormat, directory, hookimpl
 from virage_finess import etalab, json_flux
 
 __version__ = "0.1.0"
+
+#: The versions of the Virage SDK (``virage.sdk``) this plugin works with.
+VIRAGE_SDK = ">=1,<2"
 
 DATA_DIR = Path(__file__).parent / "data"
 SAMPLE = DATA_DIR / "finess-structures-sample-20260309.json"
@@ -71,9 +73,7 @@ def register_directory_sources():
 
 @hookimpl
 def on_demo_created(db):
-    from virage.directory.imports import run_import
-
-    report = run_import(db, SOURCE, SAMPLE, actor_label="démonstration")
+    report = directory.run_import(db, SOURCE, SAMPLE, actor_label="démonstration")
     return [
         f"Annuaire : extrait réel FINESS de l'ANS importé ({report.created} structures, Ain et "
         "Wallis-et-Futuna)."

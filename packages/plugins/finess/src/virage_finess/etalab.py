@@ -30,8 +30,8 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from virage.directory.normalize import OVERSEAS
-from virage.directory.sources import ImportFailed, Item, Rejected, StructureRecord
+from virage.sdk import ImportFailed, Item, Rejected, StructureRecord
+from virage.sdk.directory import OVERSEAS
 from virage_finess.json_records import STREET_TYPES
 from virage_finess.projections import ProjectionError, to_wgs84
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import ijson
 
-from virage.directory.sources import ImportFailed, Item
+from virage.sdk import ImportFailed, Item
 from virage_finess.json_records import records_of_entity
 
 FORMAT = "finess-json"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from virage.directory.sources import Item, Rejected, StructureRecord
+from virage.sdk import Item, Rejected, StructureRecord
 
 #: FINESS street types (« typeVoie ») and how they are written in full.
 STREET_TYPES = {
