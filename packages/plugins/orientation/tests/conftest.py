@@ -21,9 +21,8 @@ from tests.accounts.conftest import (  # noqa: E402, F401
     login,
     world,
 )
-from virage.accounts import storage as accounts_storage  # noqa: E402
-from virage.db import connect  # noqa: E402
-from virage.directory import storage as directory_storage  # noqa: E402
+from virage.sdk import accounts, directory  # noqa: E402
+from virage.sdk.testing import connect  # noqa: E402
 
 # The real ANS sample, as bundled by the finess plugin (identical to shared/data/finess, which a
 # test of that plugin checks).
@@ -45,7 +44,7 @@ TERRITORY = [
 def add_territory(db) -> dict[str, int]:
     ids = {}
     for i, (name, cat, lat, lon, extra) in enumerate(TERRITORY):
-        ids[name] = directory_storage.insert_structure(
+        ids[name] = directory.insert_structure(
             db,
             {
                 "kind": "ET",
@@ -64,7 +63,7 @@ def add_territory(db) -> dict[str, int]:
             },
             extra=extra,
         )
-    directory_storage.refresh_communes(db)
+    directory.refresh_communes(db)
     return ids
 
 
@@ -76,13 +75,11 @@ def territory(world):  # noqa: F811
     from virage_orientation import storage
 
     storage.link(db, world.structures["b"], ids["EHPAD Les Tilleuls"])
-    person = accounts_storage.get_person(db, world.persons["p1"])
-    accounts_storage.update_person(
+    person = accounts.person(db, world.persons["p1"])
+    accounts.update_person(
         db, person["id"], {"birth_date": "1935-04-02", "sex": "F", "birth_name": "Martin"}
     )
-    accounts_storage.add_to_care_team(
-        db, person["id"], world.users["social_a"], world.users["coord_a"]
-    )
+    accounts.add_to_care_team(db, person["id"], world.users["social_a"], world.users["coord_a"])
     db.conn.commit()
     db.conn.close()
     return ids

@@ -10,11 +10,8 @@ from virage_finess import SOURCE
 from virage_orientation import matching
 from virage_orientation import storage as orientation_storage
 
-from virage.app import prepare_database
-from virage.directory import storage as directory_storage
-from virage.directory.imports import run_import
-from virage.plugins import PluginHost
-from virage.settings import Settings
+from virage.sdk import PluginHost, Settings, directory
+from virage.sdk.testing import prepare_database
 
 from .conftest import SHARED_SAMPLE
 
@@ -34,7 +31,7 @@ def finess_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("finess")
     settings = Settings(db_path=folder / "v.db", docs_dir=None)
     db = prepare_database(settings, PluginHost(settings))
-    run_import(db, SOURCE, SHARED_SAMPLE)
+    directory.run_import(db, SOURCE, SHARED_SAMPLE)
     rng = random.Random(2026)
     ehpads = db.execute(
         "SELECT id FROM directory_structures WHERE category_code = '500' ORDER BY id"
@@ -44,7 +41,7 @@ def finess_db(tmp_path_factory):
         orientation_storage.set_places(db, sid, "ehpad", rng.choice([0, 1, 3]))
         unit = rng.choice(["oui (14 places)", "non", None])
         if unit:
-            directory_storage.set_structure_extra(db, sid, {"Unité protégée": unit})
+            directory.set_structure_extra(db, sid, {"Unité protégée": unit})
     db.conn.commit()
     yield db
     db.conn.close()

@@ -11,13 +11,8 @@ import pytest
 from virage_orientation.service import WITHOUT_MEDICAL
 
 from tests.accounts.conftest import bearer, login
-from virage.accounts import objections
-from virage.accounts import storage as accounts_storage
-from virage.accounts.context import AccessContext
-from virage.accounts.service import actor_for_user
-from virage.app import build_registry
-from virage.db import connect
-from virage.plugins import PluginHost
+from virage.sdk import AccessContext, PluginHost, accounts
+from virage.sdk.testing import build_registry, connect
 
 API = "/api/v1/orientation"
 REQUEST = {
@@ -38,9 +33,9 @@ MEDICAL = "Troubles cognitifs modérés."
 def coordination(world):
     """The coordinator of the person's structure, to record or withdraw her objection."""
     db = connect(world.settings.db_path)
-    user = accounts_storage.get_user_by_username(db, "coord_a")
+    user = accounts.user_by_username(db, "coord_a")
     access = AccessContext(
-        db, build_registry(PluginHost(world.settings)), actor_for_user(db, user), "test"
+        db, build_registry(PluginHost(world.settings)), accounts.actor_for_user(db, user), "test"
     )
     yield access
     db.conn.close()
@@ -91,7 +86,7 @@ def audit(world, action: str) -> list[tuple]:
 
 def test_an_objection_to_any_sharing_refuses_the_sending(client, world, territory, coordination):
     rid = create(client, world)
-    objections.record_objection(coordination, world.persons["p1"], "tout", "2026-03-03", "")
+    accounts.record_objection(coordination, world.persons["p1"], "tout", "2026-03-03", "")
     r = send(client, world, rid, territory)
     assert r.status_code == 403
     assert r.json()["detail"] == (
@@ -115,7 +110,7 @@ def test_an_objection_to_health_sharing_sends_without_the_medical_part(
     client, world, territory, coordination
 ):
     rid = create(client, world, medical=False)
-    objections.record_objection(coordination, world.persons["p1"], "sante", "2026-03-03", "")
+    accounts.record_objection(coordination, world.persons["p1"], "sante", "2026-03-03", "")
     r = send(client, world, rid, territory)  # no medical part needed: it would not be sent
     assert r.status_code == 201, r.text
     body = r.json()
@@ -144,10 +139,10 @@ def test_an_objection_after_the_sending_keeps_the_medical_part_home(
     rid = create(client, world)
     assert send(client, world, rid, territory).status_code == 201
     assert received(client, world, rid)["medical"]["content"] == MEDICAL
-    oid = objections.record_objection(coordination, world.persons["p1"], "sante", "2026-03-03", "")
+    oid = accounts.record_objection(coordination, world.persons["p1"], "sante", "2026-03-03", "")
     got = received(client, world, rid)
     assert got["medical"] is None and got["medical_withheld"] is True
     reads = [o for o, _ in audit(world, "orientation.medical.read")]
     assert reads == ["allowed"]  # only the read before the objection
-    objections.withdraw_objection(coordination, world.persons["p1"], oid, "2026-03-10")
+    accounts.withdraw_objection(coordination, world.persons["p1"], oid, "2026-03-10")
     assert received(client, world, rid)["medical"]["content"] == MEDICAL

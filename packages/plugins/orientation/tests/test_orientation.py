@@ -13,10 +13,8 @@ from virage_orientation import storage as orientation_storage
 from virage_orientation.models import AnswerIn
 
 from tests.accounts.conftest import bearer, csrf_from, login
-from virage.accounts.context import AccessContext
-from virage.app import create_app
-from virage.db import connect
-from virage.errors import Conflict
+from virage.sdk import AccessContext, Conflict, PluginHost, accounts, hookimpl
+from virage.sdk.testing import build_registry, connect, create_app
 
 API = "/api/v1/orientation"
 
@@ -239,17 +237,9 @@ def test_concurrent_answers_only_one_wins(world, territory, client):
     sid = sending_of(client, world, rid, "EHPAD Les Tilleuls")["id"]
     b = world.structures["b"]
     # two sessions loaded the request while it was « envoyée »; both answer
-    from virage.access import CORE_PERMISSIONS, Registry
-    from virage.accounts import service as accounts_service
-    from virage.accounts import storage as accounts_storage
-    from virage.plugins import PluginHost
-
-    host = PluginHost(world.settings)
-    registry = Registry([*CORE_PERMISSIONS, *host.call_flat("register_permissions")])
+    registry = build_registry(PluginHost(world.settings))
     db1, db2 = connect(world.settings.db_path), connect(world.settings.db_path)
-    actor = accounts_service.actor_for_user(
-        db1, accounts_storage.get_user(db1, world.users["coord_b"])
-    )
+    actor = accounts.actor_for_user(db1, accounts.user(db1, world.users["coord_b"]))
     a1, a2 = AccessContext(db1, registry, actor), AccessContext(db2, registry, actor)
     orientation_service.answer(
         a1, b, sid, AnswerIn(status="refusee", refusal_reason="pas_de_place")
@@ -367,8 +357,6 @@ def test_a_failing_regional_rule_does_not_break_the_ranking(app, world, territor
         @staticmethod
         def orientation_score(request, candidate):
             raise RuntimeError("règle cassée")
-
-    from virage.plugins import hookimpl
 
     Broken.orientation_score = hookimpl(Broken.orientation_score)
     with TestClient(app) as client:

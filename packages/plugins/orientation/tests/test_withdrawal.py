@@ -7,13 +7,8 @@ from virage_orientation import service as orientation_service
 from virage_orientation.models import AnswerIn
 
 from tests.accounts.conftest import bearer, csrf_from, login
-from virage.access import CORE_PERMISSIONS, Registry
-from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
-from virage.accounts.context import AccessContext
-from virage.db import connect
-from virage.errors import Conflict
-from virage.plugins import PluginHost
+from virage.sdk import AccessContext, Conflict, PluginHost, accounts
+from virage.sdk.testing import build_registry, connect
 
 API = "/api/v1/orientation"
 REASON = "Retour à domicile avec le SSIAD, souhait de la personne"
@@ -300,13 +295,12 @@ def test_withdrawal_through_the_service(world, territory, client):
     """The service function itself: the receiving coordinator's answer then conflicts."""
     rid = ready(client, world, territory)
     sid = tilleuls(client, world, rid)
-    host = PluginHost(world.settings)
-    registry = Registry([*CORE_PERMISSIONS, *host.call_flat("register_permissions")])
+    registry = build_registry(PluginHost(world.settings))
     db = connect(world.settings.db_path)
 
     def access(name: str) -> AccessContext:
-        user = accounts_storage.get_user(db, world.users[name])
-        return AccessContext(db, registry, accounts_service.actor_for_user(db, user))
+        user = accounts.user(db, world.users[name])
+        return AccessContext(db, registry, accounts.actor_for_user(db, user))
 
     view = orientation_service.withdraw(access("social_a"), rid, f"  {REASON}\n")
     assert view["withdrawal"]["reason"] == REASON  # spaces normalised

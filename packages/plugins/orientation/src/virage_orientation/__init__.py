@@ -5,7 +5,7 @@ administrative part and a medical part, gets a ranked list of structures from th
 the reasons of each rank), sends the request to some of them, and follows their answers. Receiving
 structures (linked to the directory by their FINESS number) answer through a state machine.
 
-Everything goes through the core's hooks and public functions; the plugin's own hook
+Everything goes through the core's hooks and its public door, :mod:`virage.sdk`; the plugin's own hook
 ``orientation_score`` (see :mod:`virage_orientation.hookspecs`) lets a region change the ranking.
 """
 
@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from virage.access import permission
-from virage.accounts.export import ExportSection
-from virage.db import Migration
-from virage.plugins import hookimpl
-from virage.web.nav import NavItem
-from virage.web.sections import PageSection
+from virage.sdk import ExportSection, Migration, NavItem, PageSection, hookimpl, permission
 
 __version__ = "0.1.0"
+
+#: The versions of the Virage SDK (``virage.sdk``) this plugin works with.
+VIRAGE_SDK = ">=1,<2"
 
 NAMESPACE = "orientation"
 
@@ -34,9 +32,9 @@ def register_hookspecs():
 
 @hookimpl
 def register_migrations():
-    from virage_orientation import storage
+    from virage_orientation import schema
 
-    return [Migration(NAMESPACE, "0001_tables", storage.create_tables, "Tables de l'orientation")]
+    return [Migration(NAMESPACE, "0001_tables", schema.create_tables, "Tables de l'orientation")]
 
 
 @hookimpl

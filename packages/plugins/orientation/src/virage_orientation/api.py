@@ -7,8 +7,7 @@ from typing import Any
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from virage.accounts.auth import require_actor_guard
-from virage.deps import Access, Plugins
+from virage.sdk import Access, Plugins, require_actor_guard
 from virage_orientation import service
 from virage_orientation.catalog import CRITERIA, MODULES, OFFERS, REFUSAL_REASONS, SENDING_STATUSES
 from virage_orientation.models import (

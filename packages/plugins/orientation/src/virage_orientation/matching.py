@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from virage.directory import search as directory_search
-from virage.directory import storage as directory_storage
-from virage.directory.normalize import fold
-from virage.plugins import PluginHost
-from virage_orientation import storage
+from virage.sdk import PluginHost, directory
+from virage.sdk.directory import fold
+from virage_orientation import network
 from virage_orientation.catalog import CRITERIA, OFFERS
 
 MAX_CANDIDATES = 5000
@@ -56,28 +54,25 @@ def _distance_reason(km: float) -> str:
 def candidates(db, request: dict[str, Any]) -> list[dict[str, Any]]:
     """Open structures of a compatible category within the radius, nearest first."""
     offer = OFFERS[request["offer"]]
-    params = directory_search.SearchParams(
+    params = directory.SearchParams(
         categories=list(offer.categories),
         near=f"{request['lat']},{request['lon']}",
         radius_km=request["radius_km"],
         sort="distance",
-        per_page=directory_search.MAX_PER_PAGE,
+        per_page=directory.MAX_PER_PAGE,
         kind="ET",
     )
-    query, _center = directory_search.structure_query(db, params)
-    query.limit = MAX_CANDIDATES
-    rows, _total = directory_storage.search_structures(db, query)
-    return rows
+    return directory.structures_matching(db, params, MAX_CANDIDATES)
 
 
 def rank(db, plugins: PluginHost | None, request: dict[str, Any]) -> list[dict[str, Any]]:
     """The proposals for ``request``, best first, each with ``score`` and ``reasons``."""
     rows = candidates(db, request)
-    places = storage.places_for(db, [r["id"] for r in rows], request["offer"])
+    places = network.places_for(db, [r["id"] for r in rows], request["offer"])
     public = {k: request.get(k) for k in PUBLIC_REQUEST_KEYS}
     out = []
     for row in rows:
-        full = directory_storage.get_structure(db, row["id"]) or {}
+        full = directory.structure(db, row["id"]) or {}
         extra = json.loads(full.get("extra") or "{}")
         km = row.get("distance_km") or 0.0
         score = 100.0 - km

@@ -7,7 +7,7 @@ that its own structures come first. Register this module as a plugin (entry poin
 
 from __future__ import annotations
 
-from virage.plugins import hookimpl
+from virage.sdk import hookimpl
 
 BONUS = 15.0
 

@@ -11,135 +11,53 @@ Readers:
   was sent to;
 - a **receiving structure** (``orientation.receive``) sees only the requests sent to it.
 
-The person's objection to sharing outside her care team (:mod:`virage.accounts.objections`) is
+The person's objection to sharing outside her care team (``virage.sdk.accounts.sharing``) is
 checked whenever the request leaves it: an objection to any sharing refuses the sending (audited);
 an objection to the sharing of her health information sends the request without its medical part,
 and a receiving structure never reads the medical part while such an objection is in force (even
 for a request sent before it).
+
+The receiving side is in :mod:`virage_orientation.receiving` (its functions are importable from
+here too).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from virage.accounts import objections
-from virage.accounts import storage as accounts_storage
-from virage.accounts.context import AccessContext
-from virage.db import transaction
-from virage.directory import search as directory_search
-from virage.directory import storage as directory_storage
-from virage.errors import Conflict, Forbidden, InvalidInput, NotFound
-from virage.plugins import PluginHost
-from virage_orientation import matching, storage
-from virage_orientation.catalog import (
-    CONSENTS,
-    CRITERIA,
-    MOBILITY,
-    MODULES,
-    OFFERS,
-    REFUSAL_REASONS,
-    SENDING_STATUSES,
-    TRANSITIONS,
-    URGENCIES,
-    WITHDRAWABLE_REQUEST,
-    WITHDRAWABLE_SENDING,
+from virage.sdk import (
+    AccessContext,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PluginHost,
+    accounts,
+    transaction,
 )
-from virage_orientation.models import AnswerIn, RequestIn
-
-REQUEST_NOT_FOUND = "Cette demande d'orientation n'existe pas ou ne vous est pas accessible."
-CHANGED = (
-    "La demande a changé entre-temps (une autre réponse vient d'être enregistrée) : "
-    "rechargez la page pour voir son état."
+from virage_orientation import matching, network, storage
+from virage_orientation.catalog import REFUSAL_REASONS, WITHDRAWABLE_REQUEST, WITHDRAWABLE_SENDING
+from virage_orientation.common import (
+    CHANGED,
+    REQUEST_NOT_FOUND,
+    WITHOUT_MEDICAL,
+    decorate,
+    directory_id_of,  # noqa: F401  (pages use it from here)
+    sending_view,
+    withdrawal,
 )
-WITHOUT_MEDICAL = (
-    "Envoyée sans le volet médical : la personne s'est opposée au partage de ses informations de "
-    "santé hors de son équipe de soins."
+from virage_orientation.models import RequestIn
+
+# The receiving side, importable from here as before the split.
+from virage_orientation.receiving import (  # noqa: F401
+    MEDICAL_CLOSED,
+    answer,
+    incoming,
+    incoming_view,
+    places,
+    set_places,
 )
-WITHDRAWN = (
-    "Le demandeur a retiré cette demande d'orientation : elle n'attend plus de réponse de votre "
-    "structure."
-)
-
-
-# --------------------------------------------------------------------------- structures
-
-
-def directory_id_of(db, structure_id: int) -> int | None:
-    """The directory entry of a structure of the network: explicit link, else its FINESS."""
-    linked = storage.linked_directory(db, structure_id)
-    if linked is not None:
-        return linked
-    structure = accounts_storage.get_structure(db, structure_id)
-    if structure and structure.get("finess"):
-        row = directory_storage.get_structure_by_finess(db, structure["finess"])
-        if row:
-            return row["id"]
-    return None
-
-
-def receiving_directory(access: AccessContext, structure_id: int, perm: str) -> int:
-    access.require(perm, structure_id=structure_id, action=perm)
-    did = directory_id_of(access.db, structure_id)
-    if did is None:
-        raise InvalidInput(
-            "Votre structure n'est pas reliée à l'annuaire : renseignez son numéro FINESS "
-            "(administration du réseau) pour recevoir des demandes d'orientation."
-        )
-    return did
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _validate(db, data: RequestIn) -> dict[str, Any]:
-    if data.module not in MODULES:
-        raise InvalidInput("module : grand_age, domicile ou handicap.")
-    offer = OFFERS.get(data.offer)
-    if offer is None or offer.module != data.module:
-        choices = ", ".join(o.code for o in OFFERS.values() if o.module == data.module)
-        raise InvalidInput(
-            f"offer : choisissez une offre du module {MODULES[data.module]} ({choices})."
-        )
-    if data.module == "handicap" and not (data.decision_ref or "").strip():
-        raise InvalidInput(
-            "decision_ref : une orientation handicap demande la référence de la décision "
-            "d'orientation (CDAPH/MDPH)."
-        )
-    unknown = [c for c in data.criteria if c not in CRITERIA]
-    if unknown:
-        raise InvalidInput(f"criteria : besoin inconnu ({', '.join(unknown)}).")
-    if data.urgency not in URGENCIES:
-        raise InvalidInput("urgency : normale ou urgente.")
-    if data.consent not in CONSENTS:
-        raise InvalidInput(
-            "consent : indiquez qui a consenti à la demande (personne ou representant)."
-        )
-    if data.consent == "representant" and not (data.consent_by or "").strip():
-        raise InvalidInput("consent_by : indiquez le nom du représentant qui a consenti.")
-    if data.mobility and data.mobility not in MOBILITY:
-        raise InvalidInput(f"mobility : {', '.join(MOBILITY)}.")
-    commune = directory_search.resolve_commune(db, data.commune)
-    if commune.get("lat") is None:
-        raise InvalidInput(f"commune : la position de {commune['name']} n'est pas connue.")
-    return {
-        "module": data.module,
-        "offer": data.offer,
-        "decision_ref": (data.decision_ref or "").strip() or None,
-        "criteria": sorted(set(data.criteria)),
-        "gir": data.gir,
-        "mobility": data.mobility,
-        "commune_code": commune["code"],
-        "commune_label": f"{commune['name']} ({commune.get('postcode') or commune['code']})",
-        "lat": commune["lat"],
-        "lon": commune["lon"],
-        "radius_km": data.radius_km,
-        "wished_date": data.wished_date.isoformat() if data.wished_date else None,
-        "urgency": data.urgency,
-        "consent": data.consent,
-        "consent_by": (data.consent_by or "").strip() or None,
-        "admin_notes": data.admin_notes.strip(),
-    }
-
+from virage_orientation.validation import validate
 
 # --------------------------------------------------------------------------- requester side
 
@@ -148,7 +66,7 @@ def create_request(access: AccessContext, data: RequestIn) -> dict[str, Any]:
     person = access.require(
         "orientation.request", person_id=data.person_id, action="orientation.request.create"
     )
-    values = _validate(access.db, data)
+    values = validate(access.db, data)
     with transaction(access.db):
         rid = storage.create_request(
             access.db, person, person["structure_id"], access.actor.user_id, values
@@ -191,25 +109,8 @@ def update_request(access: AccessContext, rid: int, data: RequestIn) -> dict[str
         raise Conflict("Une demande envoyée ne se modifie plus : ses destinataires l'ont reçue.")
     if data.person_id != req["person_id"]:
         raise InvalidInput("person_id : une demande ne change pas de personne.")
-    storage.update_request(access.db, rid, _validate(access.db, data))
+    storage.update_request(access.db, rid, validate(access.db, data))
     return requester_view(access, rid, audit=False)
-
-
-def _decorate(req: dict[str, Any]) -> dict[str, Any]:
-    offer = OFFERS[req["offer"]]
-    req["module_label"] = MODULES[req["module"]]
-    req["offer_label"] = offer.label
-    req["criteria_labels"] = [CRITERIA[c].label for c in req["criteria"]]
-    req["urgency_label"] = URGENCIES.get(req["urgency"], req["urgency"])
-    req["consent_label"] = CONSENTS.get(req["consent"], req["consent"])
-    req["mobility_label"] = MOBILITY.get(req["mobility"] or "", "")
-    return req
-
-
-def _sending_view(s: dict[str, Any]) -> dict[str, Any]:
-    s["status_label"] = SENDING_STATUSES.get(s["status"], s["status"])
-    s["refusal_label"] = REFUSAL_REASONS.get(s.get("refusal_reason") or "", None)
-    return s
 
 
 def requester_view(access: AccessContext, rid: int, *, audit: bool = True) -> dict[str, Any]:
@@ -218,7 +119,7 @@ def requester_view(access: AccessContext, rid: int, *, audit: bool = True) -> di
         if audit
         else storage.get_request(access.db, rid)
     )
-    req = _decorate(req)
+    req = decorate(req)
     _, ref = access.load_person(req["person_id"])
     medical = storage.get_medical(access.db, rid)
     req["medical_complete"] = medical is not None
@@ -232,10 +133,10 @@ def requester_view(access: AccessContext, rid: int, *, audit: bool = True) -> di
             target=f"orientation_request:{rid}",
         )
         req["medical"] = medical
-    req["sendings"] = [_sending_view(s) for s in storage.sendings_of(access.db, rid)]
+    req["sendings"] = [sending_view(s) for s in storage.sendings_of(access.db, rid)]
     req["events"] = storage.events_of(access.db, rid)
-    req["withdrawal"] = _withdrawal(req["events"])
-    sharing = objections.sharing(access.db, req["person_id"])
+    req["withdrawal"] = withdrawal(req["events"])
+    sharing = accounts.sharing(access.db, req["person_id"])
     req["objection"] = (
         {"scope": sharing.objection["scope"], "message": sharing.message}
         if sharing.objection
@@ -244,14 +145,6 @@ def requester_view(access: AccessContext, rid: int, *, audit: bool = True) -> di
     req["can_withdraw"] = req["status"] in WITHDRAWABLE_REQUEST
     req["duplicates"] = len(storage.possible_duplicates(access.db, req))
     return req
-
-
-def _withdrawal(events: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The withdrawal of a request (its reason and date) from its history, if any."""
-    for e in reversed(events):
-        if e["status"] in ("retiree", "annulee"):
-            return {"reason": e["detail"], "at": e["at"], "by": e["actor_label"]}
-    return None
 
 
 def save_medical(access: AccessContext, rid: int, content: str) -> dict[str, Any]:
@@ -299,7 +192,7 @@ def send(access: AccessContext, plugins: PluginHost, rid: int, ids: list[int]) -
         raise Conflict("Cette demande est close : elle ne s'envoie plus.")
     # Refused (and audited) when the person objects to any sharing outside her care team; sent
     # without the medical part when she objects to the sharing of her health information.
-    sharing = objections.require_sharing(
+    sharing = accounts.require_sharing(
         access,
         req["person_id"],
         health=False,
@@ -435,166 +328,10 @@ def requests_of_structure(access: AccessContext, structure_id: int) -> list[dict
     access.require("orientation.list", structure_id=structure_id, action="orientation.list")
     out = []
     for req in storage.requests_of_structure(access.db, structure_id):
-        req = _decorate(req)
-        req["sendings"] = [_sending_view(s) for s in storage.sendings_of(access.db, req["id"])]
+        req = decorate(req)
+        req["sendings"] = [sending_view(s) for s in storage.sendings_of(access.db, req["id"])]
         out.append(req)
     return out
-
-
-# --------------------------------------------------------------------------- receiving side
-
-
-def incoming(access: AccessContext, structure_id: int) -> list[dict[str, Any]]:
-    did = receiving_directory(access, structure_id, "orientation.receive")
-    rows = storage.incoming(access.db, did)
-    for r in rows:
-        _sending_view(r)
-        r["offer_label"] = OFFERS[r["offer"]].label
-    return rows
-
-
-def _incoming_sending(access: AccessContext, structure_id: int, sending_id: int, perm: str):
-    did = receiving_directory(access, structure_id, perm)
-    sending = storage.get_sending(access.db, sending_id)
-    if sending is None or sending["directory_id"] != did:
-        raise NotFound(REQUEST_NOT_FOUND)
-    return sending
-
-
-#: Sendings whose structure no longer sees the medical part (withdrawn, admitted elsewhere).
-MEDICAL_CLOSED = ("annulee", "close_autre_admission")
-
-
-def incoming_view(access: AccessContext, structure_id: int, sending_id: int) -> dict[str, Any]:
-    """A request as the receiving structure sees it (opening it marks it « consulté »)."""
-    sending = _incoming_sending(access, structure_id, sending_id, "orientation.receive")
-    req = _decorate(storage.get_request(access.db, sending["request_id"]))
-    access.audit(
-        "orientation.incoming.read",
-        structure_id=structure_id,
-        person_id=req["person_id"],
-        target=f"orientation_sending:{sending_id}",
-    )
-    if sending["status"] == "envoyee" and access.allowed(
-        "orientation.answer", structure_id=structure_id
-    ):
-        with transaction(access.db):
-            if storage.transition_sending(
-                access.db, sending_id, "consultee", ("envoyee",), answered=True
-            ):
-                storage.add_event(
-                    access.db,
-                    req["id"],
-                    sending_id,
-                    "consultee",
-                    None,
-                    access.actor.label,
-                    access.actor.user_id,
-                )
-        sending = storage.get_sending(access.db, sending_id)
-    req["medical"] = None
-    # Data minimisation: once the requester withdrew the request, or the person was admitted
-    # elsewhere, this structure has no more reason to read the medical part.
-    req["medical_closed"] = sending["status"] in MEDICAL_CLOSED
-    # The person's objection, even recorded after the sending, keeps the medical part home.
-    req["medical_withheld"] = not objections.sharing(access.db, req["person_id"]).health_allowed
-    req["can_read_medical"] = (
-        not req["medical_closed"]
-        and not req["medical_withheld"]
-        and access.allowed("orientation.medical.read", structure_id=structure_id)
-    )
-    if req["can_read_medical"]:
-        access.require(
-            "orientation.medical.read",
-            structure_id=structure_id,
-            action="orientation.medical.read",
-            target=f"orientation_sending:{sending_id}",
-        )
-        req["medical"] = storage.get_medical(access.db, req["id"])
-    req["sending"] = _sending_view(sending)
-    req["can_answer"] = access.allowed("orientation.answer", structure_id=structure_id)
-    req["next_statuses"] = [s for s, froms in TRANSITIONS.items() if sending["status"] in froms]
-    # only what concerns this structure: never the other recipients' answers
-    req["events"] = [
-        e for e in storage.events_of(access.db, req["id"]) if e["sending_id"] == sending_id
-    ]
-    req["withdrawal"] = _withdrawal(req["events"]) if sending["status"] == "annulee" else None
-    return req
-
-
-def answer(
-    access: AccessContext, structure_id: int, sending_id: int, data: AnswerIn
-) -> dict[str, Any]:
-    sending = _incoming_sending(access, structure_id, sending_id, "orientation.answer")
-    status = data.status
-    if status not in TRANSITIONS:
-        raise InvalidInput(f"status : {', '.join(TRANSITIONS)}.")
-    values: dict[str, Any] = {"answered": True}
-    detail = None
-    if status == "refusee":
-        if data.refusal_reason not in REFUSAL_REASONS:
-            raise InvalidInput("refusal_reason : choisissez un motif de refus dans la liste.")
-        if data.refusal_reason == "autre" and not (data.comment or "").strip():
-            raise InvalidInput("comment : précisez le motif « Autre ».")
-        values["refusal_reason"] = data.refusal_reason
-        detail = REFUSAL_REASONS[data.refusal_reason]
-    if status == "acceptee":
-        if data.proposed_date is None:
-            raise InvalidInput("proposed_date : indiquez la date d'admission proposée.")
-        values["proposed_date"] = data.proposed_date.isoformat()
-        detail = f"Admission proposée le {data.proposed_date.strftime('%d/%m/%Y')}"
-    if data.comment is not None:
-        values["comment"] = data.comment.strip() or None
-        if values["comment"]:
-            detail = f"{detail} — {values['comment']}" if detail else values["comment"]
-    froms = TRANSITIONS[status]
-    if sending["status"] == "annulee":
-        raise Conflict(WITHDRAWN)
-    if sending["status"] not in froms:
-        raise Conflict(
-            f"Passage impossible de « {SENDING_STATUSES[sending['status']]} » à "
-            f"« {SENDING_STATUSES[status]} »."
-        )
-    rid = sending["request_id"]
-    with transaction(access.db):
-        # compare-and-set: a concurrent answer that changed the status makes this one fail
-        if not storage.transition_sending(access.db, sending_id, status, froms, **values):
-            raise Conflict(CHANGED)
-        if status == "admission_realisee" and not storage.set_request_status(
-            access.db, rid, "cloturee", ("admission_acceptee",)
-        ):
-            raise Conflict(CHANGED)
-        storage.add_event(
-            access.db, rid, sending_id, status, detail, access.actor.label, access.actor.user_id
-        )
-    req = storage.get_request(access.db, rid)
-    access.audit(
-        f"orientation.answer.{status}",
-        structure_id=structure_id,
-        person_id=req["person_id"],
-        target=f"orientation_sending:{sending_id}",
-    )
-    return _sending_view(storage.get_sending(access.db, sending_id))
-
-
-def places(access: AccessContext, structure_id: int) -> dict[str, Any]:
-    did = receiving_directory(access, structure_id, "orientation.places")
-    return {"directory_id": did, "places": storage.places_of(access.db, did)}
-
-
-def set_places(access: AccessContext, structure_id: int, offer: str, count: int) -> dict[str, Any]:
-    did = receiving_directory(access, structure_id, "orientation.places")
-    if offer not in OFFERS:
-        raise InvalidInput(f"offer : offre inconnue ({offer}).")
-    if not 0 <= count <= 10000:
-        raise InvalidInput("places : un nombre de 0 à 10 000.")
-    storage.set_places(access.db, did, offer, count)
-    access.audit(
-        "orientation.places.update",
-        structure_id=structure_id,
-        details={"offre": offer, "places": count},
-    )
-    return places(access, structure_id)
 
 
 # --------------------------------------------------------------------------- network
@@ -608,7 +345,7 @@ def dashboard(access: AccessContext) -> dict[str, Any]:
         raise Forbidden(
             "Le tableau de bord du réseau est réservé à la direction et à la coordination."
         )
-    data = storage.dashboard(access.db)
+    data = network.dashboard(access.db)
     data["refusal_reasons"] = [
         {"reason": REFUSAL_REASONS.get(r["reason"], r["reason"]), "count": r["n"]}
         for r in data["refusal_reasons"]

@@ -1,105 +1,25 @@
-"""SQL of the orientation plugin: its own tables only (prefix ``orientation_``)."""
+"""SQL of the orientation plugin: its own tables only (prefix ``orientation_``).
+
+The schema is in :mod:`virage_orientation.schema`, the places, links and dashboard in
+:mod:`virage_orientation.network`; their functions are importable from here too.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from virage.db import Database, fetch_all, fetch_one, utcnow_iso
+from virage.sdk import fetch_all, fetch_one, utcnow_iso
 from virage_orientation.catalog import OPEN_SENDING
-
-
-def create_tables(db: Database) -> None:
-    db.execute(
-        """CREATE TABLE orientation_requests (
-            id INTEGER PRIMARY KEY,
-            person_id INTEGER NOT NULL,
-            structure_id INTEGER NOT NULL,
-            author_id INTEGER NOT NULL,
-            module TEXT NOT NULL,
-            offer TEXT NOT NULL,
-            decision_ref TEXT,
-            criteria TEXT NOT NULL DEFAULT '[]',
-            gir INTEGER,
-            mobility TEXT,
-            commune_code TEXT,
-            commune_label TEXT,
-            lat REAL,
-            lon REAL,
-            radius_km REAL NOT NULL,
-            wished_date TEXT,
-            urgency TEXT NOT NULL DEFAULT 'normale',
-            consent TEXT NOT NULL,
-            consent_by TEXT,
-            admin_notes TEXT NOT NULL DEFAULT '',
-            family_name TEXT NOT NULL,
-            birth_name TEXT,
-            given_names TEXT NOT NULL,
-            birth_date TEXT,
-            sex TEXT,
-            status TEXT NOT NULL DEFAULT 'brouillon',
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            sent_at TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX orientation_requests_person ON orientation_requests (person_id)")
-    db.execute("CREATE INDEX orientation_requests_structure ON orientation_requests (structure_id)")
-    db.execute(
-        """CREATE TABLE orientation_medical (
-            request_id INTEGER PRIMARY KEY REFERENCES orientation_requests(id) ON DELETE CASCADE,
-            content TEXT NOT NULL,
-            author_id INTEGER NOT NULL,
-            author_label TEXT NOT NULL,
-            completed_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE orientation_sendings (
-            id INTEGER PRIMARY KEY,
-            request_id INTEGER NOT NULL REFERENCES orientation_requests(id) ON DELETE CASCADE,
-            directory_id INTEGER NOT NULL,
-            structure_name TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'envoyee',
-            status_at TEXT NOT NULL,
-            refusal_reason TEXT,
-            comment TEXT,
-            proposed_date TEXT,
-            sent_at TEXT NOT NULL,
-            answered_at TEXT,
-            UNIQUE (request_id, directory_id)
-        )"""
-    )
-    db.execute("CREATE INDEX orientation_sendings_directory ON orientation_sendings (directory_id)")
-    db.execute(
-        """CREATE TABLE orientation_events (
-            id INTEGER PRIMARY KEY,
-            request_id INTEGER NOT NULL REFERENCES orientation_requests(id) ON DELETE CASCADE,
-            sending_id INTEGER,
-            status TEXT NOT NULL,
-            detail TEXT,
-            actor_label TEXT,
-            actor_id INTEGER,
-            at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX orientation_events_request ON orientation_events (request_id)")
-    db.execute(
-        """CREATE TABLE orientation_places (
-            directory_id INTEGER NOT NULL,
-            offer TEXT NOT NULL,
-            places INTEGER NOT NULL CHECK (places >= 0),
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (directory_id, offer)
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE orientation_links (
-            structure_id INTEGER PRIMARY KEY,
-            directory_id INTEGER NOT NULL
-        )"""
-    )
-
+from virage_orientation.network import (  # noqa: F401  (importable from here as before)
+    dashboard,
+    link,
+    linked_directory,
+    places_for,
+    places_of,
+    set_places,
+)
+from virage_orientation.schema import create_tables  # noqa: F401  (importable from here)
 
 # --------------------------------------------------------------------------- requests
 
@@ -386,55 +306,6 @@ def backdate(db, request_id: int, since: str, at: str) -> None:
             )
 
 
-# --------------------------------------------------------------------------- places & links
-
-
-def set_places(db, directory_id: int, offer: str, places: int) -> None:
-    db.execute(
-        "INSERT INTO orientation_places (directory_id, offer, places, updated_at)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (directory_id, offer) DO UPDATE SET"
-        " places = excluded.places, updated_at = excluded.updated_at",
-        [directory_id, offer, places, utcnow_iso()],
-    )
-
-
-def places_for(db, directory_ids: list[int], offer: str) -> dict[int, dict]:
-    out: dict[int, dict] = {}
-    for start in range(0, len(directory_ids), 500):
-        chunk = directory_ids[start : start + 500]
-        for r in fetch_all(
-            db,
-            f"SELECT directory_id, places, updated_at FROM orientation_places WHERE offer = ?"
-            f" AND directory_id IN ({','.join('?' * len(chunk))})",
-            [offer, *chunk],
-        ):
-            out[r["directory_id"]] = r
-    return out
-
-
-def places_of(db, directory_id: int) -> list[dict]:
-    return fetch_all(
-        db,
-        "SELECT offer, places, updated_at FROM orientation_places WHERE directory_id = ?",
-        [directory_id],
-    )
-
-
-def link(db, structure_id: int, directory_id: int) -> None:
-    db.execute(
-        "INSERT INTO orientation_links (structure_id, directory_id) VALUES (?, ?)"
-        " ON CONFLICT (structure_id) DO UPDATE SET directory_id = excluded.directory_id",
-        [structure_id, directory_id],
-    )
-
-
-def linked_directory(db, structure_id: int) -> int | None:
-    row = fetch_one(
-        db, "SELECT directory_id FROM orientation_links WHERE structure_id = ?", [structure_id]
-    )
-    return row["directory_id"] if row else None
-
-
 # --------------------------------------------------------------------------- workers
 
 
@@ -461,7 +332,7 @@ def worker_records(db, user_id: int) -> dict[str, Any]:
     }
 
 
-# --------------------------------------------------------------------------- person & dashboard
+# --------------------------------------------------------------------------- person
 
 
 def delete_person(db, person_id: int) -> None:
@@ -471,34 +342,3 @@ def delete_person(db, person_id: int) -> None:
         db.execute("DELETE FROM orientation_sendings WHERE request_id = ?", [rid])
         db.execute("DELETE FROM orientation_medical WHERE request_id = ?", [rid])
     db.execute("DELETE FROM orientation_requests WHERE person_id = ?", [person_id])
-
-
-def dashboard(db) -> dict[str, Any]:
-    by_status = {
-        r["status"]: r["n"]
-        for r in fetch_all(
-            db, "SELECT status, COUNT(*) AS n FROM orientation_requests GROUP BY status"
-        )
-    }
-    sending_status = {
-        r["status"]: r["n"]
-        for r in fetch_all(
-            db, "SELECT status, COUNT(*) AS n FROM orientation_sendings GROUP BY status"
-        )
-    }
-    avg = db.execute(
-        "SELECT AVG((julianday(answered_at) - julianday(sent_at)) * 24), COUNT(answered_at)"
-        " FROM orientation_sendings WHERE answered_at IS NOT NULL"
-    ).fetchone()
-    reasons = fetch_all(
-        db,
-        "SELECT refusal_reason AS reason, COUNT(*) AS n FROM orientation_sendings"
-        " WHERE status = 'refusee' GROUP BY refusal_reason ORDER BY n DESC",
-    )
-    return {
-        "requests": by_status,
-        "sendings": sending_status,
-        "average_response_hours": round(avg[0], 1) if avg[0] is not None else None,
-        "answered": avg[1],
-        "refusal_reasons": reasons,
-    }

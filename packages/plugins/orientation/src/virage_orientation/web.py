@@ -12,12 +12,15 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from virage.accounts import storage as accounts_storage
-from virage.accounts.auth import require_actor_guard
-from virage.deps import Access, Plugins
-from virage.errors import InvalidInput
-from virage.web.sections import PageSection
-from virage.web.templating import fragment_environment
+from virage.sdk import (
+    Access,
+    InvalidInput,
+    PageSection,
+    Plugins,
+    accounts,
+    fragment_environment,
+    require_actor_guard,
+)
 from virage_orientation import service, storage
 from virage_orientation.catalog import (
     CONSENTS,
@@ -104,7 +107,7 @@ class OrientationPages(Controller):
     ) -> Template:
         actor = access.require_login()
         blocks = []
-        for structure in accounts_storage.list_structures(access.db, actor.structure_ids):
+        for structure in accounts.structures(access.db, actor.structure_ids):
             sid = structure["id"]
             block: dict[str, Any] = {"structure": structure}
             if access.allowed("orientation.list", structure_id=sid):
