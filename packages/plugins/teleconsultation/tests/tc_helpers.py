@@ -11,16 +11,14 @@ import json
 from datetime import timedelta
 
 from tests.accounts.conftest import bearer
-from virage.accounts import storage as accounts_storage
-from virage.agenda.timeutil import to_local
-from virage.db import connect, utcnow
-from virage.directory import storage as directory_storage
+from virage.sdk import accounts, directory, to_local, today_paris, utcnow
+from virage.sdk.testing import connect
 
 API = "/api/v1/teleconsultation"
 
 
 def _doctor(db, family: str, rpps: str, user_id: int | None) -> int:
-    return directory_storage.save_professional(
+    return directory.save_professional(
         db,
         {
             "idnps": "8" + rpps,
@@ -48,7 +46,7 @@ def make_doctors(world) -> dict[str, int]:
                 "account": _doctor(db, "Vasseur", "10100000001", world.users["nurse2_a"]),
                 "external": _doctor(db, "Lointain", "10100000002", None),
             }
-            accounts_storage.add_to_care_team(
+            accounts.add_to_care_team(
                 db, world.persons["p1"], world.users["nurse2_a"], world.users["coord_a"]
             )
     finally:
@@ -63,8 +61,6 @@ def soon(minutes: int = 10) -> str:
 
 
 def later(days: int = 3, hhmm: str = "10:00") -> str:
-    from virage.agenda.timeutil import today_paris
-
     return f"{today_paris() + timedelta(days=days)}T{hhmm}"
 
 

@@ -11,23 +11,16 @@ import pytest
 from tc_helpers import API, PREPARED, request_tc, soon, step
 
 from tests.accounts.conftest import bearer
-from virage.access import CORE_PERMISSIONS, Registry
-from virage.accounts import objections
-from virage.accounts.context import AccessContext
-from virage.accounts.permissions import ACCOUNT_PERMISSIONS
-from virage.accounts.service import actor_for_user
-from virage.accounts.storage import get_user_by_username
-from virage.db import connect
+from virage.sdk import AccessContext, accounts
+from virage.sdk.testing import connect, core_registry
 
 
 def _object(world, scope: str) -> None:
     db = connect(world.settings.db_path)
     try:
-        user = get_user_by_username(db, "coord_a")
-        access = AccessContext(
-            db, Registry([*CORE_PERMISSIONS, *ACCOUNT_PERMISSIONS]), actor_for_user(db, user), "t"
-        )
-        objections.record_objection(access, world.persons["p1"], scope, "2026-03-03", None)
+        user = accounts.user_by_username(db, "coord_a")
+        access = AccessContext(db, core_registry(), accounts.actor_for_user(db, user), "t")
+        accounts.record_objection(access, world.persons["p1"], scope, "2026-03-03", None)
     finally:
         db.conn.close()
 

@@ -9,9 +9,8 @@ from tc_helpers import API, PREPARED, later, request_tc, soon, step
 from virage_teleconsultation import video
 
 from tests.accounts.conftest import bearer, csrf_from, login
-from virage.app import create_app
-from virage.db import connect
-from virage.settings import Settings
+from virage.sdk import Settings, hookimpl
+from virage.sdk.testing import connect, create_app
 
 
 def _full_session(client, world, doctors, doctor="account"):
@@ -227,7 +226,7 @@ def test_video_link_provider_hook_and_setting(world, doctors, monkeypatch):
 
     class Provider:
         @staticmethod
-        @__import__("virage.plugins", fromlist=["hookimpl"]).hookimpl
+        @hookimpl
         def teleconsultation_video_link(room, teleconsultation):
             return f"https://rdv.example.invalid/{room}?s={teleconsultation['structure_id']}"
 

@@ -12,16 +12,22 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from virage.access import permission
-from virage.accounts.export import ExportSection
-from virage.agenda.kinds import AppointmentKind
-from virage.db import Migration
-from virage.plugins import hookimpl
-from virage.transmissions.targets import TransmissionTarget, TransmissionTemplate
-from virage.web.nav import NavItem
-from virage.web.sections import PageSection
+from virage.sdk import (
+    AppointmentKind,
+    ExportSection,
+    Migration,
+    NavItem,
+    PageSection,
+    TransmissionTarget,
+    TransmissionTemplate,
+    hookimpl,
+    permission,
+)
 
 __version__ = "0.1.0"
+
+#: The versions of the Virage SDK (``virage.sdk``) this plugin works with.
+VIRAGE_SDK = ">=1,<2"
 
 NAMESPACE = "teleconsultation"
 TEMPLATES = Path(__file__).parent / "templates"

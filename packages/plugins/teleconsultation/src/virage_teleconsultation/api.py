@@ -9,8 +9,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
-from virage.accounts.auth import require_actor_guard
-from virage.deps import Access, Plugins
+from virage.sdk import Access, Plugins, require_actor_guard, today_paris
 from virage_teleconsultation import service
 
 Id = FromPath[int]
@@ -77,8 +76,6 @@ class TeleconsultationApi(Controller):
         plugins: Plugins,
         du: Annotated[date | None, QueryParameter()] = None,
     ) -> list[dict[str, Any]]:
-        from virage.agenda.timeutil import today_paris
-
         return service.free_slots(access, plugins, tc_id, du or today_paris())
 
     @post("/{tc_id:int}/planifier", summary="Réserver le créneau dans l'agenda")

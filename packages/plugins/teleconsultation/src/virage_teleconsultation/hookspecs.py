@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pluggy
-
-hookspec = pluggy.HookspecMarker("virage")
+from virage.sdk import hookspec
 
 
 @hookspec(firstresult=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from virage.db import Database, utcnow_iso
+from virage.sdk import Database, utcnow_iso
 
 COLUMNS = (
     "structure_id",

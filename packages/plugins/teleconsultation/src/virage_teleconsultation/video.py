@@ -17,7 +17,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
-from virage.plugins import PluginHost
+from virage.sdk import PluginHost
 
 DEFAULT_BASE = "https://visio.example.invalid/"
 ENV_BASE = "VIRAGE_TELECONSULTATION_VIDEO_BASE"

@@ -16,12 +16,15 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from virage.accounts import storage as accounts_storage
-from virage.accounts.auth import require_actor_guard
-from virage.agenda.timeutil import today_paris
-from virage.deps import Access, Plugins
-from virage.errors import InvalidInput
-from virage.web.sections import PageSection
+from virage.sdk import (
+    Access,
+    InvalidInput,
+    PageSection,
+    Plugins,
+    accounts,
+    require_actor_guard,
+    today_paris,
+)
 from virage_teleconsultation import service
 
 Id = FromPath[int]
@@ -38,7 +41,7 @@ def _structures(access) -> list[dict]:
     actor = access.require_login()
     return [
         {"id": s["id"], "name": s["name"]}
-        for s in accounts_storage.list_structures(access.db)
+        for s in accounts.structures(access.db)
         if s["id"] in actor.structure_ids
         and access.allowed("teleconsultation.overview", structure_id=s["id"])
     ]
@@ -101,7 +104,7 @@ class TeleconsultationPages(Controller):
                 "person": person,
                 "doctors": service.doctors(access, q),
                 "q": q,
-                "members": accounts_storage.members_of(access.db, person["structure_id"]),
+                "members": accounts.members_of(access.db, person["structure_id"]),
                 "me": access.actor.user_id,
             },
         )
@@ -136,7 +139,7 @@ class TeleconsultationPages(Controller):
             "teleconsultation.manage", person=access.load_person(tc["person_id"])[1]
         ):
             slots = service.free_slots(access, plugins, tc_id, today_paris())
-        members = accounts_storage.members_of(access.db, tc["structure_id"])
+        members = accounts.members_of(access.db, tc["structure_id"])
         return Template(
             "teleconsultation/detail.html",
             context={
