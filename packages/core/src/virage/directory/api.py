@@ -14,7 +14,7 @@ from litestar.params import FromPath, QueryParameter
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, Plugins
-from virage.directory import imports, search, service, storage
+from virage.directory import imports, search, service
 from virage.directory.models import (
     Category,
     Commune,
@@ -181,12 +181,12 @@ class DirectoryController(Controller):
         service.require_read(access)
         if not q.strip() or len(q) > 100:
             raise InvalidInput("Indiquez un nom de commune, un code postal ou un code INSEE.")
-        return [Commune(**c) for c in storage.find_communes(access.db, q, limit=20)]
+        return [Commune(**c) for c in service.find_communes(access.db, q, limit=20)]
 
     @get("/categories", summary="Catégories de structures présentes dans l'annuaire")
     async def categories(self, access: Access) -> list[Category]:
         service.require_read(access)
-        return [Category(**c) for c in storage.categories_in_use(access.db)]
+        return [Category(**c) for c in service.categories_in_use(access.db)]
 
     @get("/sources", summary="Sources de l'annuaire (registres nationaux) et dernier import")
     async def sources(self, access: Access, plugins: Plugins) -> list[SourceInfo]:
@@ -199,7 +199,7 @@ class DirectoryController(Controller):
                     label=source.label,
                     description=source.description,
                     formats=[{"name": f.name, "label": f.label} for f in source.formats],
-                    last_import=storage.last_successful_import(access.db, source.name),
+                    last_import=service.last_successful_import(access.db, source.name),
                 )
             )
         return out

@@ -21,7 +21,7 @@ from litestar.params import FromPath, QueryParameter
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
-from virage.directory import fhir, fhir_capability, fhir_errors, identifiers, service, storage
+from virage.directory import fhir, fhir_capability, fhir_errors, identifiers, service
 from virage.errors import InvalidInput, NotFound
 
 BASE = "/api/v1/directory/fhir"
@@ -182,8 +182,8 @@ class FhirController(Controller):
     ) -> Response:
         service.require_read(access)
         idnps = idnps_of_token(identifier)
-        row = storage.professional_for_import(access.db, idnps)
-        found = [fhir.practitioner(service.professional_detail(access.db, row[0]))] if row else []
+        professional = service.professional_by_idnps(access.db, idnps)
+        found = [fhir.practitioner(professional)] if professional else []
         return _fhir(fhir.bundle(found, _base(request)))
 
     @get(
@@ -193,7 +193,7 @@ class FhirController(Controller):
     )
     async def practitioner_role(self, access: Access, role_id: FromPath[int]) -> Response:
         service.require_read(access)
-        role = storage.get_role(access.db, role_id)
+        role = service.get_role(access.db, role_id)
         if role is None:
             raise NotFound("Ce rôle n'existe pas dans l'annuaire.")
         professional = service.professional_detail(access.db, role["professional_id"])

@@ -67,6 +67,45 @@ def professional_detail(db, pid: int) -> dict[str, Any]:
     return row
 
 
+def professional_by_idnps(db, idnps: str) -> dict[str, Any] | None:
+    """The detail of the professional of this national identifier (idNatPs), or ``None``."""
+    row = storage.professional_for_import(db, idnps)
+    return professional_detail(db, row[0]) if row else None
+
+
+def get_role(db, role_id: int) -> dict | None:
+    """One role of a professional in a structure, or ``None``."""
+    return storage.get_role(db, role_id)
+
+
+# --------------------------------------------------------------------------- lists for the pages
+# Registry data: call them after ``require_read`` (or the page's own check).
+
+
+def find_communes(db, text: str, limit: int = 10) -> list[dict]:
+    return storage.find_communes(db, text, limit=limit)
+
+
+def categories_in_use(db) -> list[dict]:
+    return storage.categories_in_use(db)
+
+
+def professions_in_use(db) -> list[dict]:
+    return storage.professions_in_use(db)
+
+
+def count_structures(db) -> dict[str, int]:
+    return storage.count_structures(db)
+
+
+def last_successful_import(db, source: str) -> dict | None:
+    return storage.last_successful_import(db, source)
+
+
+def list_imports(db) -> list[dict]:
+    return storage.list_imports(db)
+
+
 def parse_extra(text: str) -> dict[str, str]:
     """The network's fields, typed one per line as « Nom : valeur »."""
     out: dict[str, str] = {}

@@ -23,7 +23,6 @@ from virage.directory import (
     normalize,
     search,
     service,
-    storage,
 )
 from virage.errors import InvalidInput
 
@@ -143,7 +142,7 @@ class DirectoryPages(Controller):
             except InvalidInput as exc:
                 error = exc.message
         sources = imports.sources_of(plugins)
-        last = [(s.label, storage.last_successful_import(db, s.name)) for s in sources.values()]
+        last = [(s.label, service.last_successful_import(db, s.name)) for s in sources.values()]
         return Template(
             "directory/search.html",
             status_code=400 if error else 200,
@@ -153,9 +152,9 @@ class DirectoryPages(Controller):
                 "result": result,
                 "error": error,
                 "links": _page_links("/annuaire", form, result) if result else {},
-                "categories": storage.categories_in_use(db),
+                "categories": service.categories_in_use(db),
                 "radii": RADII,
-                "counts": storage.count_structures(db),
+                "counts": service.count_structures(db),
                 "last_imports": [(label, imp) for label, imp in last if imp],
                 "can_import": access.allowed("directory.import"),
             },
@@ -260,7 +259,7 @@ class DirectoryPages(Controller):
                 "result": result,
                 "error": error,
                 "links": _page_links("/annuaire/professionnels", form, result) if result else {},
-                "professions": storage.professions_in_use(db),
+                "professions": service.professions_in_use(db),
                 "radii": RADII,
             },
         )
@@ -286,7 +285,7 @@ class DirectoryPages(Controller):
         return Template(
             "directory/imports.html",
             context={
-                "imports": storage.list_imports(access.db),
+                "imports": service.list_imports(access.db),
                 "sources": list(imports.sources_of(plugins).values()),
             },
         )
