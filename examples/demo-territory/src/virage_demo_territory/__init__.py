@@ -20,8 +20,11 @@ here is real: names, numbers and situations are invented.
 
 from __future__ import annotations
 
-from virage.plugins import hookimpl
+from virage.sdk import hookimpl
 from virage_demo_territory import agenda, directory, people, transmissions
+
+#: The range of ``virage.sdk`` this plugin is written for: Virage refuses to load it otherwise.
+VIRAGE_SDK = ">=1,<2"
 
 
 @hookimpl(tryfirst=True)

@@ -10,11 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from virage.accounts import storage as accounts_storage
-from virage.agenda import service, storage
-from virage.agenda.kinds import CORE_KINDS
-from virage.agenda.timeutil import day_bounds, iso, today_paris, week_start
-from virage.db import Database
+from virage.sdk import Database, accounts, agenda, day_bounds, iso, today_paris, week_start
 
 SSIAD = "SSIAD du Val-de-Loue"
 SAAD = "SAAD Aide et Présence"
@@ -58,13 +54,13 @@ def _plus(hhmm: str, minutes: int) -> str:
 
 def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(f"agenda-{seed}")
-    kinds = {k.name: k for k in CORE_KINDS}
+    kinds = {k.name: k for k in agenda.CORE_KINDS}
     users = {}
     for username in HOURS:
-        user = accounts_storage.get_user_by_username(db, username)
+        user = accounts.user_by_username(db, username)
         if user:
             users[username] = user["id"]
-    structures = {s["name"]: s for s in accounts_storage.list_structures(db)}
+    structures = {s["name"]: s for s in accounts.structures(db)}
     if SSIAD not in structures:
         return []
     first = week_start(today_paris()) - timedelta(days=7)
@@ -76,7 +72,7 @@ def create(db: Database, seed: int) -> list[str]:
     codes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
     for username, (days, ranges) in HOURS.items():
         if username in users:
-            storage.replace_working_hours(
+            agenda.replace_working_hours(
                 db,
                 users[username],
                 [(codes.index(d), s, e) for d in days for s, e in ranges],
@@ -88,22 +84,20 @@ def create(db: Database, seed: int) -> list[str]:
 
     def series(**kwargs) -> int:
         nonlocal created
-        series_id, count = service.seed_series(db, kinds, **kwargs)
+        series_id, count = agenda.seed_series(db, kinds, **kwargs)
         created += count
         return series_id
 
     # ------------------------------------------------------------------ SSIAD
     ssiad = structures[SSIAD]["id"]
     coordinator = uid("ines.coordination")
-    persons = accounts_storage.list_persons(db, ssiad)
+    persons = accounts.persons(db, ssiad)
     slots = {"sophie.matin": "07:00", "lucas.as": "07:00", "paul.infirmier": "07:45"}
     evening = {"sophie.matin": "17:30", "lucas.as": "17:30"}
     night = "20:30"
     cancelled_series = None
     for index, person in enumerate(persons):
-        team = {
-            u["id"]: u for u in accounts_storage.care_team(db, person["id"])
-        }  # who follows this person
+        team = {u["id"]: u for u in accounts.care_team(db, person["id"])}  # who follows this person
         names = {name for name, user_id in users.items() if user_id in team}
         assistant = next((n for n in ("sophie.matin", "lucas.as") if n in names), None)
         if assistant:
@@ -192,33 +186,33 @@ def create(db: Database, seed: int) -> list[str]:
                 place_detail="Téléphone d'astreinte",
                 created_by=coordinator,
             )
-    storage.create_team(db, ssiad, "Équipe soignante")
-    morning = storage.create_team(db, ssiad, "Tournée du matin")
-    storage.set_team_members(
+    agenda.create_team(db, ssiad, "Équipe soignante")
+    morning = agenda.create_team(db, ssiad, "Tournée du matin")
+    agenda.set_team_members(
         db,
-        storage.team_by_name(db, ssiad, "Équipe soignante")["id"],
+        agenda.team_by_name(db, ssiad, "Équipe soignante")["id"],
         [u for u in [*team_ids, uid("nadia.nuit")] if u],
     )
-    storage.set_team_members(
+    agenda.set_team_members(
         db, morning, [u for u in (uid("sophie.matin"), uid("lucas.as"), uid("paul.infirmier")) if u]
     )
 
     # History and life: last week's visits are done; one evening visit tomorrow is cancelled.
     today_start = iso(day_bounds(today_paris())[0])
-    storage.mark_done_before(db, ssiad, iso(day_bounds(first)[0]), today_start)
+    agenda.mark_done_before(db, ssiad, iso(day_bounds(first)[0]), today_start)
     if cancelled_series:
         tomorrow = iso(day_bounds(today_paris() + timedelta(days=1))[0])
-        rows = storage.series_occurrences(db, cancelled_series, tomorrow)
+        rows = agenda.series_occurrences(db, cancelled_series, tomorrow)
         if rows:
-            storage.update_appointment(
+            agenda.update_appointment(
                 db,
                 rows[0]["id"],
                 {"status": "cancelled", "cancel_reason": "absente (chez sa fille)", "detached": 1},
             )
-            storage.set_attendees(
+            agenda.set_attendees(
                 db,
                 rows[0]["id"],
-                storage.attendee_ids(db, rows[0]["id"]),
+                agenda.attendee_ids(db, rows[0]["id"]),
                 rows[0]["start_utc"],
                 rows[0]["end_utc"],
                 False,
@@ -228,7 +222,7 @@ def create(db: Database, seed: int) -> list[str]:
     if SAAD in structures and uid("karim.aide"):
         saad = structures[SAAD]["id"]
         start = "08:30"
-        for person in accounts_storage.list_persons(db, saad)[:5]:
+        for person in accounts.persons(db, saad)[:5]:
             series(
                 structure_id=saad,
                 kind="home_visit",
@@ -247,17 +241,17 @@ def create(db: Database, seed: int) -> list[str]:
     if SOCIAL in structures:
         social = structures[SOCIAL]["id"]
         workers = [n for n in ("julie.social", "hugo.social") if uid(n)]
-        social_persons = accounts_storage.list_persons(db, social)
+        social_persons = accounts.persons(db, social)
         ids = {p["id"] for p in social_persons}
         # each worker sees the persons they follow (their care teams), as in real life
         followed = {
-            w: [p for p in accounts_storage.care_teams_of_user(db, users[w]) if p["id"] in ids]
+            w: [p for p in accounts.care_teams_of_user(db, users[w]) if p["id"] in ids]
             for w in workers
         }
         next_monday = week_start(today_paris()) + timedelta(days=7)
         if uid("julie.social"):
             tuesday_next = next_monday + timedelta(days=1)
-            storage.insert_absence(
+            agenda.insert_absence(
                 db,
                 users["julie.social"],
                 "training",
@@ -267,7 +261,7 @@ def create(db: Database, seed: int) -> list[str]:
             )
         if uid("hugo.social"):
             leave = first + timedelta(days=28)
-            storage.insert_absence(
+            agenda.insert_absence(
                 db,
                 users["hugo.social"],
                 "leave",
@@ -303,7 +297,7 @@ def create(db: Database, seed: int) -> list[str]:
                             continue
                         person = rng.choice(followed[worker] or social_persons)
                         home = rng.random() < 0.4
-                        service.seed_appointment(
+                        agenda.seed_appointment(
                             db,
                             kinds,
                             structure_id=social,
@@ -320,9 +314,9 @@ def create(db: Database, seed: int) -> list[str]:
                         created += 1
             day += timedelta(days=1)
         if len(workers) == 2:
-            storage.set_team_members(
+            agenda.set_team_members(
                 db,
-                storage.create_team(db, social, "Travailleurs sociaux"),
+                agenda.create_team(db, social, "Travailleurs sociaux"),
                 [users[w] for w in workers],
             )
 

@@ -11,11 +11,7 @@ from __future__ import annotations
 import json
 import random
 
-from virage.accounts import storage as accounts_storage
-from virage.db import Database
-from virage.directory import categories, storage
-from virage.directory.identifiers import luhn_key
-from virage.directory.normalize import fold
+from virage.sdk import Database, accounts, directory
 
 SOURCE = "demo"
 
@@ -255,7 +251,7 @@ PROFESSIONALS = [
 
 def finess_number(body: str) -> str:
     """A FINESS number from its first eight characters: the ninth is the Luhn key."""
-    return body + luhn_key(body)
+    return body + directory.luhn_key(body)
 
 
 def _finess(n: int) -> str:
@@ -264,7 +260,7 @@ def _finess(n: int) -> str:
 
 def _rpps(n: int) -> str:
     body = f"1999{n:06d}"
-    return body + luhn_key(body)
+    return body + directory.luhn_key(body)
 
 
 def create(db: Database, seed: int) -> list[str]:
@@ -293,14 +289,14 @@ def create(db: Database, seed: int) -> list[str]:
     for key, status, name in LEGAL_ENTITIES:
         number = _finess(next(counter))
         ej_finess[key] = number
-        storage.insert_structure(
+        directory.insert_structure(
             db,
             {
                 "kind": "EJ",
                 "finess": number,
                 "name": name,
                 "legal_status_code": status,
-                "legal_status_label": categories.LEGAL_STATUSES.get(status),
+                "legal_status_label": directory.LEGAL_STATUSES.get(status),
                 **place(main_commune[key], main_address[key]),
                 "phone": phone("035301"),
                 "status": "closed" if key == "chaumont" else "open",
@@ -311,7 +307,7 @@ def create(db: Database, seed: int) -> list[str]:
         )
     structure_ids: dict[str, int] = {}
     for key, ej, code, name, commune, address, extra, closed in ESTABLISHMENTS:
-        structure_ids[key] = storage.insert_structure(
+        structure_ids[key] = directory.insert_structure(
             db,
             {
                 "kind": "ET",
@@ -319,7 +315,7 @@ def create(db: Database, seed: int) -> list[str]:
                 "ej_finess": ej_finess[ej],
                 "name": name,
                 "category_code": code,
-                "category_label": categories.category_label(code),
+                "category_label": directory.category_label(code),
                 **place(commune, address),
                 "phone": phone("035301"),
                 "email": f"contact@{key}.val-de-loue.example",
@@ -334,7 +330,7 @@ def create(db: Database, seed: int) -> list[str]:
         rpps = _rpps(next(counter))
         role_rows, places = [], []
         for skey, function in roles:
-            row = storage.get_structure(db, structure_ids[skey])
+            row = directory.structure(db, structure_ids[skey])
             role_rows.append(
                 {
                     "structure_id": row["id"],
@@ -345,10 +341,10 @@ def create(db: Database, seed: int) -> list[str]:
                 }
             )
             places.extend([row["city"], row["postcode"]])
-        first = storage.get_structure(db, structure_ids[roles[0][0]])
-        slug = fold(f"{given} {family}").lower().replace(" ", ".")
-        user = accounts_storage.get_user_by_username(db, username) if username else None
-        storage.save_professional(
+        first = directory.structure(db, structure_ids[roles[0][0]])
+        slug = directory.fold(f"{given} {family}").lower().replace(" ", ".")
+        user = accounts.user_by_username(db, username) if username else None
+        directory.save_professional(
             db,
             {
                 "idnps": "8" + rpps,
@@ -357,7 +353,7 @@ def create(db: Database, seed: int) -> list[str]:
                 "family_name": family,
                 "given_name": given,
                 "profession_code": profession,
-                "profession_label": categories.PROFESSIONS.get(profession),
+                "profession_label": directory.PROFESSIONS.get(profession),
                 "specialties": json.dumps(
                     [{"code": None, "label": specialty}] if specialty else [], ensure_ascii=False
                 ),
@@ -375,7 +371,7 @@ def create(db: Database, seed: int) -> list[str]:
             places,
             user_id=user["id"] if user else None,
         )
-    storage.refresh_communes(db)
+    directory.refresh_communes(db)
     return [
         "",
         f"Annuaire : {len(LEGAL_ENTITIES) + len(ESTABLISHMENTS)} structures et "

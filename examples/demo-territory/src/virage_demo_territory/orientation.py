@@ -11,14 +11,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 from virage_orientation import storage
 
-from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
-from virage.directory import search as directory_search
-from virage.directory import storage as directory_storage
+from virage.sdk import accounts, directory
 from virage_demo_territory import orientation_requests
 from virage_demo_territory.directory import finess_number
 from virage_demo_territory.people import DEMO_PASSWORD
@@ -48,8 +46,8 @@ PLACES = {
 
 
 def _directory_entry(db, name: str) -> dict | None:
-    result = directory_search.search_structures(
-        db, directory_search.SearchParams(q=name, categories=["500"], per_page=5)
+    result = directory.search_structures(
+        db, directory.SearchParams(q=name, categories=["500"], per_page=5)
     )
     return next((r for r in result.results if r["name"] == name), None)
 
@@ -60,8 +58,8 @@ def create(db, seed: int, plugins) -> list[str]:
     if tilleuls is None:  # the directory demo is not there: nothing to orient to
         return []
     for i, (name, city, address, extra) in enumerate(EXTRA_EHPADS):
-        commune = directory_search.resolve_commune(db, city)
-        directory_storage.insert_structure(
+        commune = directory.resolve_commune(db, city)
+        directory.insert_structure(
             db,
             {
                 "kind": "ET",
@@ -82,26 +80,24 @@ def create(db, seed: int, plugins) -> list[str]:
             },
             extra=extra,
         )
-    extra = dict(
-        __import__("json").loads(directory_storage.get_structure(db, tilleuls["id"])["extra"])
-    )
+    extra = dict(json.loads(directory.structure(db, tilleuls["id"])["extra"]))
     extra.setdefault("Unité protégée", "oui (14 places)")
-    directory_storage.set_structure_extra(db, tilleuls["id"], extra)
-    directory_storage.refresh_communes(db)
+    directory.set_structure_extra(db, tilleuls["id"], extra)
+    directory.refresh_communes(db)
     for name, count in PLACES.items():
         entry = _directory_entry(db, name)
         if entry:
             storage.set_places(db, entry["id"], "ehpad", count)
-    ehpad = accounts_storage.find_structure(db, "EHPAD Les Tilleuls")
+    ehpad = accounts.find_structure(db, "EHPAD Les Tilleuls")
     if ehpad:
         storage.link(db, ehpad["id"], tilleuls["id"])
     glycines = _directory_entry(db, "EHPAD Les Glycines")
     if glycines:
-        gid = accounts_storage.create_structure(
+        gid = accounts.create_structure(
             db, "EHPAD Les Glycines", "EHPAD", commune="Montigny-le-Haut"
         )
         storage.link(db, gid, glycines["id"])
-        accounts_service.create_user(
+        accounts.create_user(
             db,
             username="marc.glycines",
             display_name="Marc Lefèvre",
@@ -111,13 +107,13 @@ def create(db, seed: int, plugins) -> list[str]:
             profession="Infirmier coordinateur",
         )
     hospital = next(
-        (s for s in accounts_storage.list_structures(db) if s["kind"] == "Centre hospitalier"),
+        (s for s in accounts.structures(db) if s["kind"] == "Centre hospitalier"),
         None,
     )
-    sarah = accounts_storage.get_user_by_username(db, "sarah.sortie")
+    sarah = accounts.user_by_username(db, "sarah.sortie")
     if hospital is None or sarah is None:
         return ["Orientation : EHPAD fictifs et places déclarées ajoutés à l'annuaire."]
-    doctor = accounts_service.create_user(
+    doctor = accounts.create_user(
         db,
         username="dr.morel",
         display_name="Dr Claire Morel",
@@ -126,7 +122,7 @@ def create(db, seed: int, plugins) -> list[str]:
         role="coordinator",
         profession="Médecin gériatre",
     )
-    person = accounts_storage.create_person(
+    person = accounts.create_person(
         db,
         hospital["id"],
         {
@@ -140,8 +136,8 @@ def create(db, seed: int, plugins) -> list[str]:
             "health_notes": "Hospitalisée en médecine gériatrique après une chute.",
         },
     )
-    accounts_storage.add_to_care_team(db, person, sarah["id"], doctor)
-    accounts_storage.add_to_care_team(db, person, doctor, doctor)
+    accounts.add_to_care_team(db, person, sarah["id"], doctor)
+    accounts.add_to_care_team(db, person, doctor, doctor)
     return [
         "Orientation : dr.morel (médecin de l'équipe de sortie) complète les volets médicaux ; "
         "sarah.sortie oriente Mme Yvonne Garnier ; thomas.idec (EHPAD Les Tilleuls) et "

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import random
 
-from virage.access import NETWORK_ADMIN_LABEL, ROLES
-from virage.accounts import service, storage
-from virage.db import Database
+from virage.sdk import NETWORK_ADMIN_LABEL, ROLES, Database, accounts
 
 DEMO_PASSWORD = "demo-virage-2026"
 
@@ -172,12 +170,12 @@ HEALTH = [
 def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(seed)
     sids = {
-        key: storage.create_structure(db, name, kind, commune=commune)
+        key: accounts.create_structure(db, name, kind, commune=commune)
         for key, name, kind, commune in STRUCTURES
     }
     users: dict[str, int] = {}
     for username, name, profession, roles, admin in USERS:
-        uid = service.create_user(
+        uid = accounts.create_user(
             db,
             username=username,
             display_name=name,
@@ -186,7 +184,7 @@ def create(db: Database, seed: int) -> list[str]:
             profession=profession,
         )
         for key, role in roles.items():
-            storage.add_membership(db, uid, sids[key], role)
+            accounts.add_membership(db, uid, sids[key], role)
         users[username] = uid
 
     teams = {
@@ -205,7 +203,7 @@ def create(db: Database, seed: int) -> list[str]:
             female = rng.random() < 0.7
             commune, postcode = rng.choice(COMMUNES)
             family = rng.choice(FAMILY)
-            pid = storage.create_person(
+            pid = accounts.create_person(
                 db,
                 sids[key],
                 {
@@ -236,7 +234,7 @@ def create(db: Database, seed: int) -> list[str]:
             ):  # the night nurse and the morning team share the first ones
                 members |= {"nadia.nuit", "sophie.matin"}
             for username in sorted(members):
-                storage.add_to_care_team(
+                accounts.add_to_care_team(
                     db, pid, users[username], users.get(coordinators[0]) if coordinators else None
                 )
 

@@ -12,13 +12,7 @@ from __future__ import annotations
 import json
 import random
 
-from virage.accounts import persons
-from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
-from virage.accounts.context import AccessContext
-from virage.agenda import service as agenda
-from virage.app import build_registry
-from virage.directory import storage as directory_storage
+from virage.sdk import accounts, agenda, directory
 from virage_demo_territory import teleconsultations
 
 EHPAD = "EHPAD Les Tilleuls"
@@ -28,15 +22,15 @@ PASSWORD = "demo-virage-2026"
 
 
 def create(db, settings, seed: int, plugins) -> list[str]:
-    structures = {s["name"]: s for s in accounts_storage.list_structures(db)}
-    coordinator = accounts_storage.get_user_by_username(db, "thomas.idec")
-    nurse = accounts_storage.get_user_by_username(db, "amina.ide")
+    structures = {s["name"]: s for s in accounts.structures(db)}
+    coordinator = accounts.user_by_username(db, "thomas.idec")
+    nurse = accounts.user_by_username(db, "amina.ide")
     if EHPAD not in structures or not coordinator or not nurse:
         return []
     sid = structures[EHPAD]["id"]
     # The core has no "médecin" role: the remote doctor holds the clinical role "nurse" in the
     # EHPAD, and is added to the care team of the residents they follow.
-    doctor_id = accounts_service.create_user(
+    doctor_id = accounts.create_user(
         db,
         username=DOCTOR,
         display_name="Dr Hélène Vasseur",
@@ -45,7 +39,7 @@ def create(db, settings, seed: int, plugins) -> list[str]:
         role="nurse",
     )
     # The EHPAD's front desk: books and welcomes, never reads care content (the scenario checks it).
-    accounts_service.create_user(
+    accounts.create_user(
         db,
         username=SECRETARY,
         display_name="Sylvie Morin",
@@ -54,7 +48,7 @@ def create(db, settings, seed: int, plugins) -> list[str]:
         role="secretariat",
         profession="Secrétaire d'accueil",
     )
-    professional_id = directory_storage.save_professional(
+    professional_id = directory.save_professional(
         db,
         {
             "idnps": "810100990018",
@@ -74,10 +68,7 @@ def create(db, settings, seed: int, plugins) -> list[str]:
         ["Saint-Aubin-sur-Loue", "téléconsultation"],
         user_id=doctor_id,
     )
-    actor = accounts_service.actor_for_user(
-        db, accounts_storage.get_user_by_username(db, "thomas.idec"), via="cli"
-    )
-    access = AccessContext(db, build_registry(plugins), actor, "demo")
+    access = accounts.access_for(db, plugins, "thomas.idec", "demo")
     # A teleconsultation duty: the doctor is reachable every day, all day (remote permanence).
     agenda.set_working_hours(
         access,
@@ -85,14 +76,14 @@ def create(db, settings, seed: int, plugins) -> list[str]:
         doctor_id,
         [{"weekday": d, "start": "00:00", "end": "24:00"} for d in range(7)],
     )
-    residents = accounts_storage.list_persons(db, sid, only_user_team=nurse["id"])
+    residents = accounts.persons(db, sid, only_user_team=nurse["id"])
     for p in residents[:3]:
-        persons.add_member(access, p["id"], doctor_id)
+        accounts.add_member(access, p["id"], doctor_id)
     lines = teleconsultations.create(
         access, random.Random(f"teleconsultation-{seed}"), plugins, sid, professional_id
     )
     # read back: the sessions may have added residents to the doctor's care teams
-    followed = accounts_storage.list_persons(db, sid, only_user_team=doctor_id)
+    followed = accounts.persons(db, sid, only_user_team=doctor_id)
     names = ", ".join(f"{p['given_names']} {p['family_name']}" for p in followed)
     return [
         "",

@@ -18,14 +18,15 @@ from datetime import datetime, time, timedelta
 
 from virage_teleconsultation import service
 
-from virage.accounts import persons
-from virage.accounts import service as accounts_service
-from virage.accounts import storage as accounts_storage
-from virage.accounts.context import AccessContext
-from virage.agenda.timeutil import to_utc, today_paris
-from virage.db import utcnow
-from virage.errors import Conflict
-from virage.transmissions import service as transmissions
+from virage.sdk import (
+    AccessContext,
+    Conflict,
+    accounts,
+    to_utc,
+    today_paris,
+    transmissions,
+    utcnow,
+)
 
 NURSE = "amina.ide"
 DOCTOR = "helene.teleconsult"
@@ -122,29 +123,28 @@ SESSIONS: list[tuple[str, int | None, str, str, dict]] = [
 ]
 
 
-def _access(db, registry, username: str) -> AccessContext | None:
-    user = accounts_storage.get_user_by_username(db, username)
-    if user is None:
+def _access(db, plugins, username: str) -> AccessContext | None:
+    if accounts.user_by_username(db, username) is None:
         return None
-    return AccessContext(db, registry, accounts_service.actor_for_user(db, user, via="cli"), "demo")
+    return accounts.access_for(db, plugins, username, "demo")
 
 
 def _residents(access: AccessContext, sid: int, nurse_id: int, doctor_id: int) -> list[int]:
     """Residents followed by both, except the tour's (lowest id); the doctor joins two more."""
     db = access.db
-    followed = accounts_storage.list_persons(db, sid, only_user_team=nurse_id)
+    followed = accounts.persons(db, sid, only_user_team=nurse_id)
     with_doctor = sorted(p["id"] for p in followed if doctor_id in _team(db, p["id"]))
     if not with_doctor:
         return []
     tour = with_doctor[0]
     others = sorted(p["id"] for p in followed if p["id"] > tour and p["id"] not in with_doctor)
     for pid in others[:2]:
-        persons.add_member(access, pid, doctor_id)
+        accounts.add_member(access, pid, doctor_id)
     return [pid for pid in sorted({*with_doctor, *others[:2]}) if pid != tour]
 
 
 def _team(db, person_id: int) -> set[int]:
-    return set(accounts_storage.care_team_ids(db, person_id))
+    return set(accounts.care_team_ids(db, person_id))
 
 
 def _book(nurse: AccessContext, plugins, tc_id: int, day, rng: random.Random) -> datetime:
@@ -163,8 +163,8 @@ def create(
     coordinator: AccessContext, rng: random.Random, plugins, sid: int, professional_id: int
 ) -> list[str]:
     db = coordinator.db
-    nurse = _access(db, coordinator.registry, NURSE)
-    doctor = _access(db, coordinator.registry, DOCTOR)
+    nurse = _access(db, plugins, NURSE)
+    doctor = _access(db, plugins, DOCTOR)
     if nurse is None or doctor is None:
         return []
     residents = _residents(coordinator, sid, nurse.actor.user_id, doctor.actor.user_id)

@@ -12,177 +12,24 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from virage.accounts import storage as accounts_storage
-from virage.db import Database, transaction, utcnow
-from virage.transmissions import storage, timefmt
-from virage.transmissions.targets import CORE_TARGETS
+from virage.sdk import PARIS, Database, accounts, iso, to_local, transaction, transmissions, utcnow
+from virage_demo_territory.transmission_texts import (
+    COORDINATION,
+    DAY_CARE,
+    DAY_NURSE,
+    EHPAD,
+    FALL,
+    HOME_HELP,
+    NIGHT,
+    SOCIAL,
+)
 
 GRACE = timedelta(minutes=5)
-CATEGORY = {t.code: t.category for t in CORE_TARGETS}
-
-# (target, priority, données, actions, résultats) — "{h}" is replaced by the local hour.
-NIGHT = [
-    (
-        "sommeil",
-        "normal",
-        "Réveillée vers {h}, dit avoir mal dormi, inquiète pour son rendez-vous de cardiologie.",
-        "Écoute, verre d'eau, réinstallation ; veilleuse laissée allumée.",
-        "Rendormie une demi-heure après.",
-    ),
-    (
-        "douleur",
-        "important",
-        "Douleurs lombaires à 6/10 vers {h}, ne trouve pas de position.",
-        "Paracétamol 1 g donné selon la prescription, installation avec un coussin entre les genoux.",
-        "Douleur à 3/10 quarante minutes plus tard.",
-    ),
-    (
-        "elimination",
-        "normal",
-        "Change complet vers {h}, urines foncées et peu abondantes.",
-        "Deux verres d'eau proposés et bus.",
-        "",
-    ),
-    (
-        "comportement",
-        "important",
-        "Désorienté vers {h}, cherchait sa femme dans le couloir, agité.",
-        "Réassurance, raccompagné au lit, lumière tamisée ; pas de contention.",
-        "Calme ensuite, dort.",
-    ),
-]
-DAY_CARE = [
-    (
-        "hygiene",
-        "normal",
-        "Toilette au lavabo faite en partie seule, fatiguée en fin de soin.",
-        "Aide pour le dos et les pieds, crème hydratante sur les talons.",
-        "Peau intègre.",
-    ),
-    (
-        "alimentation",
-        "normal",
-        "Petit-déjeuner peu pris (la moitié du bol), dit ne pas avoir faim.",
-        "Compote et complément proposés, pris à moitié.",
-        "",
-    ),
-    (
-        "mobilite",
-        "normal",
-        "Marche avec le déambulateur jusqu'au salon, équilibre précaire au lever.",
-        "Lever en deux temps, chaussures fermées mises.",
-        "Pas de chute.",
-    ),
-    (
-        "peau",
-        "important",
-        "Rougeur au talon gauche qui ne blanchit pas à la pression (2 cm).",
-        "Talon mis en décharge avec un coussin, infirmière prévenue.",
-        "",
-    ),
-]
-DAY_NURSE = [
-    (
-        "traitement",
-        "normal",
-        "Pilulier de la semaine préparé ; traitement de mardi soir retrouvé non pris.",
-        "Pilulier revu avec la fille, alarme du téléphone proposée.",
-        "",
-    ),
-    (
-        "liaison",
-        "important",
-        "Appel du médecin traitant : INR à 3,8.",
-        "Dose d'anticoagulant modifiée selon la prescription reçue par messagerie sécurisée ; "
-        "contrôle de l'INR lundi.",
-        "",
-    ),
-    (
-        "peau",
-        "normal",
-        "Pansement du talon refait : plaie propre, bords roses, 1 cm.",
-        "Nettoyage au sérum physiologique, pansement hydrocolloïde.",
-        "À revoir dans 48 h.",
-    ),
-]
-COORDINATION = [
-    (
-        "entourage",
-        "important",
-        "La fille signale son épuisement et part en congé quinze jours.",
-        "Accueil de jour et hébergement temporaire proposés ; coordonnées de la plateforme de répit "
-        "données.",
-        "",
-    ),
-    (
-        "administratif",
-        "normal",
-        "Renouvellement de l'APA à déposer avant la fin du mois.",
-        "Dossier transmis au secrétariat et à l'assistante sociale de la MDS.",
-        "",
-    ),
-]
-HOME_HELP = [
-    (
-        "alimentation",
-        "normal",
-        "Réfrigérateur presque vide, pas de courses depuis la semaine dernière.",
-        "Courses faites avec lui, repas du soir préparé.",
-        "",
-    ),
-    (
-        "hygiene",
-        "normal",
-        "Linge sale accumulé dans la salle de bains.",
-        "Machine lancée, linge étendu.",
-        "",
-    ),
-]
-SOCIAL = [
-    (
-        "social",
-        "normal",
-        "Reçoit un avis d'expulsion pour impayés de loyer (trois mois).",
-        "Demande au fonds de solidarité logement préparée avec lui ; bailleur appelé.",
-        "",
-    ),
-    (
-        "administratif",
-        "normal",
-        "Dossier de MDPH incomplet : certificat médical manquant.",
-        "Courrier au médecin traitant, rendez-vous fixé pour le compléter.",
-        "",
-    ),
-]
-EHPAD = [
-    (
-        "alimentation",
-        "normal",
-        "Repas du midi pris en totalité, aime le nouveau menu mixé.",
-        "Poursuite de la texture mixée.",
-        "",
-    ),
-    (
-        "chute",
-        "important",
-        "Glissade du fauteuil vers {h}, assise au sol, pas de douleur, pas de plaie.",
-        "Relevée à deux, constantes normales, surveillance renforcée.",
-        "Aucune douleur le lendemain.",
-    ),
-]
-
-FALL = (
-    "chute",
-    "urgent",
-    "Retrouvée assise au sol dans la salle de bains vers {h}, consciente, se souvient de la chute. "
-    "Douleur à la hanche droite 4/10, pas de déformation visible.",
-    "Relevée à deux, constantes normales (TA 13/8, pouls 82). Médecin traitant et fille prévenus.",
-    "Radio prévue cet après-midi.",
-)
+CATEGORY = {t.code: t.category for t in transmissions.CORE_TARGETS}
 
 
 def _label(db, user_id: int) -> str:
-    user = accounts_storage.get_user(db, user_id)
+    user = accounts.user(db, user_id)
     return (
         f"{user['display_name']}, {user['profession']}"
         if user["profession"]
@@ -211,7 +58,7 @@ class _Writer:
         target, priority, data, actions, results = item
         occurred = min(occurred, self.now - timedelta(minutes=delay + 1))
         created = occurred + timedelta(minutes=delay)
-        hour = timefmt.local(timefmt.to_iso(occurred)).strftime("%H h %M")
+        hour = to_local(iso(occurred)).strftime("%H h %M")
         if author not in self.labels:
             self.labels[author] = _label(self.db, author)
         values = {
@@ -224,9 +71,9 @@ class _Writer:
             "target": target,
             "category": CATEGORY[target],
             "priority": priority if kind != "result" else "normal",
-            "occurred_at": timefmt.to_iso(occurred),
-            "created_at": timefmt.to_iso(created),
-            "editable_until": timefmt.to_iso(created + GRACE),
+            "occurred_at": iso(occurred),
+            "created_at": iso(created),
+            "editable_until": iso(created + GRACE),
             "data": "" if kind == "result" else data.format(h=hour),
             "actions": "" if kind == "result" else actions,
             "results": results_only if kind == "result" else results,
@@ -234,14 +81,14 @@ class _Writer:
             "client_id": None,
             "source": "demo",
         }
-        return storage.insert(self.db, values)
+        return transmissions.insert(self.db, values)
 
 
 def create(db: Database, seed: int) -> list[str]:
     rng = random.Random(seed * 7 + 30)
     now = utcnow().replace(microsecond=0)
     users = {
-        name: (accounts_storage.get_user_by_username(db, name) or {}).get("id")
+        name: (accounts.user_by_username(db, name) or {}).get("id")
         for name in (
             "nadia.nuit",
             "paul.infirmier",
@@ -258,12 +105,12 @@ def create(db: Database, seed: int) -> list[str]:
     }
     if not users["nadia.nuit"] or not users["sophie.matin"]:
         return []  # not the core's demo territory
-    structures = {s["kind"]: s for s in accounts_storage.list_structures(db)}
+    structures = {s["kind"]: s for s in accounts.structures(db)}
     writer = _Writer(db, now)
     # The last night ended at 06:00 (Paris) before now; the morning team took its post the day
     # before at 07:00; the night nurse took hers yesterday at 20:00.
-    local_now = now.astimezone(timefmt.PARIS)
-    night_end = datetime.combine(local_now.date(), time(6, 0), tzinfo=timefmt.PARIS)
+    local_now = now.astimezone(PARIS)
+    night_end = datetime.combine(local_now.date(), time(6, 0), tzinfo=PARIS)
     if night_end > local_now:
         night_end -= timedelta(days=1)
     morning_shift = night_end - timedelta(hours=23)
@@ -274,7 +121,7 @@ def create(db: Database, seed: int) -> list[str]:
         moment = datetime.combine(
             day,
             time(rng.randint(hour_from, hour_to), rng.choice((0, 10, 20, 35, 50))),
-            tzinfo=timefmt.PARIS,
+            tzinfo=PARIS,
         )
         return moment
 
@@ -282,15 +129,15 @@ def create(db: Database, seed: int) -> list[str]:
 
     def ack(tid: int, user: int | None, when: datetime) -> None:
         if user:
-            acks.append((tid, user, timefmt.to_iso(min(when, now))))
+            acks.append((tid, user, iso(min(when, now))))
 
     count = 0
     with transaction(db):
         ssiad = structures.get("SSIAD")
-        persons = accounts_storage.list_persons(db, ssiad["id"]) if ssiad else []
+        persons = accounts.persons(db, ssiad["id"]) if ssiad else []
         persons.sort(key=lambda p: p["id"])
         for index, person in enumerate(persons):
-            team = accounts_storage.care_team_ids(db, person["id"])
+            team = accounts.care_team_ids(db, person["id"])
             nurses = [u for u in (users["nadia.nuit"], users["paul.infirmier"]) if u in team]
             carers = [u for u in (users["sophie.matin"], users["lucas.as"]) if u in team]
             # A week of day-time handovers, before the morning team's last prise de poste.
@@ -324,7 +171,7 @@ def create(db: Database, seed: int) -> list[str]:
             if index == 1 and nurses:
                 author = users["paul.infirmier"] if users["paul.infirmier"] in team else nurses[0]
                 when = datetime.combine(
-                    morning_shift.date() - timedelta(days=3), time(8, 30), tzinfo=timefmt.PARIS
+                    morning_shift.date() - timedelta(days=3), time(8, 30), tzinfo=PARIS
                 )
                 fall = writer.write(person, author, FALL, when, delay=25)
                 count += 1
@@ -382,8 +229,8 @@ def create(db: Database, seed: int) -> list[str]:
             structure = structures.get(kind)
             if structure is None:
                 continue
-            for person in accounts_storage.list_persons(db, structure["id"]):
-                team = accounts_storage.care_team_ids(db, person["id"])
+            for person in accounts.persons(db, structure["id"]):
+                team = accounts.care_team_ids(db, person["id"])
                 authors = [
                     users[n]
                     for n in names
@@ -400,7 +247,7 @@ def create(db: Database, seed: int) -> list[str]:
                     )
                     count += 1
 
-        storage.acknowledge_many(db, acks)
-        storage.set_shift(db, users["sophie.matin"], timefmt.to_iso(morning_shift))
-        storage.set_shift(db, users["nadia.nuit"], timefmt.to_iso(night_shift))
+        transmissions.acknowledge_many(db, acks)
+        transmissions.set_shift(db, users["sophie.matin"], iso(morning_shift))
+        transmissions.set_shift(db, users["nadia.nuit"], iso(night_shift))
     return [f"Transmissions : {count} transmissions fictives sur les 8 derniers jours."]

@@ -7,8 +7,8 @@ the person's care team.
 
 from __future__ import annotations
 
+from virage.transmissions.seeding import acknowledge_many, insert, set_shift
 from virage.transmissions.service import create_transmission, sync_nomenclature
-from virage.transmissions.storage import acknowledge_many, insert, set_shift
 from virage.transmissions.targets import CORE_TARGETS, CORE_TEMPLATES
 
 __all__ = [
