@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from virage.cli import main
-from virage.directory.identifiers import finess_problem, rpps_problem
+from virage.sdk.directory import finess_problem, rpps_problem
+from virage.sdk.testing import cli
 
 
 def _luhn(digits: str) -> bool:
@@ -25,7 +25,7 @@ def demo_db(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VIRAGE_DB", str(db))
         mp.delenv("VIRAGE_PLUGINS", raising=False)
-        assert main(["demo", "--no-serve"]) == 0
+        assert cli(["demo", "--no-serve"]) == 0
     return db
 
 

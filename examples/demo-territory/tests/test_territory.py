@@ -11,8 +11,8 @@ import pytest
 from virage_orientation.catalog import REQUEST_STATUSES, SENDING_STATUSES
 from virage_teleconsultation.service import STATES as TELECONSULTATION_STATES
 
-from virage.agenda.timeutil import day_bounds, iso, today_paris
-from virage.cli import main
+from virage.sdk import day_bounds, iso, today_paris
+from virage.sdk.testing import cli
 
 #: Columns holding the wall-clock time of the build (or a salt, or a random room): not compared.
 VOLATILE = {"at", "editable_until", "password_hash", "room"}
@@ -27,7 +27,7 @@ def _build(folder: Path, *args: str, plugins: str | None = None) -> Path:
             mp.delenv("VIRAGE_PLUGINS", raising=False)
         else:
             mp.setenv("VIRAGE_PLUGINS", plugins)
-        assert main(["demo", "--no-serve", *args]) == 0
+        assert cli(["demo", "--no-serve", *args]) == 0
     return db
 
 

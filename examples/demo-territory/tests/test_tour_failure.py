@@ -6,7 +6,7 @@ import pytest
 from virage_demo_territory.tour import Step, Tour, run_tour
 from virage_demo_territory.tour.server import DemoServer, TourError
 
-from virage.db import connect
+from virage.sdk.testing import connect
 
 
 def _server(tmp_path) -> DemoServer:

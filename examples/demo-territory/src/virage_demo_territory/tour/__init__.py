@@ -22,9 +22,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from virage.accounts import storage as accounts_storage
-from virage.audit import storage as audit_storage
-from virage.db import connect
+from virage.sdk import accounts, audit
+from virage.sdk.testing import connect
 from virage_demo_territory.people import DEMO_PASSWORD
 from virage_demo_territory.tour.server import DemoServer, TourError
 
@@ -76,13 +75,13 @@ class Tour:
     # ---------------------------------------------------------------- the territory
 
     def user(self, username: str) -> dict:
-        user = accounts_storage.get_user_by_username(self.db, username)
+        user = accounts.user_by_username(self.db, username)
         if user is None:
             raise TourError(f"le compte de démonstration « {username} » est introuvable")
         return user
 
     def structure(self, name: str) -> dict:
-        structure = accounts_storage.find_structure(self.db, name)
+        structure = accounts.find_structure(self.db, name)
         if structure is None:
             raise TourError(f"la structure de démonstration « {name} » est introuvable")
         return structure
@@ -91,7 +90,7 @@ class Tour:
         """Active persons of a structure whose care team has all these users (by id)."""
         sid = self.structure(structure)["id"]
         sets = [
-            {p["id"]: p for p in accounts_storage.list_persons(self.db, sid, only_user_team=uid)}
+            {p["id"]: p for p in accounts.persons(self.db, sid, only_user_team=uid)}
             for uid in (self.user(u)["id"] for u in usernames)
         ]
         common = set(sets[0]).intersection(*sets[1:])
@@ -102,7 +101,7 @@ class Tour:
 
     def audit_of(self, person_id: int) -> list[dict]:
         """The audit entries about a person (what the tour checks was traced)."""
-        return audit_storage.for_person(self.db, person_id)
+        return audit.for_person(self.db, person_id)
 
     # ---------------------------------------------------------------- browsers
 

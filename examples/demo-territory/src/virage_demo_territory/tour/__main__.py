@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from virage.demo import DEFAULT_SEED
-from virage.french import plural
+from virage.sdk import plural
+from virage.sdk.testing import DEFAULT_SEED
 from virage_demo_territory.tour import (
     remove_stale_pictures,
     run_tour,

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from virage.demo import DEFAULT_SEED
+from virage.sdk.testing import DEFAULT_SEED
 
 TOUR_PLUGINS = ("finess", "orientation", "teleconsultation", "demo_territory")
 
