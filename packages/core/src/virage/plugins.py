@@ -45,6 +45,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.transmissions.plugin",
     "virage.directory.plugin",
     "virage.agenda.plugin",
+    "virage.agenda.transmission_visits",
 )
 
 

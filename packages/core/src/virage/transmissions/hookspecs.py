@@ -1,4 +1,5 @@
-"""The transmissions' hooks: targets and templates, and what happens when a transmission is written.
+"""The transmissions' hooks: targets and templates, what happens when a transmission is written,
+and the visits a transmission may come from (answered by the agenda).
 
 Added to the plugin manager by the domain (hook ``register_hookspecs``); implement them with
 ``@hookimpl`` from :mod:`virage.sdk`. See :mod:`virage.hookspecs` for the conventions.
@@ -7,6 +8,7 @@ Added to the plugin manager by the domain (hook ``register_hookspecs``); impleme
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -51,4 +53,36 @@ def on_transmission_created(db: Database, transmission: dict[str, Any]) -> None:
     Called for every plugin after each transmission created (web form, page, API or a plugin
     calling :func:`virage.transmissions.service.create_transmission`), not for a retry of one
     already received, nor for demo data.
+    """
+
+
+@hookspec
+def transmission_visits(db: Database, user_id: int, day: date) -> Sequence[dict[str, Any]] | None:
+    """The visits a worker has on a day, so that a transmission can say which visit it comes from.
+
+    :param db: the database.
+    :param user_id: the worker writing the transmission.
+    :param day: the calendar day (Paris time).
+    :return: one dict per visit: ``id`` (the appointment id), ``person_id`` (or ``None``),
+        ``title``, ``start_utc`` and ``end_utc`` (UTC ISO 8601), ``status`` (``cancelled`` ones
+        are left out by the transmissions); ``None`` when you do not manage visits.
+
+    The transmissions keep only the visits to the person concerned; without any implementation
+    (no agenda), the form offers no visit and none can be linked.
+
+    Called when the transmission form is shown, by the first implementation that answers.
+    """
+
+
+@hookspec
+def transmission_visit(db: Database, appointment_id: int) -> dict[str, Any] | None:
+    """One visit a transmission is (or is about to be) linked to.
+
+    :param db: the database.
+    :param appointment_id: the appointment id stored on the transmission.
+    :return: the visit, with the keys of :func:`transmission_visits`, or ``None`` when it does not
+        exist or you do not manage visits.
+
+    Called to check the visit given with a new transmission (it must concern the same person)
+    and to label the cards ("visite du 12/03 à 08:30"), by the first implementation that answers.
     """

@@ -108,8 +108,9 @@ def register_commands(cli):
 
 @hookimpl
 def on_startup(app, db):
-    from virage.transmissions import service
+    from virage.transmissions import service, visits
 
+    visits.bind(app.state.plugins)
     service.sync_nomenclature(db, app.state.plugins)
 
 

@@ -1,38 +1,42 @@
 """The optional link between a transmission and the agenda visit it comes from.
 
-The agenda is another domain (``virage.agenda``): the transmissions never import it at import
-time and store only a nullable ``appointment_id`` (no foreign key). When the agenda is there, the
-form offers the worker's visits of the day to that person and the cards say which visit a
-transmission comes from; when it is not (or its tables are missing), nothing is offered and no
-visit can be linked. The agenda's pages can open the form with ``?visite=<appointment id>``.
+The agenda is another domain: the transmissions never import it and store only a nullable
+``appointment_id`` (no foreign key). They ask through their own hooks, ``transmission_visits`` and
+``transmission_visit`` (:mod:`virage.transmissions.hookspecs`), which the agenda answers
+(:mod:`virage.agenda.transmission_visits`). When nobody answers (no agenda, or a plugin host not
+bound yet: a command line), nothing is offered and no visit can be linked. The agenda's pages can
+open the form with ``?visite=<appointment id>``.
+
+The application binds its plugin host at start-up (:func:`bind`); a caller holding one may also
+pass it explicitly.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import logging
-import sqlite3
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from virage.db import Database
 from virage.transmissions import timefmt
 
-log = logging.getLogger("virage.transmissions")
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from virage.plugins import PluginHost
+
+_bound: PluginHost | None = None
 
 
-def _agenda_storage():
-    try:
-        if importlib.util.find_spec("virage.agenda") is None:
-            return None
-        return importlib.import_module("virage.agenda.storage")
-    except ImportError:
+def bind(plugins: PluginHost | None) -> None:
+    """Use this plugin host to ask for visits (called at the application's start-up)."""
+    global _bound
+    _bound = plugins
+
+
+def _ask(plugins: PluginHost | None, hook: str, **kwargs: Any) -> Any:
+    host = plugins or _bound
+    if host is None:
         return None
-
-
-def available() -> bool:
-    return _agenda_storage() is not None
+    answers = host.call(hook, firstresult=True, **kwargs)
+    return answers[0] if answers else None
 
 
 def _label(row: dict[str, Any]) -> str:
@@ -40,25 +44,12 @@ def _label(row: dict[str, Any]) -> str:
     return f"{start:%H:%M} — {row.get('title') or 'visite'}"
 
 
-def visits_of_day(db: Database, user_id: int, person_id: int) -> list[dict[str, Any]]:
+def visits_of_day(
+    db: Database, user_id: int, person_id: int, plugins: PluginHost | None = None
+) -> list[dict[str, Any]]:
     """The worker's visits to this person today (Paris), as ``{"id", "label"}``; [] without agenda."""
-    agenda = _agenda_storage()
-    if agenda is None:
-        return []
     today = timefmt.local(timefmt.to_iso(datetime.now(UTC))).date()
-    start = timefmt.day_start(today)
-    end = timefmt.day_start(today + timedelta(days=1))
-    try:
-        rows = agenda.day_of_user(
-            db,
-            user_id,
-            timefmt.to_iso(start),
-            timefmt.to_iso(end),
-            timefmt.to_iso(start - timedelta(days=7)),
-        )
-    except (AttributeError, TypeError, sqlite3.Error) as exc:
-        log.warning("agenda unavailable for the transmission form: %s", exc)
-        return []
+    rows = _ask(plugins, "transmission_visits", db=db, user_id=user_id, day=today) or []
     return [
         {"id": r["id"], "label": _label(r)}
         for r in rows
@@ -66,27 +57,33 @@ def visits_of_day(db: Database, user_id: int, person_id: int) -> list[dict[str, 
     ]
 
 
-def appointment_belongs_to(db: Database, appointment_id: int, person_id: int) -> bool:
+def _appointment(
+    db: Database, appointment_id: int, plugins: PluginHost | None = None
+) -> dict[str, Any] | None:
+    return _ask(plugins, "transmission_visit", db=db, appointment_id=appointment_id)
+
+
+def available(plugins: PluginHost | None = None) -> bool:
+    """True when someone answers for visits (the agenda)."""
+    host = plugins or _bound
+    return bool(host and host.pm.hook.transmission_visit.get_hookimpls())
+
+
+def appointment_belongs_to(
+    db: Database, appointment_id: int, person_id: int, plugins: PluginHost | None = None
+) -> bool:
     """True when the appointment exists and concerns this person (False without agenda)."""
-    row = _appointment(db, appointment_id)
+    row = _appointment(db, appointment_id, plugins)
     return bool(row and row.get("person_id") == person_id)
 
 
-def _appointment(db: Database, appointment_id: int) -> dict[str, Any] | None:
-    agenda = _agenda_storage()
-    if agenda is None:
-        return None
-    try:
-        return agenda.get_appointment(db, appointment_id)
-    except (AttributeError, TypeError, sqlite3.Error):
-        return None
-
-
-def describe(db: Database, appointment_ids: list[int]) -> dict[int, str]:
+def describe(
+    db: Database, appointment_ids: list[int], plugins: PluginHost | None = None
+) -> dict[int, str]:
     """``{appointment id: "visite du 12/03 à 08:30"}`` for the cards ({} without agenda)."""
     out = {}
     for appointment_id in dict.fromkeys(appointment_ids):
-        row = _appointment(db, appointment_id)
+        row = _appointment(db, appointment_id, plugins)
         if row and row.get("start_utc"):
             out[appointment_id] = f"visite du {timefmt.full(row['start_utc'])}"
     return out
