@@ -107,3 +107,27 @@ def add_to_care_team(db: Database, person_id: int, user_id: int, added_by: int |
 def add_membership(db: Database, user_id: int, structure_id: int, role: str) -> None:
     """Give a worker a role in a structure (demo data, imports, tests)."""
     storage.add_membership(db, user_id, structure_id, role)
+
+
+# --------------------------------------------------------------------------- lists across persons
+
+
+def persons_by_id(db: Database, person_ids: list[int]) -> dict[int, dict]:
+    """``{id: person}`` for these ids (unknown ones left out), to label lists spanning persons."""
+    found = {}
+    for person_id in dict.fromkeys(person_ids):
+        row = storage.get_person(db, person_id)
+        if row is not None:
+            found[person_id] = row
+    return found
+
+
+def emergency_person_ids(db: Database, user_id: int, now_iso: str) -> list[int]:
+    """The persons a worker has an emergency access to, still open at ``now_iso``."""
+    return list(
+        dict.fromkeys(
+            e["person_id"]
+            for e in storage.emergency_of_user(db, user_id)
+            if e["expires_at"] > now_iso
+        )
+    )

@@ -89,9 +89,13 @@ def register_transmission_targets():
 
 @hookimpl
 def register_routes():
-    from virage.transmissions import api, web
+    from virage.transmissions import api, web, web_writing
 
-    return [web.TransmissionPages, api.TransmissionsController]
+    return [
+        web.TransmissionPages,
+        web_writing.TransmissionWritingPages,
+        api.TransmissionsController,
+    ]
 
 
 @hookimpl

@@ -1,13 +1,11 @@
-"""Storage of the transmissions domain: the only SQL of the domain.
+"""Storage of the transmissions domain: the only SQL of the domain, with ``schema_storage``
+(tables, triggers, full-text index) and ``nomenclature_storage`` (targets, templates), whose
+names are importable from here too.
 
 Tables (prefix ``transmissions_``): the shared nomenclature (targets, templates), the
 transmissions themselves (entries, results added later, corrections), read acknowledgements, the
-workers' last "prise de poste", and a full-text index (FTS5, accent-insensitive).
-
-Immutability is enforced by the database itself: SQLite triggers refuse any change of a
-transmission's content once its grace period has passed, any change of its identity columns at
-any time, and any deletion after the grace period, except the retention purge of a closed record
-(``delete_for_person``). Acknowledgements are append-only in the same way.
+workers' last "prise de poste", and a full-text index (FTS5, accent-insensitive). Nothing here
+reads another domain's tables: names of persons and workers come from ``virage.accounts.lookups``.
 """
 
 from __future__ import annotations
@@ -15,277 +13,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from virage.db import Database, utcnow_iso
+from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.transmissions.targets import (
-    CATEGORIES,
-    CORE_TARGETS,
-    CORE_TEMPLATES,
-    PRIORITIES,
-    TransmissionTarget,
-    TransmissionTemplate,
+from virage.transmissions.nomenclature_storage import (  # noqa: F401 (re-exported)
+    get_target,
+    get_template,
+    list_targets,
+    list_templates,
+    set_target_active,
+    upsert_target,
+    upsert_template,
 )
-
-#: The format of every timestamp of the domain (UTC, second precision), also used by the triggers.
-SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
-ISO_GLOB = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00'"
-
-IMMUTABLE = "transmission immuable : le délai de correction est passé, écrivez une correction"
-
-# --------------------------------------------------------------------------- migrations
-
-
-def _in(values: Iterable[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
-
-
-def create_tables(db: Database) -> None:
-    """0030: the nomenclature, the transmissions, acknowledgements and prises de poste."""
-    db.execute(
-        f"""CREATE TABLE transmissions_targets (
-            code TEXT PRIMARY KEY CHECK (code NOT GLOB '*[^a-z0-9_]*' AND length(code) BETWEEN 2 AND 40),
-            label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 80),
-            category TEXT NOT NULL CHECK (category IN ({_in(CATEGORIES)})),
-            position INTEGER NOT NULL DEFAULT 100,
-            source TEXT NOT NULL DEFAULT 'core',
-            active INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE transmissions_templates (
-            id INTEGER PRIMARY KEY,
-            target TEXT NOT NULL REFERENCES transmissions_targets(code),
-            label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 80),
-            data TEXT NOT NULL DEFAULT '',
-            actions TEXT NOT NULL DEFAULT '',
-            results TEXT NOT NULL DEFAULT '',
-            source TEXT NOT NULL DEFAULT 'core',
-            active INTEGER NOT NULL DEFAULT 1,
-            UNIQUE (target, label)
-        )"""
-    )
-    db.execute(
-        f"""CREATE TABLE transmissions (
-            id INTEGER PRIMARY KEY,
-            person_id INTEGER NOT NULL REFERENCES persons(id),
-            structure_id INTEGER NOT NULL REFERENCES structures(id),
-            author_id INTEGER NOT NULL REFERENCES users(id),
-            author_label TEXT NOT NULL,
-            kind TEXT NOT NULL DEFAULT 'entry' CHECK (kind IN ('entry', 'result', 'correction')),
-            parent_id INTEGER REFERENCES transmissions(id),
-            target TEXT NOT NULL REFERENCES transmissions_targets(code),
-            category TEXT NOT NULL CHECK (category IN ({_in(CATEGORIES)})),
-            priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ({_in(PRIORITIES)})),
-            occurred_at TEXT NOT NULL CHECK (occurred_at GLOB {ISO_GLOB}),
-            created_at TEXT NOT NULL CHECK (created_at GLOB {ISO_GLOB}),
-            editable_until TEXT NOT NULL CHECK (editable_until GLOB {ISO_GLOB}),
-            data TEXT NOT NULL DEFAULT '',
-            actions TEXT NOT NULL DEFAULT '',
-            results TEXT NOT NULL DEFAULT '',
-            appointment_id INTEGER,
-            client_id TEXT,
-            source TEXT NOT NULL DEFAULT 'web',
-            CHECK ((kind = 'entry') = (parent_id IS NULL)),
-            CHECK (kind = 'result' OR length(trim(data)) > 0),
-            CHECK (kind <> 'result' OR length(trim(results)) > 0),
-            CHECK (editable_until >= created_at
-                   AND editable_until <= strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, '+60 minutes')),
-            UNIQUE (author_id, client_id)
-        )"""
-    )
-    db.execute(
-        "CREATE INDEX transmissions_person_occurred ON transmissions (person_id, occurred_at)"
-    )
-    db.execute("CREATE INDEX transmissions_person_created ON transmissions (person_id, created_at)")
-    db.execute(
-        "CREATE INDEX transmissions_structure_created ON transmissions (structure_id, created_at)"
-    )
-    db.execute("CREATE INDEX transmissions_author ON transmissions (author_id, created_at)")
-    db.execute(
-        "CREATE INDEX transmissions_parent ON transmissions (parent_id) WHERE parent_id IS NOT NULL"
-    )
-    db.execute(
-        "CREATE INDEX transmissions_urgent ON transmissions (structure_id, created_at)"
-        " WHERE priority = 'urgent' AND kind <> 'result'"
-    )
-    db.execute(
-        """CREATE TABLE transmissions_acks (
-            transmission_id INTEGER NOT NULL REFERENCES transmissions(id),
-            user_id INTEGER NOT NULL REFERENCES users(id),
-            at TEXT NOT NULL,
-            PRIMARY KEY (transmission_id, user_id)
-        ) WITHOUT ROWID"""
-    )
-    db.execute("CREATE INDEX transmissions_acks_user ON transmissions_acks (user_id, at)")
-    db.execute(
-        """CREATE TABLE transmissions_shifts (
-            user_id INTEGER PRIMARY KEY REFERENCES users(id),
-            started_at TEXT NOT NULL
-        )"""
-    )
-    # Persons whose transmissions are being deleted by the retention purge (see the triggers).
-    db.execute("CREATE TABLE transmissions_purge (person_id INTEGER PRIMARY KEY)")
-
-
-def create_integrity_triggers(db: Database) -> None:
-    """0031: the database refuses what the application refuses (direct SQL attempts included)."""
-    purge = (
-        "EXISTS (SELECT 1 FROM transmissions_purge pu JOIN persons p ON p.id = pu.person_id"
-        " WHERE pu.person_id = {person} AND p.status = 'closed')"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_identity_frozen BEFORE UPDATE OF id, person_id,"
-        " structure_id, author_id, author_label, kind, parent_id, created_at, editable_until,"
-        " client_id, source ON transmissions"
-        " BEGIN SELECT RAISE(ABORT, 'transmission : auteur, personne, date et lien ne"
-        " se modifient jamais'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_frozen_after_grace BEFORE UPDATE ON transmissions"
-        f" WHEN {SQL_NOW} >= OLD.editable_until"
-        f" BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_kept_after_grace BEFORE DELETE ON transmissions"
-        f" WHEN {SQL_NOW} >= OLD.editable_until AND NOT {purge.format(person='OLD.person_id')}"
-        f" BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_not_in_future BEFORE INSERT ON transmissions"
-        " WHEN NEW.created_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '+1 minute')"
-        " BEGIN SELECT RAISE(ABORT, 'transmission : date d''écriture dans le futur'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_acks_no_update BEFORE UPDATE ON transmissions_acks"
-        " BEGIN SELECT RAISE(ABORT, 'prise de connaissance : jamais modifiée'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_acks_kept BEFORE DELETE ON transmissions_acks"
-        " WHEN NOT EXISTS (SELECT 1 FROM transmissions t WHERE t.id = OLD.transmission_id"
-        f"  AND ({SQL_NOW} < t.editable_until OR {purge.format(person='t.person_id')}))"
-        " BEGIN SELECT RAISE(ABORT, 'prise de connaissance : jamais supprimée'); END"
-    )
-
-
-# unicode61 removes accents but keeps the ligatures: "œdème" is also indexed as "oedeme".
-LIGATURES = (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"))
-FTS_BODY = "{row}.data || ' ' || {row}.actions || ' ' || {row}.results"
-for _lig, _plain in LIGATURES:
-    FTS_BODY = f"replace({FTS_BODY}, '{_lig}', '{_plain}')"
-FTS_SCOPE = "'p' || {row}.person_id || ' s' || {row}.structure_id"
-
-
-def create_search_index(db: Database) -> None:
-    """0032: the full-text index, accent-insensitive, with scope tokens (person, structure).
-
-    The ``scope`` column holds ``p<person id> s<structure id>``: a search is always intersected
-    with the reader's scope inside FTS5 itself, so a result out of scope is never even read.
-    """
-    db.execute(
-        "CREATE VIRTUAL TABLE transmissions_fts USING fts5(target, body, scope, content='',"
-        " tokenize='unicode61 remove_diacritics 2')"
-    )
-    new = {"row": "new"}
-    old = {"row": "old"}
-    insert = (
-        "INSERT INTO transmissions_fts (rowid, target, body, scope) VALUES"
-        f" (new.id, new.target, {FTS_BODY.format(**new)}, {FTS_SCOPE.format(**new)});"
-    )
-    delete = (
-        "INSERT INTO transmissions_fts (transmissions_fts, rowid, target, body, scope) VALUES"
-        f" ('delete', old.id, old.target, {FTS_BODY.format(**old)}, {FTS_SCOPE.format(**old)});"
-    )
-    db.execute(
-        f"CREATE TRIGGER transmissions_fts_ai AFTER INSERT ON transmissions BEGIN {insert} END"
-    )
-    db.execute(
-        f"CREATE TRIGGER transmissions_fts_ad AFTER DELETE ON transmissions BEGIN {delete} END"
-    )
-    db.execute(
-        "CREATE TRIGGER transmissions_fts_au AFTER UPDATE OF target, data, actions, results"
-        f" ON transmissions BEGIN {delete} {insert} END"
-    )
-
-
-def seed_nomenclature(db: Database) -> None:
-    """0033: the core's shared nomenclature (targets and templates)."""
-    for target in CORE_TARGETS:
-        upsert_target(db, target, "core")
-    for template in CORE_TEMPLATES:
-        upsert_template(db, template, "core")
-
+from virage.transmissions.schema_storage import (  # noqa: F401 (re-exported)
+    FTS_BODY,
+    FTS_SCOPE,
+    IMMUTABLE,
+    ISO_GLOB,
+    LIGATURES,
+    SQL_NOW,
+    create_integrity_triggers,
+    create_search_index,
+    create_tables,
+    seed_nomenclature,
+)
 
 # --------------------------------------------------------------------------- helpers
 
 
 def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
-
-
-# --------------------------------------------------------------------------- nomenclature
-
-
-def upsert_target(db: Database, target: TransmissionTarget, source: str) -> bool:
-    """Add a target if its code is new (an existing one, maybe retired by the network, is kept)."""
-    cur = db.execute(
-        "INSERT OR IGNORE INTO transmissions_targets (code, label, category, position, source,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [target.code, target.label, target.category, target.position, source, utcnow_iso()],
-    )
-    return cur.rowcount == 1
-
-
-def upsert_template(db: Database, template: TransmissionTemplate, source: str) -> bool:
-    cur = db.execute(
-        "INSERT OR IGNORE INTO transmissions_templates (target, label, data, actions, results,"
-        " source) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            template.target,
-            template.label,
-            template.data,
-            template.actions,
-            template.results,
-            source,
-        ],
-    )
-    return cur.rowcount == 1
-
-
-def set_target_active(db: Database, code: str, active: bool) -> bool:
-    cur = db.execute(
-        "UPDATE transmissions_targets SET active = ? WHERE code = ?", [int(active), code]
-    )
-    return cur.rowcount == 1
-
-
-def list_targets(db: Database, *, active_only: bool = True) -> list[dict]:
-    where = "WHERE active = 1" if active_only else ""
-    return _rows(
-        db,
-        "SELECT code, label, category, position, source, active FROM transmissions_targets"
-        f" {where} ORDER BY position, label",
-    )
-
-
-def get_target(db: Database, code: str) -> dict | None:
-    return _row(db, "SELECT * FROM transmissions_targets WHERE code = ?", [code])
-
-
-def list_templates(db: Database) -> list[dict]:
-    return _rows(
-        db,
-        "SELECT m.id, m.target, m.label, m.data, m.actions, m.results, m.source"
-        " FROM transmissions_templates m JOIN transmissions_targets t ON t.code = m.target"
-        " WHERE m.active = 1 AND t.active = 1 ORDER BY t.position, m.label",
-    )
-
-
-def get_template(db: Database, template_id: int) -> dict | None:
-    return _row(
-        db, "SELECT * FROM transmissions_templates WHERE id = ? AND active = 1", [template_id]
-    )
 
 
 # --------------------------------------------------------------------------- transmissions
@@ -452,12 +209,12 @@ def children(db: Database, parent_ids: Sequence[int]) -> list[dict]:
 
 
 def acks_for(db: Database, transmission_ids: Sequence[int]) -> list[dict]:
+    """Who acknowledged these transmissions, and when (names: ``virage.accounts.lookups``)."""
     if not transmission_ids:
         return []
     return _rows(
         db,
-        "SELECT a.transmission_id, a.user_id, a.at, u.display_name, u.profession"
-        " FROM transmissions_acks a JOIN users u ON u.id = a.user_id"
+        "SELECT a.transmission_id, a.user_id, a.at FROM transmissions_acks a"
         f" WHERE a.transmission_id IN ({_marks(transmission_ids)}) ORDER BY a.at",
         list(transmission_ids),
     )
@@ -539,46 +296,6 @@ def search(db: Database, match: str, limit: int = 50) -> list[dict]:
     )
 
 
-def persons(db: Database, person_ids: Sequence[int]) -> dict[int, dict]:
-    """Names of persons, to label lists that span several persons."""
-    if not person_ids:
-        return {}
-    rows = _rows(
-        db,
-        "SELECT id, structure_id, given_names, family_name, status FROM persons"
-        f" WHERE id IN ({_marks(person_ids)})",
-        list(person_ids),
-    )
-    return {r["id"]: r for r in rows}
-
-
-# --------------------------------------------------------------------------- scope
-
-
-def care_team_persons(db: Database, user_id: int) -> list[tuple[int, int]]:
-    """(person id, structure id) of the persons whose care team includes the user."""
-    return [
-        tuple(r)
-        for r in db.execute(
-            "SELECT p.id, p.structure_id FROM care_team c JOIN persons p ON p.id = c.person_id"
-            " WHERE c.user_id = ?",
-            [user_id],
-        )
-    ]
-
-
-def emergency_persons(db: Database, user_id: int, now: str) -> list[tuple[int, int]]:
-    """(person id, structure id) of the persons the user has an active emergency access to."""
-    return [
-        tuple(r)
-        for r in db.execute(
-            "SELECT DISTINCT p.id, p.structure_id FROM emergency_accesses e"
-            " JOIN persons p ON p.id = e.person_id WHERE e.user_id = ? AND e.expires_at > ?",
-            [user_id, now],
-        )
-    ]
-
-
 # --------------------------------------------------------------------------- prises de poste
 
 
@@ -595,16 +312,6 @@ def set_shift(db: Database, user_id: int, at: str) -> None:
         " ON CONFLICT(user_id) DO UPDATE SET started_at = excluded.started_at",
         [user_id, at],
     )
-
-
-def previous_login(db: Database, user_id: int) -> str | None:
-    """The log-in before the current one, from the audit trail (which records every log-in)."""
-    row = db.execute(
-        "SELECT at FROM audit_log WHERE actor_user_id = ? AND action = 'accounts.login'"
-        " AND outcome = 'allowed' ORDER BY at DESC LIMIT 1 OFFSET 1",
-        [user_id],
-    ).fetchone()
-    return row[0] if row else None
 
 
 # --------------------------------------------------------------------------- worker's records
