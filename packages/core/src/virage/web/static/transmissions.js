@@ -11,6 +11,8 @@
  *   only while the same user is signed in.
  * - Logging out wipes what the device keeps; with entries not sent yet, the user is warned first
  *   and chooses (logout.js).
+ * - On the form's page, transmissions-form.js (loaded before this script) keeps the draft and
+ *   fills the templates; this script hands it the store once open (setUpForm).
  */
 (function () {
   "use strict";
@@ -23,7 +25,7 @@
   var MAX_DRAFTS = 20;   // the oldest drafts go first
   var MAX_OUTBOX = 50;   // beyond, sending is refused until the network comes back
   var form = document.querySelector("form[data-transmission-form]");
-  var statusBox = document.getElementById("tr-status");
+  var ui = null;         // the form's part (transmissions-form.js), on the form's page
   var store = null;
   var current = null;    // the flush under way
   var leaving = false;   // the user is logging out: no navigation, no more writing
@@ -85,10 +87,6 @@
   function csrf() {
     var input = document.querySelector('input[name="_csrf_token"]');
     return input ? input.value : "";
-  }
-  function hhmm(iso) {
-    var d = new Date(iso);
-    return ("0" + d.getHours()).slice(-2) + "h" + ("0" + d.getMinutes()).slice(-2);
   }
   function plural(n, one, many) { return n + " " + (n > 1 ? many : one); }
 
@@ -186,7 +184,7 @@
     store.data.outbox = without(item);
     delete store.data.drafts[item.draft];
     var saved = setOutbox(store.data.outbox);
-    if (form && !leaving && item.draft === draftKey()) {
+    if (ui && !leaving && item.draft === draftKey()) {
       say(body.message || "Transmission enregistrée.", "ok");
       return saved.then(function () { window.location.assign(body.url); });
     }
@@ -197,7 +195,7 @@
     var items = without(item);
     // Back to a draft, to be corrected: nothing typed is lost.
     store.data.drafts[item.draft] = { fields: item.fields, client_id: item.payload.client_id, saved_at: item.saved_at };
-    if (form && item.draft === draftKey()) {
+    if (ui && item.draft === draftKey()) {
       unlock();
       say("Non enregistrée : " + message, "error");
     } else {
@@ -208,177 +206,27 @@
   }
 
   function waitingMessage(text) {
-    if (form && outbox().some(function (i) { return i.draft === draftKey() && !i.error; })) {
+    if (ui && outbox().some(function (i) { return i.draft === draftKey() && !i.error; })) {
       say(text || "Pas de réseau pour l'instant : la transmission est gardée sur cet appareil et partira " +
         "automatiquement dès le retour de la connexion. Vous pouvez continuer votre tournée.", "waiting");
     }
     banner();
   }
 
-  /* ------------------------------------------------------------ the form */
+  /* ------------------------------------------------------------ the form (transmissions-form.js) */
 
-  function draftKey() {
-    if (!form) return null;
-    return form.getAttribute("data-mode") + ":" + form.getAttribute("data-person") + ":" +
-      (form.getAttribute("data-corrects") || "");
-  }
-
-  function say(text, kind) {
-    if (!statusBox) return;
-    statusBox.className = "tr-status notice " + (kind === "ok" ? "notice-ok" : kind === "error" ? "notice-error" : "notice-warning");
-    statusBox.textContent = text;
-    if (statusBox.scrollIntoView) statusBox.scrollIntoView({ block: "nearest" });
-    if (kind === "waiting") {
-      var b = document.createElement("button");
-      b.type = "button"; b.className = "secondary"; b.textContent = "Réessayer maintenant";
-      b.addEventListener("click", function () { flush(); });
-      statusBox.appendChild(document.createTextNode(" "));
-      statusBox.appendChild(b);
-    }
-  }
-
-  function field(name) { return form.elements.namedItem(name); }
-
-  function fields() {
-    var out = {};
-    ["data", "actions", "results", "occurred_at", "category", "appointment_id"].forEach(function (name) {
-      var el = field(name); if (el) out[name] = el.value;
-    });
-    var target = form.querySelector('input[name="target"]:checked');
-    var priority = form.querySelector('input[name="priority"]:checked');
-    out.target = target ? target.value : "";
-    out.priority = priority ? priority.value : "normal";
-    return out;
-  }
-
-  function fill(values) {
-    Object.keys(values).forEach(function (name) {
-      if (name === "target" || name === "priority") {
-        var radio = form.querySelector('input[name="' + name + '"][value="' + CSS.escape(String(values[name])) + '"]');
-        if (radio) radio.checked = true;
-      } else {
-        var el = field(name); if (el && values[name] != null) el.value = values[name];
-      }
-    });
-    showTemplates();
-  }
-
-  function payload(values) {
-    var p = {
-      person_id: parseInt(form.getAttribute("data-person"), 10),
-      client_id: field("client_id").value,
-      target: values.target, priority: values.priority,
-      data: values.data, actions: values.actions || "", results: values.results || ""
-    };
-    if (values.category) p.category = values.category;
-    if (values.occurred_at) p.occurred_at = values.occurred_at;
-    if (values.appointment_id) p.appointment_id = parseInt(values.appointment_id, 10);
-    if (form.getAttribute("data-corrects")) p.corrects = parseInt(form.getAttribute("data-corrects"), 10);
-    return p;
-  }
-
-  function saveDraft() {
-    if (leaving) return;
-    var values = fields();
-    if ((values.data + values.actions + values.results).trim()) {
-      store.data.drafts[draftKey()] = {
-        fields: values, client_id: field("client_id").value, saved_at: new Date().toISOString(),
-        url: window.location.pathname
-      };
-    } else {
-      delete store.data.drafts[draftKey()];  // nothing written: nothing to keep
-    }
-    store.data = normal(store.data);
-    store.save();
-  }
-
-  function lock() {
-    var button = form.querySelector('button[type="submit"]');
-    if (button) { button.disabled = true; button.setAttribute("data-label", button.textContent); button.textContent = "Envoi en attente…"; }
-  }
-  function unlock() {
-    var button = form.querySelector('button[type="submit"]');
-    if (button && button.disabled) { button.disabled = false; button.textContent = button.getAttribute("data-label") || button.textContent; }
-  }
-
-  function nomenclature() {
-    var el = document.getElementById("tr-nomenclature");
-    try { return el ? JSON.parse(el.textContent) : { targets: {}, templates: {} }; }
-    catch (e) { return { targets: {}, templates: {} }; }
-  }
-
-  function showTemplates() {
-    var target = form.querySelector('input[name="target"]:checked');
-    var any = false;
-    form.querySelectorAll("[data-for-target]").forEach(function (li) {
-      var match = target && li.getAttribute("data-for-target") === target.value;
-      li.hidden = !match; if (match) any = true;
-    });
-    var box = document.getElementById("modeles");
-    if (box) box.hidden = !any;
-  }
+  function draftKey() { return ui ? ui.draftKey() : null; }
+  function say(text, kind) { if (ui) ui.say(text, kind); }
+  function unlock() { if (ui) ui.unlock(); }
 
   function setUpForm() {
-    var key = draftKey();
-    var hasError = !!document.querySelector(".notice-error[role=alert]");
-    var draft = store.data.drafts[key];
-    var queued = outbox().filter(function (i) { return i.draft === key && !i.error; })[0];
-    if (queued) {
-      fill(queued.fields); field("client_id").value = queued.payload.client_id; lock();
-      waitingMessage();
-    } else if (draft && !hasError) {
-      fill(draft.fields); field("client_id").value = draft.client_id;
-      say("Brouillon retrouvé sur cet appareil (enregistré à " + hhmm(draft.saved_at) + ").", "info");
-      var clear = document.createElement("button");
-      clear.type = "button"; clear.className = "link"; clear.textContent = "Effacer le brouillon";
-      clear.addEventListener("click", function () {
-        delete store.data.drafts[key];
-        store.save().then(function () { window.location.reload(); });
-      });
-      statusBox.appendChild(document.createTextNode(" ")); statusBox.appendChild(clear);
-    } else if (!store.persistent()) {
-      say("Ce navigateur ne peut pas garder le brouillon chiffré sur l'appareil : il sera perdu si la page se ferme.", "info");
-    }
-    showTemplates();
-    form.addEventListener("input", saveDraft);
-    form.addEventListener("change", function (event) {
-      if (event.target.name === "target") showTemplates();
-      saveDraft();
+    if (!Virage.transmissionForm) return;  // the page still posts the form without the script
+    ui = Virage.transmissionForm(form, {
+      store: store, MAX_OUTBOX: MAX_OUTBOX, normal: normal, outbox: outbox, setOutbox: setOutbox,
+      without: without, flush: flush, waitingMessage: waitingMessage,
+      leaving: function () { return leaving; }
     });
-    var known = nomenclature();
-    form.querySelectorAll("[data-template]").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        var tpl = known.templates[link.getAttribute("data-template")];
-        if (!tpl) return;
-        event.preventDefault();
-        var filled = 0;
-        ["data", "actions", "results"].forEach(function (name) {
-          var el = field(name);
-          if (el && !el.value.trim() && tpl[name]) { el.value = tpl[name]; filled += 1; }
-        });
-        say(filled ? "Modèle ajouté : complétez les « … »." : "Les cases sont déjà remplies : le modèle n'a rien remplacé.", "info");
-        saveDraft();
-        field("data").focus();
-      });
-    });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var values = fields();
-      var item = {
-        payload: payload(values), fields: values, draft: key,
-        formUrl: window.location.pathname, saved_at: new Date().toISOString()
-      };
-      var others = without(item);
-      if (others.length >= MAX_OUTBOX) {
-        say("Trop de transmissions attendent déjà le réseau sur cet appareil : envoyez-les d'abord.", "error");
-        return;
-      }
-      saveDraft();
-      setOutbox(others.concat([item]));
-      lock();
-      say("Envoi en cours…", "info");
-      flush();
-    });
+    ui.setUp();
   }
 
   /* ------------------------------------------------------------ start */
