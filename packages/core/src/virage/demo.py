@@ -6,7 +6,6 @@ the ``virage-demo-territory`` package (``examples/demo-territory/``), a plugin l
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from virage.accounts import lookups
@@ -21,18 +20,6 @@ DEFAULT_SEED = 2026
 TERRITORY_NAME = "Val-de-Loue (territoire fictif de démonstration)"
 
 
-def _is_demo_database(path: Path) -> bool:
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM instance WHERE key = 'demo'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-    return bool(row and row[0] == "1")
-
-
 def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -45,7 +32,7 @@ def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEE
     """
     path = settings.db_path
     if path.exists():
-        if not _is_demo_database(path):
+        if not system.is_demo_file(path):
             raise ConfigurationError(
                 f"{path} existe et n'est pas une base de démonstration : elle n'a pas été modifiée. "
                 "Indiquez un autre fichier dans VIRAGE_DB pour la démonstration."

@@ -129,6 +129,12 @@ def get_user(db: Database, user_id: int) -> dict | None:
     return storage.get_user(db, user_id)
 
 
+def active_users_by_rpps(db: Database) -> dict[str, int]:
+    """``{rpps: user id}`` of the active accounts carrying an RPPS number (the oldest if several):
+    the directory links its professionals to them after an import."""
+    return storage.active_users_by_rpps(db)
+
+
 def members_of(db: Database, structure_id: int) -> list[dict]:
     return storage.members_of(db, structure_id)
 

@@ -223,6 +223,15 @@ def get_user_by_username(db: Database, username: str) -> dict | None:
     return _row(db, "SELECT * FROM users WHERE username = ?", [username])
 
 
+def active_users_by_rpps(db: Database) -> dict[str, int]:
+    """``{rpps: user id}`` of the active accounts carrying an RPPS number (the oldest if several)."""
+    return dict(
+        db.execute(
+            "SELECT rpps, MIN(id) FROM users WHERE rpps IS NOT NULL AND active = 1 GROUP BY rpps"
+        ).fetchall()
+    )
+
+
 def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
     db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
 

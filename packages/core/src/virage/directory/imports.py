@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from virage.accounts import service as accounts
 from virage.audit.service import record as audit_record
 from virage.db import Database, transaction
 from virage.directory import import_guards, import_sql, normalize, storage
@@ -160,7 +161,7 @@ def run_import(
                 confirmed=confirmed,
             )
             storage.refresh_communes(db)
-            storage.link_professionals_to_users(db)
+            storage.link_professionals_to_users(db, accounts.active_users_by_rpps(db))
             storage.finish_import(db, import_id, "done", report.as_dict(), report.generated_at)
             audit_record(
                 db,

@@ -122,14 +122,17 @@ def save_professional(
     return pid
 
 
-def link_professionals_to_users(db: Database) -> int:
-    """Link directory entries to the user accounts that carry the same RPPS number."""
+def link_professionals_to_users(db: Database, users_by_rpps: dict[str, int]) -> int:
+    """Link the directory entries not linked yet to the user accounts that carry the same RPPS
+    number (``{rpps: user id}``, given by the accounts domain); return how many were linked."""
+    if not users_by_rpps:
+        return 0
+    accounts = json.dumps(users_by_rpps)
     cur = db.execute(
         "UPDATE directory_professionals SET user_id ="
-        " (SELECT u.id FROM users u WHERE u.rpps = directory_professionals.rpps AND u.active = 1)"
-        " WHERE rpps IS NOT NULL AND user_id IS NULL"
-        " AND EXISTS (SELECT 1 FROM users u WHERE u.rpps = directory_professionals.rpps"
-        " AND u.active = 1)"
+        " (SELECT a.value FROM json_each(?) a WHERE a.key = directory_professionals.rpps)"
+        " WHERE user_id IS NULL AND rpps IN (SELECT key FROM json_each(?))",
+        [accounts, accounts],
     )
     return cur.rowcount
 

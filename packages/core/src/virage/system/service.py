@@ -3,6 +3,8 @@ reading its table through ``virage.system.storage``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from virage.db import Database
 from virage.system import storage
 
@@ -20,6 +22,11 @@ def set_instance_info(db: Database, key: str, value: str) -> None:
 def is_demo(db: Database) -> bool:
     """This is a demonstration database (created by ``virage demo``)."""
     return instance_info(db).get("demo") == "1"
+
+
+def is_demo_file(path: Path) -> bool:
+    """The database file at ``path`` is a demonstration database (before replacing it)."""
+    return storage.is_demo_file(path)
 
 
 def ping(db: Database) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from virage.db import Database, utcnow_iso
 
 
@@ -24,3 +27,17 @@ def set_instance_info(db: Database, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [key, value],
     )
+
+
+def is_demo_file(path: Path) -> bool:
+    """The database file at ``path`` says it is a demonstration database (read only; ``False``
+    if it cannot be read)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM instance WHERE key = 'demo'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0] == "1")
