@@ -72,6 +72,12 @@ class Database(Protocol):
         """Context manager: a nested block rolled back alone when it raises."""
         ...
 
+    @property
+    def write_count(self) -> int:
+        """Rows changed through this connection so far: a key for caches that a write must
+        invalidate (the person an access check loaded, within one request)."""
+        ...
+
 
 def connect(path: Path | str) -> SQLiteDatabase:
     """Open the database file with the settings Virage relies on.
@@ -145,6 +151,10 @@ class SQLiteDatabase(sqlite_utils.Database):
 
     def transaction(self):
         return transaction(self)
+
+    @property
+    def write_count(self) -> int:
+        return self.conn.total_changes
 
     @contextmanager
     def savepoint(self, name: str) -> Iterator[SQLiteDatabase]:

@@ -40,6 +40,13 @@ def clean_reason(reason: str | None, hint: str = REASON_HINT) -> str:
     return reason
 
 
+def _copy(row: dict) -> dict:
+    return {
+        k: [dict(x) if isinstance(x, dict) else x for x in v] if isinstance(v, list) else v
+        for k, v in row.items()
+    }
+
+
 class AccessContext:
     def __init__(
         self, db: Database, registry: Registry, actor: Actor | None, route: str = ""
@@ -48,6 +55,9 @@ class AccessContext:
         self.registry = registry
         self.actor = actor
         self.route = route
+        # person id → (row, reference, write count when loaded): one read of the person per
+        # request, however many checks and pages ask for her, until something is written.
+        self._persons: dict[int, tuple[dict, PersonRef, int]] = {}
 
     # ------------------------------------------------------------------ basics
 
@@ -57,6 +67,15 @@ class AccessContext:
         return self.actor
 
     def load_person(self, person_id: int) -> tuple[dict, PersonRef]:
+        """The person's row (a copy: change it freely) and the reference access checks use.
+
+        Read once per request: later calls return what was read, unless a write went through
+        this connection since (then the person is read again).
+        """
+        writes = self.db.write_count
+        cached = self._persons.get(person_id)
+        if cached is not None and cached[2] == writes:
+            return _copy(cached[0]), cached[1]
         person = storage.get_person(self.db, person_id)
         if person is None:
             raise NotFound(PERSON_NOT_FOUND)
@@ -66,7 +85,8 @@ class AccessContext:
             care_team=storage.care_team_ids(self.db, person_id),
             emergency_users=storage.emergency_users(self.db, person_id, utcnow_iso()),
         )
-        return person, ref
+        self._persons[person_id] = (person, ref, writes)
+        return _copy(person), ref
 
     def decide(
         self, perm: str, *, structure_id: int | None = None, person: PersonRef | None = None

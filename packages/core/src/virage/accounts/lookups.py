@@ -13,9 +13,10 @@ domain (``virage.accounts.storage``). Another domain or a plugin asks here, neve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from virage.accounts import storage
+from virage.accounts import batch_storage, storage
 from virage.db import Database
 
 # --------------------------------------------------------------------------- lookups
@@ -112,14 +113,29 @@ def add_membership(db: Database, user_id: int, structure_id: int, role: str) -> 
 # --------------------------------------------------------------------------- lists across persons
 
 
-def persons_by_id(db: Database, person_ids: list[int]) -> dict[int, dict]:
+def persons_by_id(db: Database, person_ids: Iterable[int]) -> dict[int, dict]:
     """``{id: person}`` for these ids (unknown ones left out), to label lists spanning persons."""
-    found = {}
-    for person_id in dict.fromkeys(person_ids):
-        row = storage.get_person(db, person_id)
-        if row is not None:
-            found[person_id] = row
-    return found
+    return batch_storage.persons(db, person_ids)
+
+
+def person_basics(db: Database, person_ids: Iterable[int]) -> dict[int, dict]:
+    """``{id: identity, address, phone, structure and status}`` for these ids (an agenda week)."""
+    return batch_storage.person_basics(db, person_ids)
+
+
+def user_names(db: Database, user_ids: Iterable[int]) -> dict[int, str]:
+    """``{id: display name}`` of these workers."""
+    return batch_storage.user_names(db, user_ids)
+
+
+def care_teams(db: Database, person_ids: Iterable[int]) -> dict[int, set[int]]:
+    """``{person id: ids of her care team}`` for these persons."""
+    return batch_storage.care_teams(db, person_ids)
+
+
+def emergency_users(db: Database, person_ids: Iterable[int], now_iso: str) -> dict[int, set[int]]:
+    """``{person id: workers with an emergency access still open at now_iso}``."""
+    return batch_storage.emergency_users(db, person_ids, now_iso)
 
 
 def emergency_person_ids(db: Database, user_id: int, now_iso: str) -> list[int]:

@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 from virage.accounts.context import AccessContext
 from virage.agenda import (
+    people_lookups,
     storage_appointments,
     storage_availability,
-    storage_people,
 )
 from virage.agenda.common import local_str
 from virage.agenda.kinds import ABSENCE_KINDS, registry
@@ -218,7 +218,7 @@ def search_free_slots(
         limit=limit,
         not_before=utcnow(),
     )
-    names = storage_people.user_names(db, ids)
+    names = people_lookups.user_names(db, ids)
     return [
         {
             "start": iso(slot.start),

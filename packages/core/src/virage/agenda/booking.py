@@ -8,9 +8,9 @@ from typing import Any
 
 from virage.accounts.context import AccessContext
 from virage.agenda import (
+    people_lookups,
     storage_appointments,
     storage_availability,
-    storage_people,
     storage_series,
 )
 from virage.agenda.checks import (
@@ -203,7 +203,7 @@ def _warnings(
 ) -> list[str]:
     """Non-blocking remarks: booked outside declared working hours."""
     hours = storage_availability.working_hours(access.db, pros)
-    names = storage_people.user_names(access.db, pros)
+    names = people_lookups.user_names(access.db, pros)
     out = []
     local_start, local_end = to_local(start), to_local(end)
     for uid in pros:

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from virage.accounts.context import AccessContext
 from virage.agenda import (
+    people_lookups,
     storage_appointments,
     storage_availability,
-    storage_people,
 )
 from virage.agenda.kinds import ABSENCE_KINDS
 from virage.agenda.timeutil import (
@@ -89,7 +89,7 @@ def _conflicts(
 
 def _describe_clashes(access: AccessContext, found: list) -> list[dict]:
     db = access.db
-    names = storage_people.user_names(db, [f[0] for f in found])
+    names = people_lookups.user_names(db, [f[0] for f in found])
     briefs = storage_appointments.appointments_brief(
         db, [f[4] for f in found if f[3] == "appointment"]
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from virage.access import PersonRef
 from virage.accounts import lookups
 from virage.accounts.context import AccessContext
-from virage.agenda import storage_people
+from virage.agenda import people_lookups
 from virage.db import utcnow_iso
 from virage.errors import InvalidInput
 
@@ -49,9 +49,9 @@ def person_refs(
     if not ids:
         return {}
     db = access.db
-    basics = storage_people.person_basics(db, ids)
-    teams = storage_people.care_teams(db, basics)
-    emergencies = storage_people.emergency_users(db, basics, utcnow_iso())
+    basics = people_lookups.person_basics(db, ids)
+    teams = people_lookups.care_teams(db, basics)
+    emergencies = people_lookups.emergency_users(db, basics, utcnow_iso())
     return {
         pid: (
             row,

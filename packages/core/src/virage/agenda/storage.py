@@ -3,12 +3,18 @@ the benchmark, the transmissions' link to a visit): every name of the storage mo
 
 The SQL lives in ``storage_tables`` (migrations), ``storage_series``, ``storage_appointments``
 (occurrences, attendees, check-ins), ``storage_views``, ``storage_availability`` (working hours,
-absences, teams), ``storage_feeds`` (subscriptions, calendar privacy) and ``storage_people``;
+absences, teams), ``storage_feeds`` (subscriptions, calendar privacy) and ``people_lookups``;
 inside the agenda, each module imports the one it needs.
 """
 
 from __future__ import annotations
 
+from virage.agenda.people_lookups import (
+    care_teams,
+    emergency_users,
+    person_basics,
+    user_names,
+)
 from virage.agenda.storage_appointments import (
     APPOINTMENT_COLUMNS,
     UPDATABLE,
@@ -53,12 +59,6 @@ from virage.agenda.storage_feeds import (
     set_structure_privacy,
     structure_privacy,
     touch_feed,
-)
-from virage.agenda.storage_people import (
-    care_teams,
-    emergency_users,
-    person_basics,
-    user_names,
 )
 from virage.agenda.storage_series import (
     SERIES_FIELDS,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from virage.accounts import lookups
 from virage.agenda.storage_util import chunks as _chunks
 from virage.agenda.storage_util import marks as _marks
 from virage.db import Database, utcnow_iso
@@ -138,15 +139,20 @@ def attendee_ids(db: Database, appointment_id: int) -> list[int]:
 
 def attendees_of(db: Database, appointment_ids: Sequence[int]) -> dict[int, list]:
     """``{appointment id: [(user id, display name), …]}``."""
-    out: dict[int, list] = {aid: [] for aid in appointment_ids}
+    pairs = []
     for chunk in _chunks(list(appointment_ids)):
-        for aid, uid, name in db.execute(
-            "SELECT t.appointment_id, u.id, u.display_name FROM agenda_attendees t"
-            f" JOIN users u ON u.id = t.user_id WHERE t.appointment_id IN ({_marks(chunk)})"
-            " ORDER BY u.display_name",
+        pairs += db.execute(
+            "SELECT appointment_id, user_id FROM agenda_attendees"
+            f" WHERE appointment_id IN ({_marks(chunk)})",
             list(chunk),
-        ):
-            out[aid].append((uid, name))
+        ).fetchall()
+    names = lookups.user_names(db, [uid for _, uid in pairs])
+    out: dict[int, list] = {aid: [] for aid in appointment_ids}
+    for aid, uid in pairs:
+        if uid in names:
+            out[aid].append((uid, names[uid]))
+    for people in out.values():
+        people.sort(key=lambda p: p[1])
     return out
 
 
@@ -229,12 +235,15 @@ def check_out(db: Database, appointment_id: int, user_id: int, at: str) -> None:
 
 
 def checkins_of_appointment(db: Database, appointment_id: int) -> list[dict]:
-    return _rows(
+    rows = _rows(
         db,
-        "SELECT c.user_id, u.display_name, c.checked_in_at, c.checked_out_at FROM agenda_checkins c"
-        " JOIN users u ON u.id = c.user_id WHERE c.appointment_id = ? ORDER BY u.display_name",
+        "SELECT user_id, checked_in_at, checked_out_at FROM agenda_checkins"
+        " WHERE appointment_id = ?",
         [appointment_id],
     )
+    names = lookups.user_names(db, [r["user_id"] for r in rows])
+    found = [{**r, "display_name": names[r["user_id"]]} for r in rows if r["user_id"] in names]
+    return sorted(found, key=lambda r: r["display_name"])
 
 
 def checkins_of_user(db: Database, user_id: int, limit: int = 500) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from virage.accounts import lookups
 from virage.db import Database
 
 
@@ -182,7 +183,10 @@ def create_settings_table(db: Database) -> None:
             calendar_privacy TEXT NOT NULL DEFAULT 'initials'
         )"""
     )
-    db.execute(
-        "INSERT INTO agenda_structure_settings (structure_id, calendar_privacy)"
-        " SELECT id, calendar_privacy FROM structures WHERE calendar_privacy IS NOT NULL"
-    )
+    for structure in lookups.structures(db):
+        if structure.get("calendar_privacy"):
+            db.execute(
+                "INSERT INTO agenda_structure_settings (structure_id, calendar_privacy)"
+                " VALUES (?, ?)",
+                [structure["id"], structure["calendar_privacy"]],
+            )

@@ -1,20 +1,32 @@
-"""What the agenda's views read in batch about workers and persons (names, addresses,
-care teams, emergency accesses) to decide what each actor may see."""
+"""Batch reads of the accounts' tables for lists that span many persons or workers (an agenda
+week, a timeline across persons): one query per 500 ids instead of one per row.
+
+Other domains reach them through :mod:`virage.accounts.lookups`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator, Sequence
 
-from virage.agenda.storage_util import chunks as _chunks
-from virage.agenda.storage_util import marks as _marks
-from virage.db import Database
-from virage.db import fetch_all as _rows
+from virage.db import Database, fetch_all
+
+CHUNK = 500
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[Sequence[int]]:
+    values = sorted(set(ids))
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+def _marks(values: Sequence) -> str:
+    return ",".join("?" * len(values))
 
 
 def user_names(db: Database, user_ids: Iterable[int]) -> dict[int, str]:
-    ids = sorted(set(user_ids))
     out: dict[int, str] = {}
-    for chunk in _chunks(ids):
+    for chunk in _chunks(user_ids):
         out.update(
             db.execute(
                 f"SELECT id, display_name FROM users WHERE id IN ({_marks(chunk)})", list(chunk)
@@ -24,16 +36,23 @@ def user_names(db: Database, user_ids: Iterable[int]) -> dict[int, str]:
 
 
 def person_basics(db: Database, person_ids: Iterable[int]) -> dict[int, dict]:
-    """Identity and address of persons, plus what access decisions need (structure)."""
-    ids = sorted(set(person_ids))
     out: dict[int, dict] = {}
-    for chunk in _chunks(ids):
-        for r in _rows(
+    for chunk in _chunks(person_ids):
+        for r in fetch_all(
             db,
             "SELECT id, structure_id, family_name, given_names, address, postcode, city, phone,"
             f" status FROM persons WHERE id IN ({_marks(chunk)})",
             chunk,
         ):
+            out[r["id"]] = r
+    return out
+
+
+def persons(db: Database, person_ids: Iterable[int]) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for chunk in _chunks(person_ids):
+        for r in fetch_all(db, f"SELECT * FROM persons WHERE id IN ({_marks(chunk)})", chunk):
+            r["contacts"] = json.loads(r["contacts"] or "[]")
             out[r["id"]] = r
     return out
 
