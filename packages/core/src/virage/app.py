@@ -56,6 +56,7 @@ class VirageLitestarPlugin(InitPluginProtocol):
             self.registry,
             request.scope.get("user"),
             route=f"{request.method} {request.url.path}",
+            plugins=self.plugins,
         )
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:

@@ -13,13 +13,16 @@ refusal raises ``NotFound`` (another structure's data: its existence is not reve
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from virage.access import Actor, Decision, PersonRef, Registry, check
 from virage.accounts import objection_storage, storage
 from virage.audit.service import record
 from virage.db import Database, utcnow, utcnow_iso
 from virage.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from virage.plugins import PluginHost
 
 EMERGENCY_DURATION = timedelta(hours=4)
 PERSON_NOT_FOUND = "Cette personne n'existe pas ou son dossier ne vous est pas accessible."
@@ -49,12 +52,20 @@ def _copy(row: dict) -> dict:
 
 class AccessContext:
     def __init__(
-        self, db: Database, registry: Registry, actor: Actor | None, route: str = ""
+        self,
+        db: Database,
+        registry: Registry,
+        actor: Actor | None,
+        route: str = "",
+        plugins: PluginHost | None = None,
     ) -> None:
         self.db = db
         self.registry = registry
         self.actor = actor
         self.route = route
+        #: The plugin host of the application (``None`` in a bare service test): a service that
+        #: asks another domain through a hook uses it.
+        self.plugins = plugins
         # person id → (row, reference, write count when loaded): one read of the person per
         # request, however many checks and pages ask for her, until something is written.
         self._persons: dict[int, tuple[dict, PersonRef, int]] = {}

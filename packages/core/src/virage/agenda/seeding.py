@@ -133,3 +133,34 @@ def seed_appointment(
             ],
         )
     return appointment_id
+
+
+# What the demo territory writes and reads besides series and appointments: teams, absences,
+# working hours, attendees, and history (visits already done). Same rule: fictitious data only.
+from virage.agenda.storage import (  # noqa: E402
+    attendee_ids,
+    create_team,
+    insert_absence,
+    mark_done_before,
+    replace_working_hours,
+    series_occurrences,
+    set_attendees,
+    set_team_members,
+    team_by_name,
+    update_appointment,
+)
+
+__all__ = [
+    "attendee_ids",
+    "create_team",
+    "insert_absence",
+    "mark_done_before",
+    "replace_working_hours",
+    "seed_appointment",
+    "seed_series",
+    "series_occurrences",
+    "set_attendees",
+    "set_team_members",
+    "team_by_name",
+    "update_appointment",
+]

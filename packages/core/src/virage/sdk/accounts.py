@@ -57,7 +57,7 @@ def access_for(
     if found is None:
         raise NotFound(f"Compte « {username} » introuvable.")
     actor = actor_for_user(db, found, via="cli")
-    return AccessContext(db, build_registry(plugins), actor, route)
+    return AccessContext(db, build_registry(plugins), actor, route, plugins=plugins)
 
 
 __all__ = [

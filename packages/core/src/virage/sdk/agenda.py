@@ -9,28 +9,28 @@ Every service function takes the :class:`~virage.sdk.AccessContext` of the worke
 from __future__ import annotations
 
 from virage.agenda.kinds import CORE_KINDS
+from virage.agenda.seeding import (
+    attendee_ids,
+    create_team,
+    insert_absence,
+    mark_done_before,
+    replace_working_hours,
+    seed_appointment,
+    seed_series,
+    series_occurrences,
+    set_attendees,
+    set_team_members,
+    team_by_name,
+    update_appointment,
+)
 from virage.agenda.service import (
     book,
     cancel,
     get,
     initials,
     search_free_slots,
-    seed_appointment,
-    seed_series,
     set_status,
     set_working_hours,
-)
-from virage.agenda.storage import (
-    attendee_ids,
-    create_team,
-    insert_absence,
-    mark_done_before,
-    replace_working_hours,
-    series_occurrences,
-    set_attendees,
-    set_team_members,
-    team_by_name,
-    update_appointment,
 )
 
 __all__ = [

@@ -119,7 +119,7 @@ def _appointment(
 ) -> int | None:
     if value is None:
         return None
-    if not visits.appointment_belongs_to(access.db, value, person_id, plugins):
+    if not visits.appointment_belongs_to(access.db, value, person_id, plugins or access.plugins):
         raise InvalidInput(
             "Cette visite n'existe pas dans l'agenda de cette personne.",
             details=[{"champ": "appointment_id", "message": "visite inconnue"}],

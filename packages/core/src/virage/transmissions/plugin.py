@@ -112,9 +112,8 @@ def register_commands(cli):
 
 @hookimpl
 def on_startup(app, db):
-    from virage.transmissions import service, visits
+    from virage.transmissions import service
 
-    visits.bind(app.state.plugins)
     service.sync_nomenclature(db, app.state.plugins)
 
 

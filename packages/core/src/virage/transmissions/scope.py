@@ -30,7 +30,9 @@ def decorate(access: AccessContext, rows: list[dict]) -> list[dict]:
         a["display_name"] = readers[a["user_id"]].get("display_name")
         a["profession"] = readers[a["user_id"]].get("profession")
         acks.setdefault(a["transmission_id"], []).append(a)
-    visit_labels = visits.describe(db, [r["appointment_id"] for r in rows if r["appointment_id"]])
+    visit_labels = visits.describe(
+        db, [r["appointment_id"] for r in rows if r["appointment_id"]], access.plugins
+    )
     by_parent: dict[int, list[dict]] = {}
     for k in kids:
         by_parent.setdefault(k["parent_id"], []).append(k)

@@ -4,11 +4,10 @@ The agenda is another domain: the transmissions never import it and store only a
 ``appointment_id`` (no foreign key). They ask through their own hooks, ``transmission_visits`` and
 ``transmission_visit`` (:mod:`virage.transmissions.hookspecs`), which the agenda answers
 (:mod:`virage.agenda.transmission_visits`). When nobody answers (no agenda, or a plugin host not
-bound yet: a command line), nothing is offered and no visit can be linked. The agenda's pages can
+given), nothing is offered and no visit can be linked. The agenda's pages can
 open the form with ``?visite=<appointment id>``.
 
-The application binds its plugin host at start-up (:func:`bind`); a caller holding one may also
-pass it explicitly.
+The plugin host comes with the request's access context (``access.plugins``).
 """
 
 from __future__ import annotations
@@ -22,20 +21,11 @@ from virage.transmissions import timefmt
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from virage.plugins import PluginHost
 
-_bound: PluginHost | None = None
-
-
-def bind(plugins: PluginHost | None) -> None:
-    """Use this plugin host to ask for visits (called at the application's start-up)."""
-    global _bound
-    _bound = plugins
-
 
 def _ask(plugins: PluginHost | None, hook: str, **kwargs: Any) -> Any:
-    host = plugins or _bound
-    if host is None:
+    if plugins is None:
         return None
-    answers = host.call(hook, firstresult=True, **kwargs)
+    answers = plugins.call(hook, firstresult=True, **kwargs)
     return answers[0] if answers else None
 
 
@@ -65,8 +55,7 @@ def _appointment(
 
 def available(plugins: PluginHost | None = None) -> bool:
     """True when someone answers for visits (the agenda)."""
-    host = plugins or _bound
-    return bool(host and host.pm.hook.transmission_visit.get_hookimpls())
+    return bool(plugins and plugins.pm.hook.transmission_visit.get_hookimpls())
 
 
 def appointment_belongs_to(

@@ -105,7 +105,7 @@ def _form_context(access, person: dict, values: dict, **extra: Any) -> dict[str,
         "templates": templates_by_target,
         "categories": CATEGORIES,
         "priorities": PRIORITIES,
-        "visits": visits.visits_of_day(db, actor.user_id, person["id"]),
+        "visits": visits.visits_of_day(db, actor.user_id, person["id"], access.plugins),
         "nomenclature_json": json.dumps(
             {
                 "targets": {t["code"]: t["category"] for t in nomenclature["targets"]},
