@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from virage.access import PersonRef
     from virage.accounts.context import AccessContext
     from virage.accounts.export import ExportSection
     from virage.db import Database
@@ -24,7 +25,7 @@ hookspec = pluggy.HookspecMarker("virage")
 
 @hookspec
 def extra_person_sections(
-    access: AccessContext, person: dict[str, Any], plugins: PluginHost
+    access: AccessContext, person: dict[str, Any], person_ref: PersonRef, plugins: PluginHost
 ) -> Sequence[PageSection] | None:
     """Add sections to a person's record page (agenda, transmissions, a plugin's data…).
 
@@ -33,6 +34,9 @@ def extra_person_sections(
         anything personal.
     :param person: the person's row as the viewer may see it (``health_notes`` is ``None`` when the
         viewer may not read health content).
+    :param person_ref: what access decisions need about her (structure, care team, emergency
+        accesses), already loaded: pass it to ``access.allowed(perm, person=person_ref)``
+        instead of loading her again.
     :param plugins: the :class:`virage.plugins.PluginHost` (to call other hooks, such as the
         agenda's appointment kinds).
 

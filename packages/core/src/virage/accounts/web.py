@@ -191,7 +191,11 @@ class PersonPages(Controller):
                 **HELPERS,
                 "sections": sort_sections(
                     plugins.call_flat(
-                        "extra_person_sections", access=access, person=person, plugins=plugins
+                        "extra_person_sections",
+                        access=access,
+                        person=person,
+                        person_ref=access.load_person(person_id)[1],
+                        plugins=plugins,
                     )
                 ),
             },

@@ -118,18 +118,17 @@ def on_startup(app, db):
 
 
 @hookimpl
-def extra_person_sections(access, person):
+def extra_person_sections(access, person, person_ref):
     from virage.transmissions import service, web
 
-    _, ref = access.load_person(person["id"])
-    if not access.allowed("transmissions.read", person=ref):
+    if not access.allowed("transmissions.read", person=person_ref):
         return None  # the secretariat, the direction: not even the section's title
     rows = service.timeline(access, person["id"], limit=5, view="dossier")
     html = web.render_fragment(
         "transmissions/_section.html",
         rows=rows,
         person_id=person["id"],
-        can_write=access.allowed("transmissions.write", person=ref)
+        can_write=access.allowed("transmissions.write", person=person_ref)
         and person["status"] == "active",
     )
     return [PageSection("Transmissions", html, "transmissions", order=20)]

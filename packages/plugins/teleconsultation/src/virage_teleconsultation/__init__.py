@@ -124,10 +124,10 @@ def register_nav_items():
 
 
 @hookimpl
-def extra_person_sections(access, person, plugins):
+def extra_person_sections(access, person, person_ref, plugins):
     from virage_teleconsultation import web
 
-    section = web.person_section(access, plugins, person)
+    section = web.person_section(access, plugins, person, person_ref)
     return [section] if section else None
 
 

@@ -3,7 +3,7 @@ coordinator's overview, a person's sessions; and the doctors of the directory fo
 
 from __future__ import annotations
 
-from virage.sdk import AccessContext, PluginHost, accounts, agenda, directory
+from virage.sdk import AccessContext, PersonRef, PluginHost, accounts, agenda, directory
 from virage_teleconsultation import storage, video
 from virage_teleconsultation.machine import (
     CONSENT_METHODS,
@@ -104,9 +104,12 @@ def overview(access: AccessContext, plugins: PluginHost, structure_id: int) -> d
     }
 
 
-def of_person(access: AccessContext, plugins: PluginHost, person: dict) -> list[dict] | None:
+def of_person(
+    access: AccessContext, plugins: PluginHost, person: dict, ref: PersonRef | None = None
+) -> list[dict] | None:
     """The sessions of a person (their record's section), or None if the viewer may not see them."""
-    _p, ref = access.load_person(person["id"])
+    if ref is None:
+        _p, ref = access.load_person(person["id"])
     if not access.allowed("teleconsultation.read", person=ref):
         return None
     rows = storage.of_person(access.db, person["id"])

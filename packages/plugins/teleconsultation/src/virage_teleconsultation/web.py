@@ -47,13 +47,11 @@ def _structures(access) -> list[dict]:
     ]
 
 
-def person_section(access, plugins, person: dict) -> PageSection | None:
-    sessions = service.of_person(access, plugins, person)
+def person_section(access, plugins, person: dict, ref) -> PageSection | None:
+    sessions = service.of_person(access, plugins, person, ref)
     if sessions is None:
         return None
-    can_request = access.allowed(
-        "teleconsultation.request", person=access.load_person(person["id"])[1]
-    )
+    can_request = access.allowed("teleconsultation.request", person=ref)
     items = "".join(
         '<li><a href="/teleconsultation/{id}">{when}</a> · {doctor} · <strong>{status}</strong></li>'.format(
             id=s["id"],
