@@ -45,7 +45,7 @@ from virage.agenda.reading import (
     structure_window,
     week,
 )
-from virage.agenda.records import appointment_person, visits_of_day, worker_records
+from virage.agenda.records import worker_records
 from virage.agenda.rules import MAX_COUNT as MAX_OCCURRENCES
 from virage.agenda.seeding import seed_appointment, seed_series
 from virage.agenda.series import BOUNDED_SPAN, EXTEND_CHUNK, HORIZON, ensure_materialised
@@ -65,7 +65,6 @@ __all__ = [
     "PROTECTED",
     "TRANSITIONS",
     "add_absence",
-    "appointment_person",
     "book",
     "calendar_privacy",
     "cancel",
@@ -96,7 +95,6 @@ __all__ = [
     "structure_window",
     "team_of",
     "update",
-    "visits_of_day",
     "week",
     "worker_records",
 ]

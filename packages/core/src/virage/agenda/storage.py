@@ -1,10 +1,12 @@
-"""The agenda's storage, for the code outside the agenda that still reads it (the demo territory,
-the benchmark, the transmissions' link to a visit): every name of the storage modules.
+"""Every name of the agenda's storage modules in one place, for the agenda's own seeding and
+hook modules and for the benchmark (``scripts/bench_agenda.py``). Other domains and plugins never
+import it: they use the agenda's service, or :mod:`virage.sdk.agenda`.
 
 The SQL lives in ``storage_tables`` (migrations), ``storage_series``, ``storage_appointments``
 (occurrences, attendees, check-ins), ``storage_views``, ``storage_availability`` (working hours,
-absences, teams), ``storage_feeds`` (subscriptions, calendar privacy) and ``people_lookups``;
-inside the agenda, each module imports the one it needs.
+absences, teams) and ``storage_feeds`` (subscriptions, calendar privacy); the names of workers and
+persons come from the accounts (``people_lookups``). Inside the agenda, each module imports the
+one it needs.
 """
 
 from __future__ import annotations
