@@ -125,3 +125,50 @@ def test_overflow_in_date_arithmetic_is_the_senders_error(client):
         response = c.get("/edge", headers={"accept": "application/json"})
         assert response.status_code == 400
         assert "hors des limites" in response.json()["detail"]
+
+
+def test_a_client_that_hangs_up_mid_body_is_not_a_server_error(app, world, caplog):
+    """A phone losing the network halfway through sending a person: nothing written, a 400 that
+    nobody reads, and no « HTTP 500 » alarm in the logs (it used to be logged as one)."""
+    import anyio
+
+    headers = bearer(world, "coord_a")
+    sent: list[dict] = []
+    chunks = [
+        {"type": "http.request", "body": b'{"family_name": "Mar', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive():
+        return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/persons",
+        "raw_path": b"/api/v1/persons",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"200"),
+            *[(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    before = _rows(world)
+    with caplog.at_level("INFO", logger="virage"):
+        anyio.run(app, scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    assert start["status"] == 400
+    assert _rows(world) == before
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -194,8 +194,18 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
     return response
 
 
+#: What Litestar says when the client disconnects before its body is read.
+CLIENT_GONE = "client disconnected prematurely"
+
+
 def _http_error_response(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
+    if status == 500 and exc.detail == CLIENT_GONE:
+        # The client hung up while sending its body (a phone losing the network, a load tool
+        # stopping): the handler never ran, nothing was written, and nobody reads this answer.
+        # Not a server error: no alarm in the logs.
+        log.info("Client disconnected while sending %s %s", request.method, request.url.path)
+        return _respond(request, 400, "L'envoi a été interrompu avant la fin : recommencez.")
     if status >= 500:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
         return _respond(request, status, "Le service a rencontré un problème. Réessayez plus tard.")
