@@ -144,6 +144,12 @@ def test_behind_the_configured_proxy_each_client_is_counted_apart(tmp_path):
     cookies = r.headers.get_list("set-cookie")
     for name in ("virage_session=", "virage_appareil="):
         assert any(c.startswith(name) and "Secure" in c for c in cookies), (name, cookies)
+    # The framework's CSRF cookie too, on any page the proxy serves over TLS.
+    page = browser(app, PROXY, https=True).get(
+        "/connexion", headers={"X-Forwarded-For": OFFICE, "X-Forwarded-Proto": "https"}
+    )
+    csrf = [c for c in page.headers.get_list("set-cookie") if c.startswith("virage_csrf=")]
+    assert csrf and all("; Secure" in c for c in csrf), csrf
 
 
 def test_x_forwarded_proto_from_a_client_is_ignored(tmp_path):
@@ -152,3 +158,5 @@ def test_x_forwarded_proto_from_a_client_is_ignored(tmp_path):
     r = attempt(browser(app, OFFICE), "directrice", headers={"X-Forwarded-Proto": "https"})
     assert r.status_code == 303
     assert not any("Secure" in c for c in r.headers.get_list("set-cookie"))
+    page = browser(app, OFFICE).get("/connexion", headers={"X-Forwarded-Proto": "https"})
+    assert not any("Secure" in c for c in page.headers.get_list("set-cookie"))

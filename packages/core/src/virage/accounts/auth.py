@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from virage.accounts import notice, service
+from virage.accounts import addresses, notice, service
 from virage.errors import NotAuthenticated
 
 SESSION_COOKIE = "virage_session"
@@ -75,7 +75,30 @@ class AuthMiddleware(ASGIMiddleware):
                 return
         scope["user"] = actor
         scope["auth"] = auth
+        if addresses.resolve(scope, scope["app"].state.settings).https:
+            send = _secure_cookies(send)
         await next_app(scope, receive, send)
+
+
+def _secure_cookies(send: Send) -> Send:
+    """Over TLS (directly, or through a trusted proxy that terminates it), every cookie the
+    answer sets is ``Secure``: the CSRF cookie of the framework too, not only the session."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [
+                (name, value + b"; Secure")
+                if name.lower() == b"set-cookie" and not _has_secure(value)
+                else (name, value)
+                for name, value in message.get("headers", ())
+            ]
+        await send(message)
+
+    return wrapped
+
+
+def _has_secure(cookie: bytes) -> bool:
+    return any(part.strip().lower() == b"secure" for part in cookie.split(b";")[1:])
 
 
 async def _redirect(send: Send, location: str) -> None:
