@@ -74,21 +74,23 @@ def terms_of(text: str) -> list[str]:
     return normalize.fold(text).lower().split()
 
 
-def fts_query(text: str, *, all_prefix: bool = False) -> str | None:
-    """Translate what a person typed into a safe FTS5 query (every word quoted)."""
+def search_terms(text: str, *, all_prefix: bool = False) -> tuple[storage.Term, ...]:
+    """What a person typed, as words for the storage's full-text search: folded, without stop
+    words, with their synonyms; the last word is a word start while it is being typed (every
+    word with ``all_prefix``)."""
     terms = terms_of(text)
     if not terms:
-        return None
+        return ()
     meaningful = [t for t in terms if t not in STOP_WORDS]
     terms = (meaningful or terms)[:MAX_TERMS]
     typing = not text[-1:].isspace()
-    parts = []
-    for i, term in enumerate(terms):
-        prefix = all_prefix or (typing and i == len(terms) - 1)
-        star = "*" if prefix and len(term) >= 2 else ""
-        variants = [f'"{term}"{star}'] + [f'"{s}"' for s in SYNONYMS.get(term, ())]
-        parts.append(variants[0] if len(variants) == 1 else f"({' OR '.join(variants)})")
-    return " AND ".join(parts)
+    return tuple(
+        storage.Term(
+            (term, *SYNONYMS.get(term, ())),
+            prefix=all_prefix or (typing and i == len(terms) - 1),
+        )
+        for i, term in enumerate(terms)
+    )
 
 
 @dataclass
@@ -177,7 +179,7 @@ def _common(db: Database, p: SearchParams) -> tuple[storage.SearchQuery, dict | 
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidInput(f"Recherche trop longue ({MAX_QUERY_LENGTH} caractères au plus).")
     if text:
-        q.match = fts_query(p.q or "")
+        q.terms = search_terms(p.q or "")
         if q.match is None:
             raise InvalidInput(
                 f"La recherche « {text} » ne contient aucun mot : tapez un nom, une catégorie, "
@@ -240,7 +242,7 @@ def _run(db, p: SearchParams, q: storage.SearchQuery, center, search) -> SearchR
     rows, total = search(db, q)
     fallback = False
     if total == 0 and q.match and len(terms_of(p.q or "")) > 1:
-        q.match = fts_query(p.q or "", all_prefix=True)
+        q.terms = search_terms(p.q or "", all_prefix=True)
         rows, total = search(db, q)
         fallback = True
     for r in rows:

@@ -23,6 +23,7 @@ from typing import Any
 from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.directory import search_index
+from virage.directory.fts_storage import Term, facet_query, match_expression
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
@@ -43,7 +44,7 @@ def _register_functions(db: Database) -> None:
 class SearchQuery:
     """A search, already validated and translated (see :mod:`virage.directory.search`)."""
 
-    match: str | None = None
+    terms: tuple[Term, ...] = ()
     kinds: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     professions: tuple[str, ...] = ()
@@ -56,6 +57,11 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     extra_where: list[str] = field(default_factory=list)
+
+    @property
+    def match(self) -> str | None:
+        """The full-text expression of :attr:`terms` (``None`` without a word)."""
+        return match_expression(self.terms)
 
 
 def _bbox(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
@@ -85,16 +91,6 @@ GEO_FIRST_MAX_CANDIDATES = 1500
 WEIGHTS = "10.0, 4.0, 2.0, 1.0"
 
 
-def _facet_query(match: str, facets: list[list[str]], open_only: bool) -> str:
-    """The person's query with the filters as facets: ``(…) AND ("_c500" OR "_c354") NOT …``."""
-    query = f"({match})"
-    for group in facets:
-        query += " AND (" + " OR ".join(f'"{token}"' for token in group) + ")"
-    if open_only:
-        query = f'({query}) NOT "{search_index.CLOSED}"'
-    return query
-
-
 def _by_ids(db, table: str, columns: str, ids: list[int], *, raw: bool = False) -> dict[int, Any]:
     marks = ",".join("?" * len(ids))
     sql = f"SELECT {columns} FROM {table} s WHERE s.id IN ({marks})"
@@ -119,7 +115,7 @@ def _text_search(
     name_order: str,
     floor: bool,
 ) -> tuple[list, int]:
-    match = _facet_query(q.match or "", facets, q.open_only)
+    match = facet_query(q.match or "", facets, q.open_only)
     if q.sort != "relevance":
         total = db.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT {COUNT_CAP + 1})",

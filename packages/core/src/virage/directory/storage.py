@@ -42,6 +42,7 @@ from virage.directory.search_sql import (  # noqa: F401 - re-exported
     PROFESSIONAL_SUMMARY_COLUMNS,
     STRUCTURE_SUMMARY_COLUMNS,
     SearchQuery,
+    Term,
     haversine_km,
     search_professionals,
     search_structures,

@@ -37,6 +37,7 @@ from virage.transmissions.schema_storage import (  # noqa: F401 (re-exported)
     create_tables,
     seed_nomenclature,
 )
+from virage.transmissions.search_storage import fts_match
 
 # --------------------------------------------------------------------------- helpers
 
@@ -285,8 +286,22 @@ def unacknowledged_urgent(
     )
 
 
-def search(db: Database, match: str, limit: int = 50) -> list[dict]:
-    """Rows whose full-text entry matches the FTS5 expression ``match``, newest first."""
+def search(
+    db: Database,
+    words: Sequence[tuple[str, bool]],
+    persons: Iterable[int],
+    structures: Iterable[int],
+    limit: int = 50,
+) -> list[dict]:
+    """Transmissions matching every word (``(word, is a word start)``), accent-insensitive,
+    inside the scope only (these persons, these whole structures), newest first.
+
+    The one full-text function of the domain: the engine's syntax is built beside it
+    (:func:`virage.transmissions.search_storage.fts_match`), nowhere else.
+    """
+    match = fts_match(words, persons, structures)
+    if match is None:
+        return []
     return _rows(
         db,
         f"{SELECT} WHERE t.id IN (SELECT rowid FROM transmissions_fts"
