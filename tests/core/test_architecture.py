@@ -14,6 +14,7 @@ Each rule has an allow-list of the known exceptions, which must stay empty.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,9 @@ def _domain(module: str) -> str | None:
 
 
 def _is_storage(module: str) -> bool:
-    return "storage" in module.rsplit(".", 1)[-1]
+    """A module that writes SQL: ``*storage*``, ``*_sql`` or ``schema``."""
+    last = module.rsplit(".", 1)[-1]
+    return "storage" in last or last.endswith("_sql") or last == "schema"
 
 
 def _is_page(module: str) -> bool:
@@ -123,6 +126,26 @@ def test_pages_call_their_service_never_storage():
         if _is_storage(imported)
     ]
     assert wrong == []
+
+
+_SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\[?\w+\]?\s+SET|DELETE\s+FROM"
+    r"|CREATE\s+(UNIQUE\s+)?(TABLE|INDEX|TRIGGER|VIRTUAL)|ALTER\s+TABLE|PRAGMA)\b",
+    re.S,
+)
+#: The database seam itself (the migrations' table, the connection's settings).
+SQL_KERNEL = frozenset({"virage.db"})
+
+
+def test_sql_only_in_storage_modules():
+    wrong = [
+        name
+        for name, path in MODULES.items()
+        if not _is_storage(name)
+        and name not in SQL_KERNEL
+        and any(_SQL.search(text) for text in _strings(path))
+    ]
+    assert wrong == [], "move the SQL into the domain's storage module"
 
 
 def test_no_importlib_games_in_domains():
@@ -218,7 +241,6 @@ def _strings(path: Path, *, constraints: bool = True) -> list[str]:
 
 def _owners() -> dict[str, str]:
     """table → the domain (or plugin package) whose storage creates it."""
-    import re
 
     owners = {}
     create = re.compile(
@@ -236,7 +258,6 @@ def test_every_table_is_read_and_written_by_its_owner_only():
     (``REFERENCES persons(id)``) or a trigger that keeps an invariant in the engine (the
     transmissions of a person are deleted only by the purge of her closed record) may name
     another domain's table; code never reads it."""
-    import re
 
     owners = _owners()
     wrong = set()

@@ -12,7 +12,7 @@ session.
   the same user at her next log-in as a *previous* key: an entry written offline at the end of a
   shift is then sent, not lost. Nobody else ever gets it.
 
-The only SQL of device keys (storage module of its own, next to ``accounts/storage.py``).
+The SQL is in :mod:`.device_key_storage`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from virage.db import Database, fetch_all, fetch_one, utcnow, utcnow_iso
+from virage.accounts import device_key_storage as store
+from virage.db import Database, utcnow, utcnow_iso
+
+#: The migration (``core/0008_device_keys``).
+create_table = store.create_table
 
 GRACE = timedelta(hours=24)
 """How long the key of a session that expired stays available to its own user."""
@@ -29,74 +33,32 @@ MAX_PREVIOUS = 10
 """At most this many previous keys are offered (newest first)."""
 
 
-def create_table(db: Database) -> None:
-    """Migration ``core/0008_device_keys``."""
-    # No foreign key to sessions: the key of an expired session outlives it for GRACE.
-    db.execute(
-        """CREATE TABLE device_keys (
-            id TEXT PRIMARY KEY,
-            session_id TEXT NOT NULL UNIQUE,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            secret TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX device_keys_user ON device_keys (user_id, created_at)")
-    # Closed before its term (log-out, password reset): the key goes with the session. Run out: kept.
-    db.execute(
-        """CREATE TRIGGER device_keys_session_closed AFTER DELETE ON sessions
-        WHEN OLD.expires_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
-        BEGIN
-            DELETE FROM device_keys WHERE session_id = OLD.id;
-        END"""
-    )
-
-
 def _public(row: dict) -> dict:
     return {"id": row["id"], "secret": row["secret"]}
 
 
 def for_session(db: Database, session_id: str, user_id: int) -> dict:
     """The key of this session (created on first use): ``{"id", "secret"}``, secret in base64url."""
-    row = fetch_one(
-        db,
-        "SELECT id, secret FROM device_keys WHERE session_id = ? AND user_id = ?",
-        [session_id, user_id],
-    )
+    row = store.key_of_session(db, session_id, user_id)
     if row:
         return _public(row)
-    session = fetch_one(db, "SELECT expires_at FROM sessions WHERE id = ?", [session_id])
-    ends = datetime.fromisoformat(session["expires_at"]) if session else utcnow()
-    now = utcnow_iso()
-    db.execute("DELETE FROM device_keys WHERE expires_at < ?", [now])
-    db.execute(
-        "INSERT OR IGNORE INTO device_keys (id, session_id, user_id, secret, created_at, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            secrets.token_urlsafe(12),
-            session_id,
-            user_id,
-            secrets.token_urlsafe(32),  # 256 bits for AES-GCM
-            now,
-            (ends + GRACE).replace(microsecond=0).isoformat(),
-        ],
-    )
-    row = fetch_one(
+    expiry = store.session_expiry(db, session_id)
+    ends = datetime.fromisoformat(expiry) if expiry else utcnow()
+    store.add_key(
         db,
-        "SELECT id, secret FROM device_keys WHERE session_id = ? AND user_id = ?",
-        [session_id, user_id],
+        {
+            "id": secrets.token_urlsafe(12),
+            "session_id": session_id,
+            "user_id": user_id,
+            "secret": secrets.token_urlsafe(32),  # 256 bits for AES-GCM
+            "created_at": utcnow_iso(),
+            "expires_at": (ends + GRACE).replace(microsecond=0).isoformat(),
+        },
     )
-    return _public(row)
+    return _public(store.key_of_session(db, session_id, user_id))
 
 
 def previous(db: Database, session_id: str, user_id: int) -> list[dict]:
     """Keys of this user's sessions that ended by expiry, still within their grace period."""
-    rows = fetch_all(
-        db,
-        "SELECT id, secret FROM device_keys WHERE user_id = ? AND session_id <> ?"
-        " AND expires_at >= ? AND session_id NOT IN (SELECT id FROM sessions)"
-        " ORDER BY created_at DESC LIMIT ?",
-        [user_id, session_id, utcnow_iso(), MAX_PREVIOUS],
-    )
+    rows = store.previous_keys(db, user_id, session_id, utcnow_iso(), MAX_PREVIOUS)
     return [_public(r) for r in rows]

@@ -18,10 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
-
 from virage.accounts.context import AccessContext
-from virage.db import Database
+from virage.directory import corrections_storage as store
 from virage.directory import service, storage
 from virage.errors import Conflict, InvalidInput, NotFound
 from virage.french import MONTHS as FRENCH_MONTHS
@@ -43,40 +41,12 @@ MAX_OPEN_PER_USER_AND_ENTRY = 5
 MAX_LIST = 200
 
 
-def create_tables(db: Database) -> None:
-    db.execute(
-        """
-        CREATE TABLE IF NOT EXISTS directory_corrections (
-            id INTEGER PRIMARY KEY,
-            target_type TEXT NOT NULL CHECK (target_type IN ('structure', 'professional')),
-            target_id INTEGER NOT NULL,
-            field TEXT NOT NULL,
-            current_value TEXT,
-            proposed TEXT,
-            comment TEXT,
-            status TEXT NOT NULL DEFAULT 'open'
-                CHECK (status IN ('open', 'accepted', 'rejected')),
-            reported_by INTEGER,
-            reported_by_label TEXT NOT NULL,
-            reported_at TEXT NOT NULL,
-            reviewed_by_label TEXT,
-            reviewed_at TEXT,
-            review_note TEXT
-        )
-        """
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS directory_corrections_target"
-        " ON directory_corrections (target_type, target_id, status)"
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS directory_corrections_status"
-        " ON directory_corrections (status, id)"
-    )
-
-
 _PARIS = ZoneInfo("Europe/Paris")
 _MONTHS = FRENCH_MONTHS
+
+
+#: The migration (``core/0013_directory_corrections``).
+create_tables = store.create_tables
 
 
 def fr_moment(stamp: str | None) -> str:
@@ -150,11 +120,7 @@ def report(
     proposed, comment = _text(proposed, "Valeur correcte"), _text(comment, "Commentaire")
     if field == "other" and not (proposed or comment):
         raise InvalidInput("Pour « Autre erreur », dites en quelques mots ce qui est faux.")
-    (pending,) = access.db.execute(
-        "SELECT COUNT(*) FROM directory_corrections WHERE target_type = ? AND target_id = ?"
-        " AND reported_by = ? AND status = 'open'",
-        [target_type, target_id, actor.user_id],
-    ).fetchone()
+    pending = store.open_count(access.db, target_type, target_id, actor.user_id)
     if pending >= MAX_OPEN_PER_USER_AND_ENTRY:
         raise Conflict(
             "Vous avez déjà signalé plusieurs erreurs sur cette fiche : le réseau les examine."
@@ -171,9 +137,7 @@ def report(
         "reported_by_label": actor.display_name,
         "reported_at": _now(),
     }
-    table = access.db.table("directory_corrections")
-    table.insert(values)
-    values["id"] = table.last_pk
+    values["id"] = store.insert(access.db, values)
     access.audit(
         "directory.correction.report",
         target=f"directory_{target_type}:{target_id}",
@@ -213,24 +177,12 @@ def list_reports(access: AccessContext, status: str | None = None) -> list[dict[
     access.require("directory.manage", action="directory.correction.list")
     if status not in (None, *STATUSES):
         raise InvalidInput("État attendu : open, accepted ou rejected.")
-    sql = "SELECT * FROM directory_corrections"
-    params: list[Any] = []
-    if status:
-        sql += " WHERE status = ?"
-        params.append(status)
-    sql += " ORDER BY status = 'open' DESC, id DESC LIMIT ?"
-    params.append(MAX_LIST)
-    return [decorate(access.db, dict(r)) for r in access.db.query(sql, params)]
+    return [decorate(access.db, r) for r in store.listed(access.db, status, MAX_LIST)]
 
 
 def confirmed_for(db, target_type: str, target_id: int) -> list[dict[str, Any]]:
     """Accepted reports of an entry: shown on its page until the registry is corrected."""
-    rows = db.query(
-        "SELECT * FROM directory_corrections WHERE target_type = ? AND target_id = ?"
-        " AND status = 'accepted' ORDER BY id DESC LIMIT 20",
-        [target_type, target_id],
-    )
-    return [decorate(db, dict(r)) for r in rows]
+    return [decorate(db, r) for r in store.confirmed(db, target_type, target_id)]
 
 
 def review(
@@ -243,14 +195,11 @@ def review(
     note = _text(note, "Note")
     if decision == "rejected" and not note:
         raise InvalidInput("Dites en une phrase pourquoi ce signalement est écarté.")
-    table = access.db.table("directory_corrections")
-    try:
-        row = table.get(report_id)
-    except sqlite_utils.db.NotFoundError:
-        raise NotFound("Ce signalement n'existe pas.") from None
-    if row["status"] != "open":
-        raise Conflict(f"Ce signalement a déjà été examiné ({STATUSES[row['status']].lower()}).")
-    table.update(
+    row = store.get(access.db, report_id)
+    if row is None:
+        raise NotFound("Ce signalement n'existe pas.")
+    closed = row["status"] == "open" and store.close(
+        access.db,
         report_id,
         {
             "status": decision,
@@ -259,9 +208,12 @@ def review(
             "reviewed_at": _now(),
         },
     )
+    if not closed:  # examined before, or by someone else a moment ago
+        row = store.get(access.db, report_id)
+        raise Conflict(f"Ce signalement a déjà été examiné ({STATUSES[row['status']].lower()}).")
     access.audit(
         "directory.correction.review",
         target=f"directory_{row['target_type']}:{row['target_id']}",
         details={"signalement": report_id, "decision": decision},
     )
-    return decorate(access.db, table.get(report_id))
+    return decorate(access.db, store.get(access.db, report_id))

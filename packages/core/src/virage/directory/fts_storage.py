@@ -1,14 +1,14 @@
 """The full-text expression of a directory search, in the engine's syntax (SQLite FTS5).
 
 The service hands over engine-neutral words (:class:`Term`); only storage spells them for the
-engine, with the filters as facet tokens of the index (see :mod:`.search_index`).
+engine, with the filters as facet tokens of the index (see :mod:`.search_index_storage`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from virage.directory import search_index
+from virage.directory import search_index_storage as search_index
 
 
 @dataclass(frozen=True)

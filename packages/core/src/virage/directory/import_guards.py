@@ -20,7 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from virage.db import Database
-from virage.directory import import_log, import_sql
+from virage.directory import import_log_storage as import_log
+from virage.directory import import_sql
 from virage.directory.import_report import ImportReport, french_date
 from virage.directory.sources import ImportFailed, SourceFormat
 

@@ -13,7 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from virage.db import Database, utcnow_iso
-from virage.directory import search_index
+from virage.directory import search_index_storage as search_index
 from virage.directory.professional_storage import (
     PROFESSIONAL_FIELDS,
     professional_index_row,
@@ -274,3 +274,15 @@ def close_missing_professionals(db: Database, source: str, import_id: int) -> in
 
 def extra_of(value: str | None) -> dict[str, Any]:
     return json.loads(value or "{}")
+
+
+def enlarge_cache(db: Database, kib: int) -> int:
+    """Give this connection a page cache of ``kib`` KiB for a bulk import; returns the setting to
+    give back to :func:`restore_cache`."""
+    previous = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = -{int(kib)}")
+    return int(previous)
+
+
+def restore_cache(db: Database, previous: int) -> None:
+    db.execute(f"PRAGMA cache_size = {int(previous)}")

@@ -135,9 +135,8 @@ def run_import(
     kwargs: dict[str, Any] = {}
     if "progress" in inspect.signature(read).parameters:
         kwargs["progress"] = progress or (lambda done, total: None)
-    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    cache = import_sql.enlarge_cache(db, IMPORT_CACHE_KIB)
     try:
-        db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         with transaction(db):
             open_before = import_sql.count_open(db, source.name)
             import_id = storage.start_import(
@@ -198,7 +197,7 @@ def run_import(
         _record_failure(db, source, source_format, path, actor_label, partial, message)
         raise InvalidInput(message) from exc
     finally:
-        db.execute(f"PRAGMA cache_size = {int(cache)}")
+        import_sql.restore_cache(db, cache)
     return report
 
 

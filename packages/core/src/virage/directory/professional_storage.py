@@ -9,7 +9,7 @@ from typing import Any
 from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.directory import search_index
+from virage.directory import search_index_storage as search_index
 
 PROFESSIONAL_FIELDS = (
     "idnps",
@@ -37,7 +37,7 @@ _P_SET = ", ".join(f"{f} = ?" for f in PROFESSIONAL_FIELDS)
 
 
 def professional_index_row(pid: int, values: dict[str, Any], places: list[str]) -> tuple:
-    """The entry of a professional in the search index (see :mod:`.search_index`)."""
+    """The entry of a professional in the search index (see :mod:`.search_index_storage`)."""
     specialties = json.loads(values.get("specialties") or "[]")
     return (
         pid,

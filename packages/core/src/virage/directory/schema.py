@@ -5,7 +5,7 @@ The search index is a separate FTS5 table per entity (``directory_structures_fts
 ``directory_professionals_fts``), keyed by the entity's id, with the ``unicode61
 remove_diacritics 2`` tokenizer (accent- and case-insensitive; hyphens and apostrophes separate
 words). It is written by the same functions that write the entities (:mod:`.storage`), so it never
-drifts. Since 0012 it is contentless, with its text kept beside it (see :mod:`.search_index`).
+drifts. Since 0012 it is contentless, with its text kept beside it (see :mod:`.search_index_storage`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from virage.db import Database
-from virage.directory import search_index
+from virage.directory import search_index_storage as search_index
 
 
 def create_tables(db: Database) -> None:

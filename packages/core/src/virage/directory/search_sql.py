@@ -4,7 +4,7 @@
 this module runs it. ``floor=True`` runs the same SQL bare, for the benchmark.
 
 A text search without a radius stays inside the full-text index until its page is known (see
-:mod:`.search_index`): the filters are facets of the FTS5 query, and one pass in the index ranks
+:mod:`.search_index_storage`): the filters are facets of the FTS5 query, and one pass in the index ranks
 the matches (``bm25``, then id: a stable order) and keeps the best ``COUNT_CAP + 1``, whose number
 is the total. Up to ``EXACT_ORDER_MAX`` matches, their rows are read and equal ranks are put in
 name order, open before closed; beyond, only the rows of the page are read.
@@ -22,7 +22,7 @@ from typing import Any
 
 from virage.db import Database
 from virage.db import fetch_all as _rows
-from virage.directory import search_index
+from virage.directory import search_index_storage as search_index
 from virage.directory.fts_storage import Term, facet_query, match_expression
 
 

@@ -1,7 +1,7 @@
 """Storage of the directory: structures, professionals, their roles and communes, with their
 full-text index (SQLite FTS5), written by the same functions that write the entities, so that it
 never drifts. The only SQL of the domain, with its siblings :mod:`.schema` (tables),
-:mod:`.search_sql` (searches) and :mod:`.import_log` (history of imports), whose public names are
+:mod:`.search_sql` (searches) and :mod:`.import_log_storage` (history of imports), whose public names are
 re-exported here.
 """
 
@@ -13,8 +13,9 @@ from typing import Any
 from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
-from virage.directory import categories, search_index
-from virage.directory.import_log import (  # noqa: F401 - re-exported
+from virage.directory import categories
+from virage.directory import search_index_storage as search_index
+from virage.directory.import_log_storage import (  # noqa: F401 - re-exported
     finish_import,
     last_successful_import,
     list_imports,
@@ -133,7 +134,7 @@ def _flatten(value: Any) -> str:
 
 
 def structure_index_row(sid: int, values: dict[str, Any], extra: dict[str, Any]) -> tuple:
-    """The entry of a structure in the search index (see :mod:`.search_index`)."""
+    """The entry of a structure in the search index (see :mod:`.search_index_storage`)."""
     return (
         sid,
         *_structure_index_text(values, extra),
