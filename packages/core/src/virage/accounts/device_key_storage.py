@@ -3,31 +3,12 @@ its session closed before its term). Used by :mod:`.device_keys` only."""
 
 from __future__ import annotations
 
+from virage.accounts import schema_storage
 from virage.db import Database, fetch_all, fetch_one
 
-
-def create_table(db: Database) -> None:
-    """Migration ``core/0008_device_keys``."""
-    # No foreign key to sessions: the key of an expired session outlives it for GRACE.
-    db.execute(
-        """CREATE TABLE device_keys (
-            id TEXT PRIMARY KEY,
-            session_id TEXT NOT NULL UNIQUE,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            secret TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX device_keys_user ON device_keys (user_id, created_at)")
-    # Closed before its term (log-out, password reset): the key goes with the session. Run out: kept.
-    db.execute(
-        """CREATE TRIGGER device_keys_session_closed AFTER DELETE ON sessions
-        WHEN OLD.expires_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
-        BEGIN
-            DELETE FROM device_keys WHERE session_id = OLD.id;
-        END"""
-    )
+create_table = (
+    schema_storage.create_device_keys_table
+)  # the migration 0008, defined with the domain's other tables
 
 
 def key_of_session(db: Database, session_id: str, user_id: int) -> dict | None:

@@ -6,22 +6,13 @@ from __future__ import annotations
 
 import json
 
+from virage.accounts import schema_storage
 from virage.db import Database
 from virage.db import fetch_all as _rows
 
-
-def create_tables(db: Database) -> None:
-    """Migration ``core/0006_worker_notice``."""
-    db.execute("ALTER TABLE structures ADD COLUMN cse_consulted_on TEXT")
-    db.execute(
-        """CREATE TABLE notice_acknowledgements (
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            version INTEGER NOT NULL,
-            acknowledged_at TEXT NOT NULL,
-            structures TEXT NOT NULL DEFAULT '[]',
-            PRIMARY KEY (user_id, version)
-        )"""
-    )
+create_tables = (
+    schema_storage.create_notice_tables
+)  # the migration 0006, defined with the domain's other tables
 
 
 def cse_dates(db: Database, structure_ids: list[int]) -> list[dict]:

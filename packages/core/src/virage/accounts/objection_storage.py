@@ -7,6 +7,7 @@ withdrawal and names who recorded it, so the record keeps its history.
 
 from __future__ import annotations
 
+from virage.accounts import schema_storage
 from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
@@ -14,30 +15,9 @@ from virage.db import fetch_one as _row
 SCOPES = ("tout", "sante")
 
 
-def create_tables(db: Database) -> None:
-    """Migration ``core/0007_sharing_objections``."""
-    db.execute(
-        """CREATE TABLE sharing_objections (
-            id INTEGER PRIMARY KEY,
-            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
-            scope TEXT NOT NULL CHECK (scope IN ('tout', 'sante')),
-            expressed_on TEXT NOT NULL,
-            note TEXT NOT NULL DEFAULT '',
-            recorded_by INTEGER REFERENCES users(id),
-            recorded_by_label TEXT NOT NULL,
-            recorded_at TEXT NOT NULL,
-            withdrawn_on TEXT,
-            withdrawn_by INTEGER REFERENCES users(id),
-            withdrawn_by_label TEXT,
-            withdrawn_at TEXT
-        )"""
-    )
-    # At most one objection in force per person.
-    db.execute(
-        "CREATE UNIQUE INDEX sharing_objections_active ON sharing_objections (person_id)"
-        " WHERE withdrawn_at IS NULL"
-    )
-    db.execute("CREATE INDEX sharing_objections_person ON sharing_objections (person_id, id)")
+create_tables = (
+    schema_storage.create_objection_tables
+)  # the migration 0007, defined with the domain's other tables
 
 
 def active(db: Database, person_id: int) -> dict | None:

@@ -5,19 +5,14 @@ from __future__ import annotations
 from virage.access import CORE_PERMISSIONS
 from virage.accounts import (
     api,
-    device_keys,
     device_web,
     hookspecs,
     login_web,
-    notice_storage,
     notice_web,
-    objection_storage,
     objection_web,
-    second_factor_storage,
+    schema_storage,
     second_factor_web,
-    storage,
     structure_settings,
-    throttle_storage,
     web,
 )
 from virage.accounts.permissions import ACCOUNT_PERMISSIONS
@@ -36,35 +31,41 @@ def register_hookspecs():
 def register_migrations():
     return [
         Migration(
-            "core", "0002_accounts", storage.create_tables, "Comptes, personnes, équipes de soins"
+            "core",
+            "0002_accounts",
+            schema_storage.create_accounts_tables,
+            "Comptes, personnes, équipes de soins",
         ),
         Migration("core", "0003_audit_log", audit.create_tables, "Journal des accès"),
         Migration(
             "core",
             "0004_login_throttle",
-            throttle_storage.create_tables,
+            schema_storage.create_throttle_tables,
             "Tentatives de connexion, appareils et adresses connus",
         ),
         Migration(
             "core",
             "0005_second_factor",
-            second_factor_storage.create_tables,
+            schema_storage.create_second_factor_tables,
             "Second facteur : applications, clés de sécurité, codes de secours, règle par structure",
         ),
         Migration(
             "core",
             "0006_worker_notice",
-            notice_storage.create_tables,
+            schema_storage.create_notice_tables,
             "Note d'information des professionnels, date de consultation du CSE",
         ),
         Migration(
             "core",
             "0007_sharing_objections",
-            objection_storage.create_tables,
+            schema_storage.create_objection_tables,
             "Oppositions des personnes au partage hors de l'équipe de soins",
         ),
         Migration(
-            "core", "0008_device_keys", device_keys.create_table, "Clés du stockage sur l'appareil"
+            "core",
+            "0008_device_keys",
+            schema_storage.create_device_keys_table,
+            "Clés du stockage sur l'appareil",
         ),
     ]
 

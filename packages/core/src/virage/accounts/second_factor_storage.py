@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from virage.accounts import schema_storage
 from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.db import fetch_one as _row
@@ -17,73 +18,9 @@ from virage.db import fetch_one as _row
 POLICIES = ("toujours", "hors_reseaux")
 
 
-def create_tables(db: Database) -> None:
-    """Migration ``core/0005_second_factor``."""
-    db.execute(
-        "ALTER TABLE structures ADD COLUMN second_factor_policy TEXT NOT NULL DEFAULT 'toujours'"
-        " CHECK (second_factor_policy IN ('toujours', 'hors_reseaux'))"
-    )
-    db.execute("ALTER TABLE structures ADD COLUMN local_networks TEXT NOT NULL DEFAULT '[]'")
-    db.execute(
-        """CREATE TABLE totp_apps (
-            user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-            secret TEXT NOT NULL,
-            confirmed_at TEXT NOT NULL,
-            last_step INTEGER NOT NULL DEFAULT 0
-        )"""
-    )
-    # An app being enrolled, by the log-in step or the session that shows its QR code: each
-    # browser has its own, so nobody else (even knowing the password) can take or replace it.
-    db.execute(
-        """CREATE TABLE totp_enrolments (
-            owner TEXT PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            secret TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE security_keys (
-            id INTEGER PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            credential_id TEXT NOT NULL UNIQUE,
-            public_key BLOB NOT NULL,
-            sign_count INTEGER NOT NULL DEFAULT 0,
-            rp_id TEXT NOT NULL,
-            name TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            last_used_at TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX security_keys_user ON security_keys (user_id)")
-    db.execute(
-        """CREATE TABLE recovery_codes (
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            code_hash TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            used_at TEXT,
-            PRIMARY KEY (user_id, code_hash)
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE login_steps (
-            id TEXT PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            next TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL,
-            failures INTEGER NOT NULL DEFAULT 0
-        )"""
-    )
-    db.execute("CREATE INDEX login_steps_expires ON login_steps (expires_at)")
-    # One pending WebAuthn challenge per owner ("etape:<digest>" or "session:<digest>").
-    db.execute(
-        """CREATE TABLE webauthn_challenges (
-            owner TEXT PRIMARY KEY,
-            challenge TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        )"""
-    )
+create_tables = (
+    schema_storage.create_second_factor_tables
+)  # the migration 0005, defined with the domain's other tables
 
 
 # --------------------------------------------------------------------------- structures' rule

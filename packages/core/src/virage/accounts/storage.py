@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from virage.accounts import schema_storage
+
 # Persons, care teams and emergency accesses: in person_storage, importable from here too.
 from virage.accounts.person_storage import (  # noqa: F401 (re-exported)
     PERSON_FIELDS,
@@ -34,114 +36,9 @@ from virage.db import fetch_one as _row
 # --------------------------------------------------------------------------- migrations
 
 
-def create_tables(db: Database) -> None:
-    db.execute(
-        """CREATE TABLE structures (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            finess TEXT,
-            commune TEXT,
-            calendar_privacy TEXT NOT NULL DEFAULT 'initials',
-            retention_years INTEGER NOT NULL DEFAULT 5,
-            created_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE users (
-            id INTEGER PRIMARY KEY,
-            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            display_name TEXT NOT NULL,
-            email TEXT,
-            profession TEXT,
-            rpps TEXT,
-            password_hash TEXT NOT NULL,
-            is_network_admin INTEGER NOT NULL DEFAULT 0,
-            active INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE memberships (
-            user_id INTEGER NOT NULL REFERENCES users(id),
-            structure_id INTEGER NOT NULL REFERENCES structures(id),
-            role TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (user_id, structure_id)
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id),
-            created_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX sessions_user ON sessions (user_id)")
-    db.execute(
-        """CREATE TABLE api_tokens (
-            id INTEGER PRIMARY KEY,
-            token_hash TEXT NOT NULL UNIQUE,
-            name TEXT NOT NULL,
-            user_id INTEGER NOT NULL REFERENCES users(id),
-            structure_id INTEGER NOT NULL REFERENCES structures(id),
-            created_at TEXT NOT NULL,
-            revoked_at TEXT
-        )"""
-    )
-    # Dropped by 0004_login_throttle (see throttle_storage); kept here as released.
-    db.execute(
-        """CREATE TABLE login_failures (
-            username TEXT NOT NULL COLLATE NOCASE,
-            at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX login_failures_user_at ON login_failures (username, at)")
-    db.execute(
-        """CREATE TABLE persons (
-            id INTEGER PRIMARY KEY,
-            structure_id INTEGER NOT NULL REFERENCES structures(id),
-            family_name TEXT NOT NULL,
-            birth_name TEXT,
-            given_names TEXT NOT NULL,
-            birth_date TEXT,
-            sex TEXT CHECK (sex IN ('F', 'M', 'I')),
-            ins_nir TEXT,
-            ins_oid TEXT,
-            address TEXT,
-            postcode TEXT,
-            city TEXT,
-            phone TEXT,
-            contacts TEXT NOT NULL DEFAULT '[]',
-            health_notes TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed')),
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            closed_at TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX persons_structure ON persons (structure_id, family_name)")
-    db.execute(
-        """CREATE TABLE care_team (
-            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
-            user_id INTEGER NOT NULL REFERENCES users(id),
-            added_by INTEGER REFERENCES users(id),
-            added_at TEXT NOT NULL,
-            PRIMARY KEY (person_id, user_id)
-        )"""
-    )
-    db.execute("CREATE INDEX care_team_user ON care_team (user_id)")
-    db.execute(
-        """CREATE TABLE emergency_accesses (
-            id INTEGER PRIMARY KEY,
-            person_id INTEGER NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
-            user_id INTEGER NOT NULL REFERENCES users(id),
-            reason TEXT NOT NULL,
-            granted_at TEXT NOT NULL,
-            expires_at TEXT NOT NULL
-        )"""
-    )
+create_tables = (
+    schema_storage.create_accounts_tables
+)  # the migration 0002, defined with the domain's other tables
 
 
 # --------------------------------------------------------------------------- helpers

@@ -7,38 +7,13 @@ attempts (``virage serve --workers N``).
 
 from __future__ import annotations
 
+from virage.accounts import schema_storage
 from virage.db import Database
 from virage.db import fetch_all as _rows
 
-
-def create_tables(db: Database) -> None:
-    """Migration ``core/0004_login_throttle`` (replaces the per-account ``login_failures``)."""
-    db.execute(
-        """CREATE TABLE login_attempts (
-            id INTEGER PRIMARY KEY,
-            account TEXT NOT NULL,
-            source TEXT NOT NULL,
-            address TEXT NOT NULL,
-            trusted INTEGER NOT NULL,
-            at TEXT NOT NULL
-        )"""
-    )
-    # ``account`` is the identifier as typed (lower case), whether or not such an account exists;
-    # ``source`` is "appareil:<digest>" (a browser known for the account) or "adresse:<address>".
-    db.execute("CREATE INDEX login_attempts_pair ON login_attempts (account, source, at)")
-    db.execute("CREATE INDEX login_attempts_account ON login_attempts (account, trusted, at)")
-    db.execute("CREATE INDEX login_attempts_address ON login_attempts (address, trusted, at)")
-    db.execute("CREATE INDEX login_attempts_at ON login_attempts (at)")
-    db.execute(
-        """CREATE TABLE login_known_sources (
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            source TEXT NOT NULL,
-            first_success_at TEXT NOT NULL,
-            last_success_at TEXT NOT NULL,
-            PRIMARY KEY (user_id, source)
-        )"""
-    )
-    db.execute("DROP TABLE IF EXISTS login_failures")
+create_tables = (
+    schema_storage.create_throttle_tables
+)  # the migration 0004, defined with the domain's other tables
 
 
 # --------------------------------------------------------------------------- failed attempts
