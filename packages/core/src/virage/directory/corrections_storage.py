@@ -5,38 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from virage.db import Database, fetch_all, fetch_one
+from virage.directory import schema
 
-
-def create_tables(db: Database) -> None:
-    db.execute(
-        """
-        CREATE TABLE IF NOT EXISTS directory_corrections (
-            id INTEGER PRIMARY KEY,
-            target_type TEXT NOT NULL CHECK (target_type IN ('structure', 'professional')),
-            target_id INTEGER NOT NULL,
-            field TEXT NOT NULL,
-            current_value TEXT,
-            proposed TEXT,
-            comment TEXT,
-            status TEXT NOT NULL DEFAULT 'open'
-                CHECK (status IN ('open', 'accepted', 'rejected')),
-            reported_by INTEGER,
-            reported_by_label TEXT NOT NULL,
-            reported_at TEXT NOT NULL,
-            reviewed_by_label TEXT,
-            reviewed_at TEXT,
-            review_note TEXT
-        )
-        """
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS directory_corrections_target"
-        " ON directory_corrections (target_type, target_id, status)"
-    )
-    db.execute(
-        "CREATE INDEX IF NOT EXISTS directory_corrections_status"
-        " ON directory_corrections (status, id)"
-    )
+create_tables = schema.create_corrections_tables  # migration 0013, with the domain's tables
 
 
 def open_count(db: Database, target_type: str, target_id: int, user_id: int) -> int:

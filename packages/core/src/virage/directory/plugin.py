@@ -6,7 +6,6 @@ from virage.access import ROLES, permission
 from virage.db import Migration
 from virage.directory import (
     api,
-    corrections,
     corrections_web,
     fhir_api,
     hookspecs,
@@ -72,7 +71,7 @@ def register_migrations():
         Migration(
             "core",
             "0013_directory_corrections",
-            corrections.create_tables,
+            schema.create_corrections_tables,
             "Annuaire : signalements d'erreurs sur les fiches et leur examen par le réseau",
         ),
     ]

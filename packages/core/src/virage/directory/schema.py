@@ -140,6 +140,39 @@ def create_tables(db: Database) -> None:
     )
 
 
+def create_corrections_tables(db: Database) -> None:
+    """Migration 0013: the correction reports (see :mod:`.corrections`)."""
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS directory_corrections (
+            id INTEGER PRIMARY KEY,
+            target_type TEXT NOT NULL CHECK (target_type IN ('structure', 'professional')),
+            target_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            current_value TEXT,
+            proposed TEXT,
+            comment TEXT,
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'accepted', 'rejected')),
+            reported_by INTEGER,
+            reported_by_label TEXT NOT NULL,
+            reported_at TEXT NOT NULL,
+            reviewed_by_label TEXT,
+            reviewed_at TEXT,
+            review_note TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS directory_corrections_target"
+        " ON directory_corrections (target_type, target_id, status)"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS directory_corrections_status"
+        " ON directory_corrections (status, id)"
+    )
+
+
 def create_search_index(db: Database) -> None:
     tokenizer = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
     db.execute(
