@@ -82,6 +82,25 @@ def load_appointment(access: AccessContext, appointment_id: int) -> dict:
     return row
 
 
+def load_for_change(
+    access: AccessContext, appointment_id: int, *, action: str, details: dict
+) -> tuple[dict, list[int]]:
+    """The appointment and its professionals' ids, once the actor may change it (``require_write``:
+    checked and audited under ``action`` with ``details``)."""
+    row = load_appointment(access, appointment_id)
+    pros = storage_appointments.attendee_ids(access.db, appointment_id)
+    require_write(
+        access,
+        row["structure_id"],
+        pros,
+        person_id=row["person_id"],
+        action=action,
+        target=f"appointment:{appointment_id}",
+        details=details,
+    )
+    return row, pros
+
+
 def can_write(access: AccessContext, row: dict, attendee_ids: set[int]) -> bool:
     sid = row["structure_id"]
     if access.allowed("agenda.book", structure_id=sid):

@@ -25,9 +25,8 @@ from virage.agenda.booking import (
     check_place,
 )
 from virage.agenda.checks import (
-    load_appointment,
+    load_for_change,
     require_notes_write,
-    require_write,
 )
 from virage.agenda.common import (
     blocks,
@@ -75,21 +74,15 @@ def update(
 ) -> dict:
     """Move or change an appointment: this occurrence, this and the following, or the series."""
     actor = access.require_login()
-    db = access.db
     kinds = registry(plugins)
-    row = load_appointment(access, appointment_id)
-    sid = row["structure_id"]
-    old_pros = storage_appointments.attendee_ids(db, appointment_id)
     force = bool(changes.pop("force", False))
-    require_write(
+    row, old_pros = load_for_change(
         access,
-        sid,
-        old_pros,
-        person_id=row["person_id"],
+        appointment_id,
         action="agenda.update",
-        target=f"appointment:{appointment_id}",
         details={"champs": sorted(changes), "portee": scope},
     )
+    sid = row["structure_id"]
     if row["status"] == "cancelled" and scope == "one":
         raise Conflict("Ce rendez-vous est annulé : rétablissez-le avant de le modifier.")
     if "notes" in changes:

@@ -24,8 +24,8 @@ from datetime import timedelta
 from typing import Any
 
 from virage.accounts.context import AccessContext
-from virage.agenda import storage_appointments, storage_series
-from virage.agenda.checks import load_appointment, require_write
+from virage.agenda import storage_series
+from virage.agenda.checks import load_for_change
 from virage.agenda.common import PROTECTED, blocks, emit, hook_summary
 from virage.agenda.conflicts import check_conflicts
 from virage.agenda.kinds import registry
@@ -129,15 +129,10 @@ def restore_series(
     access.require_login()
     db = access.db
     kinds = registry(plugins)
-    row = load_appointment(access, appointment_id)
-    pros = storage_appointments.attendee_ids(db, appointment_id)
-    require_write(
+    row, pros = load_for_change(
         access,
-        row["structure_id"],
-        pros,
-        person_id=row["person_id"],
+        appointment_id,
         action="agenda.status",
-        target=f"appointment:{appointment_id}",
         details={"statut": "planned", "portee": "series"},
     )
     series = storage_series.get_series(db, row["series_id"]) if row["series_id"] else None

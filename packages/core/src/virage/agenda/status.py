@@ -9,10 +9,7 @@ from typing import Any
 
 from virage.accounts.context import AccessContext
 from virage.agenda import storage_appointments
-from virage.agenda.checks import (
-    load_appointment,
-    require_write,
-)
+from virage.agenda.checks import load_appointment, load_for_change
 from virage.agenda.common import (
     PROTECTED,
     TRANSITIONS,
@@ -47,16 +44,8 @@ def cancel(
     reason = (reason or "").strip()
     if len(reason) < 3:
         raise InvalidInput("Indiquez le motif de l'annulation (au moins 3 caractères).")
-    row = load_appointment(access, appointment_id)
-    pros = storage_appointments.attendee_ids(db, appointment_id)
-    require_write(
-        access,
-        row["structure_id"],
-        pros,
-        person_id=row["person_id"],
-        action="agenda.cancel",
-        target=f"appointment:{appointment_id}",
-        details={"motif": reason, "portee": scope},
+    row, pros = load_for_change(
+        access, appointment_id, action="agenda.cancel", details={"motif": reason, "portee": scope}
     )
     if row["series_id"] is None or scope == "one":
         if row["status"] == "cancelled":
@@ -110,16 +99,8 @@ def set_status(
     actor = access.require_login()
     db = access.db
     kinds = registry(plugins)
-    row = load_appointment(access, appointment_id)
-    pros = storage_appointments.attendee_ids(db, appointment_id)
-    require_write(
-        access,
-        row["structure_id"],
-        pros,
-        person_id=row["person_id"],
-        action="agenda.status",
-        target=f"appointment:{appointment_id}",
-        details={"statut": status},
+    row, pros = load_for_change(
+        access, appointment_id, action="agenda.status", details={"statut": status}
     )
     if status == row["status"]:
         return get(access, plugins, appointment_id, audit=False)
