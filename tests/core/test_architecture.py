@@ -133,8 +133,9 @@ _SQL = re.compile(
     r"|CREATE\s+(UNIQUE\s+)?(TABLE|INDEX|TRIGGER|VIRTUAL)|ALTER\s+TABLE|PRAGMA)\b",
     re.S,
 )
-#: The database seam itself (the migrations' table, the connection's settings).
-SQL_KERNEL = frozenset({"virage.db"})
+#: The database seam itself: the migrations' table, the connection's settings, and the backup
+#: that reads every table whatever its domain.
+SQL_KERNEL = frozenset({"virage.db", "virage.backup"})
 
 
 def test_sql_only_in_storage_modules():

@@ -11,11 +11,13 @@ import os
 import socket
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
 from virage import __version__
 from virage.errors import ConfigurationError, VirageError
+from virage.french import plural
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -150,7 +152,7 @@ def demo(ctx: Context, host: str, port: int, seed: int | None, no_serve: bool) -
 
 @cli.group()
 def db() -> None:
-    """Base de données : migrations."""
+    """Base de données : migrations, sauvegarde et restauration."""
 
 
 @db.command("migrate")
@@ -186,6 +188,38 @@ def db_status(ctx: Context) -> None:
     for m in collect_migrations(ctx.plugins):
         state = "appliquée " if (m.namespace, m.name) in done else "en attente"
         click.echo(f"{state}  {m.namespace}/{m.name}")
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def db_backup(ctx: Context, target: Path) -> None:
+    """Sauvegarder la base (SQLite) dans un nouveau fichier, service en marche, puis vérifier la
+    copie table par table."""
+    from virage.backup import backup
+
+    report = backup(ctx.settings.db_path, target)
+    click.echo(
+        f"Sauvegarde vérifiée : {report.path} ({plural(report.tables, 'table')}, "
+        f"{plural(report.rows, 'ligne')}, {report.bytes // 1024} Kio)."
+    )
+
+
+@db.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="Remplacer une base existante (gardée à côté, service arrêté)."
+)
+@pass_ctx
+def db_restore(ctx: Context, source: Path, replace: bool) -> None:
+    """Restaurer une sauvegarde à la place de la base (service arrêté)."""
+    from virage.backup import restore
+
+    report = restore(source, ctx.settings.db_path, replace=replace)
+    click.echo(
+        f"Base restaurée et vérifiée : {report.path} ({plural(report.tables, 'table')}, "
+        f"{plural(report.rows, 'ligne')})."
+    )
 
 
 @cli.command("plugins")
