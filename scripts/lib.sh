@@ -62,3 +62,53 @@ ensure_chromium() {
   say "Installation de Chromium (Debian) pour les tests de bout en bout"
   apt_install chromium
 }
+
+# A throwaway PostgreSQL cluster for the test suite: in a temporary folder, on 127.0.0.1 and a
+# socket in that folder, fsync off (nothing in it is kept). Sets VIRAGE_TEST_PG_DIR and
+# VIRAGE_TEST_PG_URL; stop_postgres removes it.
+pg_bin() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/initdb" ] && { echo "$dir"; return; }
+  done
+  command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"
+}
+
+ensure_postgres() {
+  [ -n "$(pg_bin)" ] && return
+  say "Installation de PostgreSQL (Debian) pour la suite sur PostgreSQL"
+  apt_install postgresql
+  [ -n "$(pg_bin)" ] || die "PostgreSQL est installé mais initdb est introuvable"
+}
+
+start_postgres() {
+  local bin port dir runas=()
+  bin=$(pg_bin)
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/virage-pg.XXXXXX")
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown postgres "$dir"
+    runas=(runuser -u postgres --)
+  fi
+  say "PostgreSQL jetable sur 127.0.0.1:$port ($dir)"
+  "${runas[@]}" "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; die "initdb a échoué"; }
+  "${runas[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-k $dir -c listen_addresses=127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB" \
+    start >/dev/null || { cat "$dir/server.log" >&2; die "PostgreSQL n'a pas démarré"; }
+  "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE virage LOGIN PASSWORD 'virage'" \
+    -c "CREATE DATABASE virage_test OWNER virage" >/dev/null
+  export VIRAGE_TEST_PG_DIR="$dir" VIRAGE_TEST_PG_BIN="$bin"
+  export VIRAGE_TEST_PG_URL="postgresql://virage:virage@127.0.0.1:$port/virage_test"
+  export VIRAGE_TEST_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+}
+
+stop_postgres() {
+  [ -n "${VIRAGE_TEST_PG_DIR:-}" ] && [ -d "$VIRAGE_TEST_PG_DIR/data" ] || return 0
+  local runas=()
+  [ "$(id -u)" -eq 0 ] && runas=(runuser -u postgres --)
+  "${runas[@]}" "$VIRAGE_TEST_PG_BIN/pg_ctl" -D "$VIRAGE_TEST_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$VIRAGE_TEST_PG_DIR"
+}

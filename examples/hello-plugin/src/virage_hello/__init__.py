@@ -230,7 +230,7 @@ def register_commands(cli):
             total = count_greetings(db, found["id"])
             click.echo(f"{greeting.message} ({total} salutation(s) enregistrée(s))")
         finally:
-            db.conn.close()
+            db.close()
 
 
 @hookimpl

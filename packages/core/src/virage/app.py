@@ -140,7 +140,7 @@ def prepare_database(settings: Settings, plugins: PluginHost) -> Database:
     """Open the database and apply pending migrations (used by the app and the CLI)."""
     from virage.db import connect
 
-    db = connect(settings.db_path)
+    db = connect(settings.database)
     migrate(db, collect_migrations(plugins))
     return db
 
@@ -159,8 +159,8 @@ def create_app(
     settings = settings or Settings.from_env()
     host = PluginHost(settings, extra_plugins=plugins)
     db = prepare_database(settings, host)
-    db.conn.close()
-    pool = ConnectionPool(settings.db_path)
+    db.close()
+    pool = ConnectionPool(settings.database, settings.db_pool_size)
     openapi = OpenAPIConfig(
         title="API Virage",
         version=__version__,

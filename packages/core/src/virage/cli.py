@@ -80,7 +80,7 @@ def _serve(
     options = {"log_level": "warning", "access_log": False, "proxy_headers": False}
     if workers > 1:
         # Migrate once here, so that the workers do not race to apply the same migrations.
-        prepare_database(settings, PluginHost(settings)).conn.close()
+        prepare_database(settings, PluginHost(settings)).close()
         target = "virage.app:create_app"
     else:
         target = create_app(settings)
@@ -162,11 +162,11 @@ def db_migrate(ctx: Context) -> None:
     from virage.app import collect_migrations
     from virage.db import connect, migrate
 
-    database = connect(ctx.settings.db_path)
+    database = connect(ctx.settings.database)
     try:
         applied = migrate(database, collect_migrations(ctx.plugins))
     finally:
-        database.conn.close()
+        database.close()
     if not applied:
         click.echo(f"La base {ctx.settings.db_path} est à jour.")
     for m in applied:
@@ -180,11 +180,11 @@ def db_status(ctx: Context) -> None:
     from virage.app import collect_migrations
     from virage.db import applied_migrations, connect
 
-    database = connect(ctx.settings.db_path)
+    database = connect(ctx.settings.database)
     try:
         done = applied_migrations(database)
     finally:
-        database.conn.close()
+        database.close()
     for m in collect_migrations(ctx.plugins):
         state = "appliquée " if (m.namespace, m.name) in done else "en attente"
         click.echo(f"{state}  {m.namespace}/{m.name}")

@@ -1,15 +1,17 @@
-"""Virage's database seam: the ``Database`` interface, its SQLite implementation (WAL, busy
-timeout, durable commits), and versioned migrations.
+"""Virage's database seam: the ``Database`` interface, how an engine is chosen, transactions,
+and versioned migrations.
 
 Services, hooks, migrations and the web dependency are typed with :class:`Database`, an interface
-of Virage's own, never with a driver's class: an engine is an implementation of it. Only storage
-modules (``<domain>/storage*.py``) write SQL; everything else calls their functions.
+of Virage's own, never with a driver's class: an engine is an implementation of it — SQLite
+(:mod:`virage.db_sqlite`, the embedded default) or PostgreSQL (:mod:`virage.db_postgres`, for
+networks). Only storage modules (``<domain>/storage*.py``) write SQL; everything else calls their
+functions.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,13 +19,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-import sqlite_utils
+from virage.db_sqlite import BUSY_TIMEOUT_MS, SQLiteDatabase, SQLitePool, connect_sqlite
+from virage.errors import ConfigurationError
+from virage.groupcommit import flush_into, restore_pending
 
-from virage.errors import ConfigurationError, InvalidInput
-from virage.groupcommit import GroupCommitter, flush_into, restore_pending
-from virage.limits import INT_MESSAGE
-
-BUSY_TIMEOUT_MS = 5000
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "ConnectionPool",
+    "Database",
+    "Migration",
+    "SQLiteDatabase",
+    "applied_migrations",
+    "connect",
+    "is_postgres_url",
+    "migrate",
+    "pending_migrations",
+    "transaction",
+    "utcnow",
+    "utcnow_iso",
+]
 
 
 def utcnow() -> datetime:
@@ -44,12 +58,18 @@ class Database(Protocol):
     """
 
     dialect: str
-    """``"sqlite"`` (embedded default)."""
+    """``"sqlite"`` (embedded default) or ``"postgresql"``."""
     IntegrityError: type[Exception]
-    """Raised when a constraint (unique, foreign key, check) refuses a write."""
+    """Raised when a constraint (unique, foreign key, check, a refusing trigger) refuses a write."""
+    Error: type[Exception]
+    """The engine's base exception (every database error is one)."""
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Any:
         """Run one statement; return a DB-API cursor."""
+        ...
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Sequence[Any]]) -> Any:
+        """Run one statement once per parameter list (bulk writes)."""
         ...
 
     def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -61,7 +81,28 @@ class Database(Protocol):
         ...
 
     def insert_row(self, table: str, values: dict[str, Any]) -> int:
-        """Insert one row; return its id."""
+        """Insert one row into a table with an ``id`` key; return its id."""
+        ...
+
+    @property
+    def in_transaction(self) -> bool:
+        """A transaction is open on this connection."""
+        ...
+
+    def begin(self) -> None:
+        """Open a transaction (use :meth:`transaction` rather than this)."""
+        ...
+
+    def commit(self) -> None:
+        """Commit the open transaction."""
+        ...
+
+    def rollback(self) -> None:
+        """Roll the open transaction back."""
+        ...
+
+    def close(self) -> None:
+        """Close (or give back) the connection."""
         ...
 
     def transaction(self) -> Any:
@@ -79,152 +120,68 @@ class Database(Protocol):
         ...
 
 
-def connect(path: Path | str) -> SQLiteDatabase:
-    """Open the database file with the settings Virage relies on.
-
-    - WAL journal: readers never block the writer;
-    - ``synchronous=FULL``: a commit that returned survives a crash or a power cut;
-    - a busy timeout, so that concurrent writers wait instead of failing;
-    - foreign keys enforced.
-    """
-    path = Path(path)
-    if str(path) != ":memory:":
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigurationError(
-                f"Impossible de créer le dossier de la base {path.parent} : {exc}"
-            ) from exc
-    try:
-        # isolation_level=None: autocommit unless inside ``transaction()``, so that no write is
-        # ever left uncommitted by an implicit transaction.
-        conn = sqlite3.connect(
-            str(path),
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            check_same_thread=False,
-            isolation_level=None,
-        )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as exc:
-        raise ConfigurationError(
-            f"La base {path} ne peut pas être ouverte ({exc}). Vérifiez VIRAGE_DB : "
-            "il doit désigner un fichier SQLite ou un chemin où le créer."
-        ) from exc
-    return SQLiteDatabase(conn)
+#: Set by the test harness only (``./scripts/test``): run the suite on PostgreSQL by giving each
+#: SQLite path the tests use a schema of its own in this PostgreSQL database.
+TEST_REDIRECT_ENV = "VIRAGE_TEST_POSTGRES"
 
 
-class SQLiteDatabase(sqlite_utils.Database):
-    """The SQLite implementation of :class:`Database` (on sqlite-utils).
-
-    It refuses out-of-range integers with a message instead of a crash: SQLite's integers stop at
-    2**63 - 1, Python's do not. An identifier or a number sent by a client above that bound raises
-    ``OverflowError`` when bound to a query, wherever it came from (path, query string, form,
-    JSON): here it becomes ``InvalidInput`` (400).
-    """
-
-    dialect = "sqlite"
-    IntegrityError = sqlite3.IntegrityError
-
-    def execute(self, sql, parameters=None):
-        try:
-            return super().execute(sql, parameters)
-        except OverflowError as exc:
-            raise InvalidInput(INT_MESSAGE) from exc
-
-    def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return fetch_all(self, sql, parameters)
-
-    def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> dict[str, Any] | None:
-        return fetch_one(self, sql, parameters)
-
-    def insert_row(self, table: str, values: dict[str, Any]) -> int:
-        names = list(values)
-        cur = self.execute(
-            f"INSERT INTO [{table}] ({', '.join(f'[{n}]' for n in names)})"
-            f" VALUES ({', '.join('?' for _ in names)})",
-            [values[n] for n in names],
-        )
-        return cur.lastrowid
-
-    def transaction(self):
-        return transaction(self)
-
-    @property
-    def write_count(self) -> int:
-        return self.conn.total_changes
-
-    @contextmanager
-    def savepoint(self, name: str) -> Iterator[SQLiteDatabase]:
-        if not name.isidentifier():
-            raise ValueError(f"savepoint name must be an identifier: {name!r}")
-        self.conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield self
-        except BaseException:
-            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        else:
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+def is_postgres_url(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
 
 
-class ConnectionPool:
-    """One connection per thread to one database file (sqlite3 connections are not thread-safe)."""
+def resolve(target: Path | str) -> Path | str:
+    """The engine's address for ``target``: a PostgreSQL URL, or a SQLite path."""
+    if is_postgres_url(target):
+        return str(target)
+    base = os.environ.get(TEST_REDIRECT_ENV)
+    if base and str(target) != ":memory:":
+        from virage.db_postgres import schema_url
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._local = threading.local()
-        self._all: list[Database] = []
-        self._lock = threading.Lock()
-        #: Commits the requests' buffered audit entries together (see ``virage.groupcommit``).
-        self.group_committer = GroupCommitter(self.path, connect)
+        digest = hashlib.sha1(str(Path(target).expanduser().resolve()).encode()).hexdigest()
+        return schema_url(base, f"t_{digest[:20]}")
+    return Path(target)
 
-    def get(self) -> Database:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = connect(self.path)
-            self._local.db = db
-            with self._lock:
-                self._all.append(db)
-        return db
 
-    def close(self) -> None:
-        self.group_committer.close()
-        with self._lock:
-            for db in self._all:
-                db.conn.close()
-            self._all.clear()
-        self._local = threading.local()
+def connect(target: Path | str) -> Database:
+    """Open one connection to the database at ``target`` (a SQLite path or a PostgreSQL URL)."""
+    resolved = resolve(target)
+    if isinstance(resolved, str):
+        from virage.db_postgres import connect_postgres
+
+        return connect_postgres(resolved)
+    return connect_sqlite(resolved)
+
+
+def ConnectionPool(target: Path | str, size: int | None = None):
+    """The connections of one process to ``target`` (one per thread), with its group committer."""
+    resolved = resolve(target)
+    if isinstance(resolved, str):
+        from virage.db_postgres import DEFAULT_POOL_SIZE, PostgresPool
+
+        return PostgresPool(resolved, size or DEFAULT_POOL_SIZE)
+    return SQLitePool(resolved)
 
 
 def fetch_all(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict]:
     """Run a query and return its rows as dicts (for storage modules)."""
-    cur = db.execute(sql, list(params))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return db.fetch_all(sql, params)
 
 
 def fetch_one(db: Database, sql: str, params: Sequence[Any] = ()) -> dict | None:
     """Run a query and return its first row as a dict, or ``None``."""
-    rows = fetch_all(db, sql, params)
-    return rows[0] if rows else None
+    return db.fetch_one(sql, params)
 
 
 @contextmanager
 def transaction(db: Database) -> Iterator[Database]:
     """Run a block of writes atomically: all are committed, or none (on any exception).
 
-    Inside the block use ``db.execute`` / ``db.conn.executemany``; sqlite-utils table helpers that
-    commit on their own (``insert_all``…) would end the transaction early.
+    Inside the block use ``db.execute`` / ``db.executemany``. Nested blocks join the outer one.
     """
-    conn = db.conn
-    if conn.in_transaction:  # nested: the outer block decides
+    if db.in_transaction:  # nested: the outer block decides
         yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    db.begin()
     carried = []
     try:
         # What this request recorded before (its audit entries) commits with the write; if the
@@ -233,11 +190,11 @@ def transaction(db: Database) -> Iterator[Database]:
         carried = flush_into(db)
         yield db
     except BaseException:
-        conn.rollback()
+        db.rollback()
         restore_pending(carried)
         raise
     else:
-        conn.commit()
+        db.commit()
 
 
 # --------------------------------------------------------------------------- migrations
@@ -259,6 +216,9 @@ class Migration:
 
 
 MIGRATIONS_TABLE = "_migrations"
+#: PostgreSQL advisory lock taken by each migration's transaction: processes starting together
+#: apply a migration once (SQLite's write lock does the same on its own).
+MIGRATION_LOCK = 7_240_601
 
 
 def _ensure_migrations_table(db: Database) -> None:
@@ -293,11 +253,20 @@ def migrate(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
             raise ConfigurationError(f"Migration déclarée deux fois : {m.namespace}/{m.name}.")
         seen.add(key)
     applied = []
-    for m in pending_migrations(db, migrations):
+    pending = pending_migrations(db, migrations)
+    if pending and db.dialect == "postgresql":
+        from virage.db_ddl import prepare
+
+        with transaction(db):
+            db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+            prepare(db)
+    for m in pending:
         try:
             with transaction(db):
                 # Another process starting at the same time may have applied it since the list
                 # was read: check again now that this transaction holds the write lock.
+                if db.dialect == "postgresql":
+                    db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
                 done = db.execute(
                     f"SELECT 1 FROM {MIGRATIONS_TABLE} WHERE namespace = ? AND name = ?",
                     [m.namespace, m.name],
@@ -305,6 +274,10 @@ def migrate(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
                 if done:
                     continue
                 m.apply(db)
+                if db.dialect == "postgresql":
+                    from virage.db_ddl import after_migration
+
+                    after_migration(db)
                 db.execute(
                     f"INSERT INTO {MIGRATIONS_TABLE} (namespace, name, applied_at) VALUES (?, ?, ?)",
                     [m.namespace, m.name, utcnow_iso()],

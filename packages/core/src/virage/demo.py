@@ -50,7 +50,7 @@ def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEE
             lines.extend(result)
         empty = not lookups.structures(db)
     finally:
-        db.conn.close()
+        db.close()
     if empty:
         _remove_database(path)
         raise ConfigurationError(

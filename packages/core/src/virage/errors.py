@@ -65,6 +65,12 @@ class TooManyRequests(VirageError):
     status_code = 429
 
 
+class ServiceUnavailable(VirageError):
+    """The database (or another service Virage needs) does not answer: try again later."""
+
+    status_code = 503
+
+
 _TITLES = {
     400: "Données invalides",
     401: "Connexion nécessaire",
@@ -75,6 +81,7 @@ _TITLES = {
     413: "Envoi trop volumineux",
     429: "Trop de tentatives",
     500: "Erreur interne",
+    503: "Service indisponible",
 }
 
 

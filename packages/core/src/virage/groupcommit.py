@@ -27,7 +27,6 @@ import queue
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any
 
 from litestar.enums import ScopeType
@@ -52,7 +51,7 @@ def write_soon(db, sql: str, params: Sequence[Any]) -> None:
     Inside a transaction, or outside a request, the statement runs at once on ``db``.
     """
     buffer = _pending.get()
-    if buffer is None or db.conn.in_transaction:
+    if buffer is None or db.in_transaction:
         db.execute(sql, list(params))
         return
     buffer.append((sql, list(params)))
@@ -85,29 +84,27 @@ def flush_into(db) -> list[Statement]:
     statements = take_pending()
     if not statements:
         return []
-    if db.conn.in_transaction:
+    if db.in_transaction:
         for sql, params in statements:
             db.execute(sql, params)
         return statements
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
+    db.begin()
     try:
         for sql, params in statements:
-            conn.execute(sql, params)
+            db.execute(sql, params)
     except BaseException:
-        conn.rollback()
+        db.rollback()
         restore_pending(statements)
         raise
-    conn.commit()
+    db.commit()
     return []
 
 
 class GroupCommitter:
-    """One writer thread for one database file, committing waiting batches together."""
+    """One writer thread for one database, committing waiting batches together."""
 
-    def __init__(self, path: Path | str, connect) -> None:
-        self.path = path
-        self._connect = connect
+    def __init__(self, opener) -> None:
+        self._open = opener  # () -> Database: the writer thread's own connection
         self._queue: queue.Queue[tuple[list[Statement], Future] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -141,7 +138,7 @@ class GroupCommitter:
             thread.join(timeout=10)
 
     def _run(self) -> None:
-        db = self._connect(self.path)
+        db = self._open()
         try:
             while True:
                 job = self._queue.get()
@@ -162,7 +159,7 @@ class GroupCommitter:
                 if stop:
                     return
         finally:
-            db.conn.close()
+            db.close()
 
     def _commit_batch(self, db, batch) -> None:
         try:
@@ -182,15 +179,14 @@ class GroupCommitter:
             future.set_result(None)
 
     def _write(self, db, statements: list[Statement]) -> None:
-        conn = db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        db.begin()
         try:
             for sql, params in statements:
-                conn.execute(sql, params)
+                db.execute(sql, params)
         except BaseException:
-            conn.rollback()
+            db.rollback()
             raise
-        conn.commit()
+        db.commit()
         self.commits += 1
 
 

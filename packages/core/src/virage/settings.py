@@ -33,15 +33,29 @@ def _default_docs_dir() -> Path | None:
     return None
 
 
-def _minutes(environ: Mapping[str, str], name: str, default: int, maximum: int = 60) -> int:
+def _minutes(
+    environ: Mapping[str, str], name: str, default: int, maximum: int = 60, unit: str = "minutes"
+) -> int:
     raw = environ.get(name, "").strip()
     if not raw:
         return default
     if not raw.isdigit() or int(raw) > maximum:
         raise ConfigurationError(
-            f"{name}={raw!r} n'est pas compris : indiquez un nombre de minutes entre 0 et {maximum}."
+            f"{name}={raw!r} n'est pas compris : indiquez un nombre de {unit} entre 0 et {maximum}."
         )
     return int(raw)
+
+
+def _database(raw: str) -> dict[str, Path | str]:
+    """``VIRAGE_DB``: a PostgreSQL URL (``db_url``) or a SQLite path (``db_path``)."""
+    if raw.startswith(("postgresql://", "postgres://")):
+        return {"db_url": raw}
+    if "://" in raw:
+        raise ConfigurationError(
+            f"VIRAGE_DB : « {raw.split('://')[0]}:// » n'est pas pris en charge ; indiquez le chemin "
+            "d'un fichier SQLite ou une adresse postgresql://utilisateur@hôte:port/base."
+        )
+    return {"db_path": Path(raw) if raw else DEFAULT_DB}
 
 
 FORWARDED_HEADERS = ("x-forwarded-for", "forwarded")
@@ -84,7 +98,12 @@ class Settings:
     """
 
     db_path: Path = DEFAULT_DB
-    """``VIRAGE_DB``: path of the SQLite database file (created if missing)."""
+    """``VIRAGE_DB`` as a path: the SQLite database file (created if missing)."""
+    db_url: str = ""
+    """``VIRAGE_DB`` as a URL: the PostgreSQL database of a network
+    (``postgresql://virage@db.example:5432/virage``); it wins over ``db_path``."""
+    db_pool_size: int = 10
+    """``VIRAGE_DB_POOL_SIZE``: PostgreSQL connections one process may open at most (2 to 200)."""
     plugins: tuple[str, ...] | None = None
     """``VIRAGE_PLUGINS``: comma-separated allow-list of plugin names; unset = every installed plugin."""
     trace_hooks: bool = False
@@ -121,7 +140,8 @@ class Settings:
         if env.get("VIRAGE_SECRET_KEY"):
             kwargs["secret_key"] = env["VIRAGE_SECRET_KEY"]
         settings = cls(
-            db_path=Path(db_raw) if db_raw else DEFAULT_DB,
+            **_database(db_raw),
+            db_pool_size=_minutes(env, "VIRAGE_DB_POOL_SIZE", 10, maximum=200, unit="connexions"),
             plugins=plugins,
             trace_hooks=_flag(env, "VIRAGE_TRACE_HOOKS"),
             docs_dir=docs_dir,
@@ -136,14 +156,27 @@ class Settings:
 
     def check(self) -> None:
         """Raise ``ConfigurationError`` with an actionable message when a value cannot work."""
-        parent = self.db_path.expanduser().resolve().parent
+        if self.is_postgres:
+            return
+        path = self.db_path
+        parent = path.expanduser().resolve().parent
         if parent.exists() and not parent.is_dir():
             raise ConfigurationError(f"VIRAGE_DB : {parent} n'est pas un dossier.")
-        if self.db_path.is_dir():
+        if path.is_dir():
             raise ConfigurationError(
                 f"VIRAGE_DB : {self.db_path} est un dossier ; indiquez le chemin d'un fichier, "
                 "par exemple var/virage.db."
             )
+
+    @property
+    def is_postgres(self) -> bool:
+        """The instance runs on PostgreSQL (``VIRAGE_DB`` is a ``postgresql://`` URL)."""
+        return bool(self.db_url)
+
+    @property
+    def database(self) -> Path | str:
+        """What :func:`virage.db.connect` opens: the PostgreSQL URL, else the SQLite path."""
+        return self.db_url or self.db_path
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -28,8 +28,8 @@ def add_key(db: Database, values: dict) -> None:
     """Delete the keys past their grace period, then add this one (unless the session has one)."""
     db.execute("DELETE FROM device_keys WHERE expires_at < ?", [values["created_at"]])
     db.execute(
-        "INSERT OR IGNORE INTO device_keys (id, session_id, user_id, secret, created_at, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO device_keys (id, session_id, user_id, secret, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [
             values["id"],
             values["session_id"],

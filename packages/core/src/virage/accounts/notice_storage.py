@@ -41,8 +41,8 @@ def is_acknowledged(db: Database, user_id: int, version: int) -> bool:
 
 def acknowledge(db: Database, user_id: int, version: int, at: str, structures: list[dict]) -> bool:
     cur = db.execute(
-        "INSERT OR IGNORE INTO notice_acknowledgements (user_id, version, acknowledged_at,"
-        " structures) VALUES (?, ?, ?, ?)",
+        "INSERT INTO notice_acknowledgements (user_id, version, acknowledged_at,"
+        " structures) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [user_id, version, at, json.dumps(structures, ensure_ascii=False)],
     )
     return cur.rowcount == 1

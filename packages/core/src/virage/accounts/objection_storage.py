@@ -51,8 +51,8 @@ def add(
 ) -> int | None:
     """Record an objection; ``None`` when one is already in force for the person."""
     cur = db.execute(
-        "INSERT OR IGNORE INTO sharing_objections (person_id, scope, expressed_on, note,"
-        " recorded_by, recorded_by_label, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sharing_objections (person_id, scope, expressed_on, note,"
+        " recorded_by, recorded_by_label, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [person_id, scope, expressed_on, note, user_id, label, at],
     )
     return cur.lastrowid if cur.rowcount == 1 else None

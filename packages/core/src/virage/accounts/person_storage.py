@@ -151,7 +151,7 @@ def care_team(db: Database, person_id: int) -> list[dict]:
 
 def add_to_care_team(db: Database, person_id: int, user_id: int, added_by: int | None) -> bool:
     cur = db.execute(
-        "INSERT OR IGNORE INTO care_team (person_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO care_team (person_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [person_id, user_id, added_by, utcnow_iso()],
     )
     return cur.rowcount == 1

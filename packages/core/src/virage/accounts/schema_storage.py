@@ -9,6 +9,7 @@ migration never changes (a later one alters what it created).
 from __future__ import annotations
 
 from virage.db import Database
+from virage.db_ddl import now_text
 
 
 def create_accounts_tables(db: Database) -> None:
@@ -275,9 +276,22 @@ def create_device_keys_table(db: Database) -> None:
     )
     db.execute("CREATE INDEX device_keys_user ON device_keys (user_id, created_at)")
     # Closed before its term (log-out, password reset): the key goes with the session. Run out: kept.
+    if db.dialect == "postgresql":
+        db.execute(
+            """CREATE FUNCTION device_keys_session_closed_fn() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN
+                DELETE FROM device_keys WHERE session_id = OLD.id;
+                RETURN OLD;
+            END $$"""
+        )
+        db.execute(
+            "CREATE TRIGGER device_keys_session_closed AFTER DELETE ON sessions FOR EACH ROW"
+            f" WHEN (OLD.expires_at > {now_text(db)}) EXECUTE FUNCTION device_keys_session_closed_fn()"
+        )
+        return
     db.execute(
-        """CREATE TRIGGER device_keys_session_closed AFTER DELETE ON sessions
-        WHEN OLD.expires_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        f"""CREATE TRIGGER device_keys_session_closed AFTER DELETE ON sessions
+        WHEN OLD.expires_at > {now_text(db)}
         BEGIN
             DELETE FROM device_keys WHERE session_id = OLD.id;
         END"""

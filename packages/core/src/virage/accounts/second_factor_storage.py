@@ -151,7 +151,7 @@ def delete_key(db: Database, user_id: int, key_id: int) -> bool:
 
 def replace_recovery_codes(db: Database, user_id: int, digests: list[str], at: str) -> None:
     db.execute("DELETE FROM recovery_codes WHERE user_id = ?", [user_id])
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)",
         [(user_id, d, at) for d in digests],
     )

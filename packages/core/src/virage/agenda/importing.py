@@ -320,7 +320,7 @@ def import_events(
                 rejected.append(line)
     finally:
         if dry_run:
-            db.conn.rollback()
+            db.rollback()
     access.audit(
         "agenda.imported",
         structure_id=structure_id,

@@ -57,7 +57,7 @@ def insert_appointments(db: Database, rows: list[dict[str, Any]], attendees: lis
     ``attendees``: ``(appointment_id, user_id, start_utc, end_utc, busy)`` tuples.
     """
     now = utcnow_iso()
-    db.conn.executemany(
+    db.executemany(
         _INSERT_APPOINTMENT,
         [
             [
@@ -70,7 +70,7 @@ def insert_appointments(db: Database, rows: list[dict[str, Any]], attendees: lis
             for r in rows
         ],
     )
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO agenda_attendees (appointment_id, user_id, start_utc, end_utc, busy)"
         " VALUES (?, ?, ?, ?, ?)",
         attendees,
@@ -120,7 +120,7 @@ def set_attendees(
     busy: bool,
 ) -> None:
     db.execute("DELETE FROM agenda_attendees WHERE appointment_id = ?", [appointment_id])
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO agenda_attendees (appointment_id, user_id, start_utc, end_utc, busy)"
         " VALUES (?, ?, ?, ?, ?)",
         [(appointment_id, uid, start_utc, end_utc, int(busy)) for uid in sorted(set(user_ids))],

@@ -30,7 +30,7 @@ def replace_working_hours(
 ) -> None:
     now = utcnow_iso()
     db.execute("DELETE FROM agenda_working_hours WHERE user_id = ?", [user_id])
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO agenda_working_hours (user_id, weekday, start_time, end_time, updated_by,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
         [(user_id, w, s, e, by, now) for w, s, e in slots],
@@ -127,7 +127,7 @@ def team_member_ids(db: Database, team_id: int) -> list[int]:
 
 def set_team_members(db: Database, team_id: int, user_ids: Iterable[int]) -> None:
     db.execute("DELETE FROM agenda_team_members WHERE team_id = ?", [team_id])
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO agenda_team_members (team_id, user_id) VALUES (?, ?)",
         [(team_id, uid) for uid in sorted(set(user_ids))],
     )

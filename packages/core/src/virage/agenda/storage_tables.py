@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from virage.accounts import lookups
 from virage.db import Database
+from virage.db_ddl import without_rowid
 
 
 def create_agenda_tables(db: Database) -> None:
@@ -85,14 +86,14 @@ def create_agenda_tables(db: Database) -> None:
         " WHERE ical_uid IS NOT NULL"
     )
     db.execute(
-        """CREATE TABLE agenda_attendees (
+        f"""CREATE TABLE agenda_attendees (
             appointment_id INTEGER NOT NULL REFERENCES agenda_appointments(id) ON DELETE CASCADE,
             user_id INTEGER NOT NULL REFERENCES users(id),
             start_utc TEXT NOT NULL,
             end_utc TEXT NOT NULL,
             busy INTEGER NOT NULL,
             PRIMARY KEY (appointment_id, user_id)
-        ) WITHOUT ROWID"""
+        ){without_rowid(db)}"""
     )
     db.execute(
         "CREATE INDEX agenda_attendees_user"

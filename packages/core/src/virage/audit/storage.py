@@ -1,4 +1,4 @@
-"""Storage of the audit trail: an append-only table (SQLite triggers refuse updates and deletes)."""
+"""Storage of the audit trail: an append-only table (triggers refuse updates and deletes)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
+from virage.db_ddl import refuse
 from virage.groupcommit import flush_into, write_soon
 
 
@@ -32,14 +33,14 @@ def create_audit_log(db: Database) -> None:
     db.execute("CREATE INDEX audit_structure_at ON audit_log (structure_id, at)")
     db.execute("CREATE INDEX audit_person_at ON audit_log (person_id, at)")
     db.execute("CREATE INDEX audit_actor_at ON audit_log (actor_user_id, at)")
-    db.execute(
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    )
+    for event in ("UPDATE", "DELETE"):
+        refuse(
+            db,
+            f"audit_log_no_{event.lower()}",
+            table="audit_log",
+            event=event,
+            message="audit_log is append-only",
+        )
 
 
 def append(

@@ -120,7 +120,7 @@ def _source_command(source) -> click.Command:
                     db, source, path, fmt=fmt, partial=partiel, confirmed=confirmer
                 )
         finally:
-            db.conn.close()
+            db.close()
         if as_json:
             click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
             return

@@ -87,7 +87,7 @@ def insert_structures(
     if not items:
         return
     first, now = _next_id(db, "directory_structures"), utcnow_iso()
-    db.conn.executemany(
+    db.executemany(
         f"INSERT INTO directory_structures (id, {_S_COLS}, extra, content_hash, seen_import,"
         f" created_at, updated_at) VALUES (?, {_S_MARKS}, '{{}}', ?, ?, ?, ?)",
         [
@@ -111,7 +111,7 @@ def update_structures(
     if not items:
         return
     now = utcnow_iso()
-    db.conn.executemany(
+    db.executemany(
         f"UPDATE directory_structures SET {_S_SET}, content_hash = ?, seen_import = ?,"
         " updated_at = ? WHERE id = ?",
         [
@@ -127,7 +127,7 @@ def update_structures(
 
 
 def mark_structures_seen(db: Database, ids: Iterable[int], import_id: int) -> None:
-    db.conn.executemany(
+    db.executemany(
         "UPDATE directory_structures SET seen_import = ? WHERE id = ?",
         [(import_id, sid) for sid in ids],
     )
@@ -203,7 +203,7 @@ def save_professionals(
     """Insert ``new`` professionals and update ``changed`` ones, with roles and index entries."""
     now = utcnow_iso()
     first = _next_id(db, "directory_professionals")
-    db.conn.executemany(
+    db.executemany(
         f"INSERT INTO directory_professionals (id, {_P_COLS}, content_hash, seen_import,"
         f" created_at, updated_at) VALUES (?, {_P_MARKS}, ?, ?, ?, ?)",
         [
@@ -211,7 +211,7 @@ def save_professionals(
             for i, (values, _roles, _places, digest) in enumerate(new)
         ],
     )
-    db.conn.executemany(
+    db.executemany(
         f"UPDATE directory_professionals SET {_P_SET}, content_hash = ?, seen_import = ?,"
         " updated_at = ? WHERE id = ?",
         [
@@ -219,11 +219,11 @@ def save_professionals(
             for pid, (values, _roles, _places, digest) in changed
         ],
     )
-    db.conn.executemany(
+    db.executemany(
         "DELETE FROM directory_roles WHERE professional_id = ?", [(pid,) for pid, _p in changed]
     )
     every = [(first + i, p) for i, p in enumerate(new)] + list(changed)
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO directory_roles (professional_id, structure_id, finess, function, phone,"
         " mssante) VALUES (?, ?, ?, ?, ?, ?)",
         [
@@ -238,7 +238,7 @@ def save_professionals(
 
 
 def mark_professionals_seen(db: Database, ids: Iterable[int], import_id: int) -> None:
-    db.conn.executemany(
+    db.executemany(
         "UPDATE directory_professionals SET seen_import = ? WHERE id = ?",
         [(import_id, pid) for pid in ids],
     )

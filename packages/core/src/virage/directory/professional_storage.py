@@ -103,7 +103,7 @@ def save_professional(
         db.execute("DELETE FROM directory_roles WHERE professional_id = ?", [pid])
         index_rows = search_index.replace
     if roles:
-        db.conn.executemany(
+        db.executemany(
             "INSERT INTO directory_roles (professional_id, structure_id, finess, function,"
             " phone, mssante) VALUES (?, ?, ?, ?, ?, ?)",
             [

@@ -174,6 +174,8 @@ def create_corrections_tables(db: Database) -> None:
 
 
 def create_search_index(db: Database) -> None:
+    if db.dialect == "postgresql":
+        return  # 0012 creates the index as it is now (nothing to carry over on a new database)
     tokenizer = "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'"
     db.execute(
         "CREATE VIRTUAL TABLE directory_structures_fts USING fts5("
@@ -187,6 +189,10 @@ def create_search_index(db: Database) -> None:
 
 def rebuild_search_index(db: Database) -> None:
     """0012: the contentless index with facets, filled from the 0011 index and the entities."""
+    if db.dialect == "postgresql":
+        search_index.create(db, search_index.STRUCTURES)
+        search_index.create(db, search_index.PROFESSIONALS)
+        return
     old = "directory_structures_fts_0011"
     db.execute(f"ALTER TABLE directory_structures_fts RENAME TO {old}")
     search_index.create(db, search_index.STRUCTURES)

@@ -53,7 +53,29 @@ STRUCTURES = Index("directory_structures", "category")
 PROFESSIONALS = Index("directory_professionals", "profession")
 
 
+#: PostgreSQL: the index is the text table itself, with a generated ``tsvector`` (columns weighted
+#: A to D, folded by ``virage_fold``) and the facets as an array, both under GIN indexes.
+PG_DOCUMENT = (
+    "setweight(to_tsvector('simple', virage_fold(name)), 'A')"
+    " || setweight(to_tsvector('simple', virage_fold({second})), 'B')"
+    " || setweight(to_tsvector('simple', virage_fold(place)), 'C')"
+    " || setweight(to_tsvector('simple', virage_fold(other)), 'D')"
+)
+
+
 def create(db: Database, index: Index) -> None:
+    if db.dialect == "postgresql":
+        db.execute(
+            f"CREATE TABLE {index.text} (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            f" {index.second} TEXT NOT NULL, place TEXT NOT NULL, other TEXT NOT NULL,"
+            " facets TEXT NOT NULL,"
+            " tags TEXT[] GENERATED ALWAYS AS (string_to_array(facets, ' ')) STORED,"
+            f" doc tsvector GENERATED ALWAYS AS ({PG_DOCUMENT.format(second=index.second)})"
+            " STORED)"
+        )
+        db.execute(f"CREATE INDEX {index.text}_doc ON {index.text} USING gin (doc)")
+        db.execute(f"CREATE INDEX {index.text}_tags ON {index.text} USING gin (tags)")
+        return
     db.execute(
         f"CREATE TABLE {index.text} (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
         f" {index.second} TEXT NOT NULL, place TEXT NOT NULL, other TEXT NOT NULL,"
@@ -111,10 +133,16 @@ def add(db: Database, index: Index, rows: Iterable[Row]) -> None:
     rows = [tuple(r) for r in rows]
     if not rows:
         return
-    db.conn.executemany(f"INSERT INTO {index.text} VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.executemany(
+        f"INSERT INTO {index.text} (id, name, {index.second}, place, other, facets)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    if db.dialect == "postgresql":
+        return  # the text table is the index
     # One-row VALUES statements: an INSERT … SELECT into FTS5 opens a statement savepoint, which
     # flushes the index's pending terms at every row (four times slower).
-    db.conn.executemany(
+    db.executemany(
         f"INSERT INTO {index.fts} (rowid, {index.columns}) VALUES (?, ?, ?, ?, ?)",
         [_fts_values(r) for r in rows],
     )
@@ -137,12 +165,15 @@ def remove(db: Database, index: Index, ids: Iterable[int]) -> None:
     stored = _stored(db, index, list(ids))
     if not stored:
         return
-    db.conn.executemany(
+    if db.dialect == "postgresql":
+        db.executemany(f"DELETE FROM {index.text} WHERE id = ?", [(r[0],) for r in stored])
+        return
+    db.executemany(
         f"INSERT INTO {index.fts} ({index.fts}, rowid, {index.columns})"
         " VALUES ('delete', ?, ?, ?, ?, ?)",
         [_fts_values(r) for r in stored],
     )
-    db.conn.executemany(f"DELETE FROM {index.text} WHERE id = ?", [(r[0],) for r in stored])
+    db.executemany(f"DELETE FROM {index.text} WHERE id = ?", [(r[0],) for r in stored])
 
 
 def replace(db: Database, index: Index, rows: Iterable[Row]) -> None:

@@ -245,7 +245,7 @@ def refresh_communes(db: Database) -> None:
         " GROUP BY commune_code"
     ).fetchall()
     db.execute("DELETE FROM directory_communes")
-    db.conn.executemany(
+    db.executemany(
         "INSERT INTO directory_communes (code, name, name_key, departement, postcode, lat, lon)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(code, name, fold(name), dep, pc, lat, lon) for code, name, dep, pc, lat, lon in rows],

@@ -14,8 +14,8 @@ from virage.transmissions.targets import TransmissionTarget, TransmissionTemplat
 def upsert_target(db: Database, target: TransmissionTarget, source: str) -> bool:
     """Add a target if its code is new (an existing one, maybe retired by the network, is kept)."""
     cur = db.execute(
-        "INSERT OR IGNORE INTO transmissions_targets (code, label, category, position, source,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO transmissions_targets (code, label, category, position, source,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [target.code, target.label, target.category, target.position, source, utcnow_iso()],
     )
     return cur.rowcount == 1
@@ -23,8 +23,8 @@ def upsert_target(db: Database, target: TransmissionTarget, source: str) -> bool
 
 def upsert_template(db: Database, template: TransmissionTemplate, source: str) -> bool:
     cur = db.execute(
-        "INSERT OR IGNORE INTO transmissions_templates (target, label, data, actions, results,"
-        " source) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO transmissions_templates (target, label, data, actions, results,"
+        " source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [
             template.target,
             template.label,

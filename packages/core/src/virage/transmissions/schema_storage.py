@@ -15,12 +15,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from virage.db import Database
+from virage.db_ddl import now_text, refuse, without_rowid
 from virage.transmissions.nomenclature_storage import upsert_target, upsert_template
 from virage.transmissions.targets import CATEGORIES, CORE_TARGETS, CORE_TEMPLATES, PRIORITIES
 
 #: The format of every timestamp of the domain (UTC, second precision), also used by the triggers.
-SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
 ISO_GLOB = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]+00:00'"
+ISO_REGEX = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+]00:00$'"
+
+
+def _is_iso(db: Database, column: str) -> str:
+    if db.dialect == "postgresql":
+        return f"{column} ~ {ISO_REGEX}"
+    return f"{column} GLOB {ISO_GLOB}"
+
+
+def _is_code(db: Database, column: str) -> str:
+    if db.dialect == "postgresql":
+        return f"{column} ~ '^[a-z0-9_]*$'"
+    return f"{column} NOT GLOB '*[^a-z0-9_]*'"
+
+
+def _plus_an_hour(db: Database, column: str) -> str:
+    if db.dialect == "postgresql":
+        return (
+            f"to_char(({column}::timestamptz + interval '60 minutes') AT TIME ZONE 'UTC',"
+            ' \'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\')'
+        )
+    return f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {column}, '+60 minutes')"
+
 
 IMMUTABLE = "transmission immuable : le délai de correction est passé, écrivez une correction"
 
@@ -35,7 +58,7 @@ def create_tables(db: Database) -> None:
     """0030: the nomenclature, the transmissions, acknowledgements and prises de poste."""
     db.execute(
         f"""CREATE TABLE transmissions_targets (
-            code TEXT PRIMARY KEY CHECK (code NOT GLOB '*[^a-z0-9_]*' AND length(code) BETWEEN 2 AND 40),
+            code TEXT PRIMARY KEY CHECK ({_is_code(db, "code")} AND length(code) BETWEEN 2 AND 40),
             label TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 80),
             category TEXT NOT NULL CHECK (category IN ({_in(CATEGORIES)})),
             position INTEGER NOT NULL DEFAULT 100,
@@ -69,9 +92,9 @@ def create_tables(db: Database) -> None:
             target TEXT NOT NULL REFERENCES transmissions_targets(code),
             category TEXT NOT NULL CHECK (category IN ({_in(CATEGORIES)})),
             priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ({_in(PRIORITIES)})),
-            occurred_at TEXT NOT NULL CHECK (occurred_at GLOB {ISO_GLOB}),
-            created_at TEXT NOT NULL CHECK (created_at GLOB {ISO_GLOB}),
-            editable_until TEXT NOT NULL CHECK (editable_until GLOB {ISO_GLOB}),
+            occurred_at TEXT NOT NULL CHECK ({_is_iso(db, "occurred_at")}),
+            created_at TEXT NOT NULL CHECK ({_is_iso(db, "created_at")}),
+            editable_until TEXT NOT NULL CHECK ({_is_iso(db, "editable_until")}),
             data TEXT NOT NULL DEFAULT '',
             actions TEXT NOT NULL DEFAULT '',
             results TEXT NOT NULL DEFAULT '',
@@ -82,7 +105,7 @@ def create_tables(db: Database) -> None:
             CHECK (kind = 'result' OR length(trim(data)) > 0),
             CHECK (kind <> 'result' OR length(trim(results)) > 0),
             CHECK (editable_until >= created_at
-                   AND editable_until <= strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, '+60 minutes')),
+                   AND editable_until <= {_plus_an_hour(db, "created_at")}),
             UNIQUE (author_id, client_id)
         )"""
     )
@@ -102,12 +125,12 @@ def create_tables(db: Database) -> None:
         " WHERE priority = 'urgent' AND kind <> 'result'"
     )
     db.execute(
-        """CREATE TABLE transmissions_acks (
+        f"""CREATE TABLE transmissions_acks (
             transmission_id INTEGER NOT NULL REFERENCES transmissions(id),
             user_id INTEGER NOT NULL REFERENCES users(id),
             at TEXT NOT NULL,
             PRIMARY KEY (transmission_id, user_id)
-        ) WITHOUT ROWID"""
+        ){without_rowid(db)}"""
     )
     db.execute("CREATE INDEX transmissions_acks_user ON transmissions_acks (user_id, at)")
     db.execute(
@@ -126,37 +149,54 @@ def create_integrity_triggers(db: Database) -> None:
         "EXISTS (SELECT 1 FROM transmissions_purge pu JOIN persons p ON p.id = pu.person_id"
         " WHERE pu.person_id = {person} AND p.status = 'closed')"
     )
-    db.execute(
-        "CREATE TRIGGER transmissions_identity_frozen BEFORE UPDATE OF id, person_id,"
-        " structure_id, author_id, author_label, kind, parent_id, created_at, editable_until,"
-        " client_id, source ON transmissions"
-        " BEGIN SELECT RAISE(ABORT, 'transmission : auteur, personne, date et lien ne"
-        " se modifient jamais'); END"
+    now = now_text(db)
+    refuse(
+        db,
+        "transmissions_identity_frozen",
+        table="transmissions",
+        event="UPDATE OF id, person_id, structure_id, author_id, author_label, kind, parent_id,"
+        " created_at, editable_until, client_id, source",
+        message="transmission : auteur, personne, date et lien ne se modifient jamais",
     )
-    db.execute(
-        "CREATE TRIGGER transmissions_frozen_after_grace BEFORE UPDATE ON transmissions"
-        f" WHEN {SQL_NOW} >= OLD.editable_until"
-        f" BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END"
+    refuse(
+        db,
+        "transmissions_frozen_after_grace",
+        table="transmissions",
+        event="UPDATE",
+        message=IMMUTABLE,
+        when=f"{now} >= OLD.editable_until",
     )
-    db.execute(
-        "CREATE TRIGGER transmissions_kept_after_grace BEFORE DELETE ON transmissions"
-        f" WHEN {SQL_NOW} >= OLD.editable_until AND NOT {purge.format(person='OLD.person_id')}"
-        f" BEGIN SELECT RAISE(ABORT, '{IMMUTABLE}'); END"
+    refuse(
+        db,
+        "transmissions_kept_after_grace",
+        table="transmissions",
+        event="DELETE",
+        message=IMMUTABLE,
+        when=f"{now} >= OLD.editable_until AND NOT {purge.format(person='OLD.person_id')}",
     )
-    db.execute(
-        "CREATE TRIGGER transmissions_not_in_future BEFORE INSERT ON transmissions"
-        " WHEN NEW.created_at > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '+1 minute')"
-        " BEGIN SELECT RAISE(ABORT, 'transmission : date d''écriture dans le futur'); END"
+    refuse(
+        db,
+        "transmissions_not_in_future",
+        table="transmissions",
+        event="INSERT",
+        message="transmission : date d'écriture dans le futur",
+        when=f"NEW.created_at > {now_text(db, 1)}",
     )
-    db.execute(
-        "CREATE TRIGGER transmissions_acks_no_update BEFORE UPDATE ON transmissions_acks"
-        " BEGIN SELECT RAISE(ABORT, 'prise de connaissance : jamais modifiée'); END"
+    refuse(
+        db,
+        "transmissions_acks_no_update",
+        table="transmissions_acks",
+        event="UPDATE",
+        message="prise de connaissance : jamais modifiée",
     )
-    db.execute(
-        "CREATE TRIGGER transmissions_acks_kept BEFORE DELETE ON transmissions_acks"
-        " WHEN NOT EXISTS (SELECT 1 FROM transmissions t WHERE t.id = OLD.transmission_id"
-        f"  AND ({SQL_NOW} < t.editable_until OR {purge.format(person='t.person_id')}))"
-        " BEGIN SELECT RAISE(ABORT, 'prise de connaissance : jamais supprimée'); END"
+    refuse(
+        db,
+        "transmissions_acks_kept",
+        table="transmissions_acks",
+        event="DELETE",
+        message="prise de connaissance : jamais supprimée",
+        when="NOT EXISTS (SELECT 1 FROM transmissions t WHERE t.id = OLD.transmission_id"
+        f"  AND ({now} < t.editable_until OR {purge.format(person='t.person_id')}))",
     )
 
 
@@ -173,7 +213,18 @@ def create_search_index(db: Database) -> None:
 
     The ``scope`` column holds ``p<person id> s<structure id>``: a search is always intersected
     with the reader's scope inside FTS5 itself, so a result out of scope is never even read.
+    On PostgreSQL the index is a generated ``tsvector`` column of ``transmissions`` (folded by
+    ``virage_fold``) under a GIN index; the scope is the query's own ``WHERE``.
     """
+    if db.dialect == "postgresql":
+        body = FTS_BODY.format(row="transmissions")
+        db.execute(
+            "ALTER TABLE transmissions ADD COLUMN search tsvector GENERATED ALWAYS AS"
+            f" (setweight(to_tsvector('simple', virage_fold(target)), 'A')"
+            f" || to_tsvector('simple', virage_fold({body}))) STORED"
+        )
+        db.execute("CREATE INDEX transmissions_search ON transmissions USING gin (search)")
+        return
     db.execute(
         "CREATE VIRTUAL TABLE transmissions_fts USING fts5(target, body, scope, content='',"
         " tokenize='unicode61 remove_diacritics 2')"

@@ -31,7 +31,6 @@ from virage.transmissions.schema_storage import (  # noqa: F401 (re-exported)
     IMMUTABLE,
     ISO_GLOB,
     LIGATURES,
-    SQL_NOW,
     create_integrity_triggers,
     create_search_index,
     create_tables,
@@ -109,7 +108,7 @@ def insert(db: Database, values: dict[str, Any]) -> int:
 
 def insert_many(db: Database, rows: Iterable[Sequence[Any]]) -> None:
     """Bulk insert (demo data, benchmark): tuples in the order of ``INSERT_FIELDS``."""
-    db.conn.executemany(
+    db.executemany(
         f"INSERT INTO transmissions ({', '.join(INSERT_FIELDS)}) VALUES ({_marks(INSERT_FIELDS)})",
         rows,
     )
@@ -223,7 +222,7 @@ def acks_for(db: Database, transmission_ids: Sequence[int]) -> list[dict]:
 
 def acknowledge(db: Database, transmission_id: int, user_id: int, at: str) -> bool:
     cur = db.execute(
-        "INSERT OR IGNORE INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?)",
+        "INSERT INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [transmission_id, user_id, at],
     )
     return cur.rowcount == 1
@@ -231,8 +230,8 @@ def acknowledge(db: Database, transmission_id: int, user_id: int, at: str) -> bo
 
 def acknowledge_many(db: Database, rows: Iterable[Sequence[Any]]) -> None:
     """Bulk (demo data, benchmark): (transmission id, user id, at) tuples."""
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?)",
+    db.executemany(
+        "INSERT INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         rows,
     )
 
@@ -380,7 +379,9 @@ def acks_for_person(db: Database, person_id: int) -> list[dict]:
 
 def delete_for_person(db: Database, person_id: int) -> int:
     """Retention purge of a closed record: the triggers allow it only for a closed person."""
-    db.execute("INSERT OR IGNORE INTO transmissions_purge (person_id) VALUES (?)", [person_id])
+    db.execute(
+        "INSERT INTO transmissions_purge (person_id) VALUES (?) ON CONFLICT DO NOTHING", [person_id]
+    )
     try:
         db.execute(
             "DELETE FROM transmissions_acks WHERE transmission_id IN"
