@@ -142,7 +142,9 @@ SQL_KERNEL = frozenset(
         "virage.db_postgres",
         "virage.db_ddl",
         "virage.db_policies",
+        "virage.db_copy",
         "virage.backup",
+        "virage.backup_postgres",
     }
 )
 

@@ -194,11 +194,16 @@ def db_status(ctx: Context) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
 def db_backup(ctx: Context, target: Path) -> None:
-    """Sauvegarder la base (SQLite) dans un nouveau fichier, service en marche, puis vérifier la
-    copie table par table."""
-    from virage.backup import backup
+    """Sauvegarder la base dans un nouveau fichier, service en marche, puis vérifier la copie
+    (SQLite : copie en ligne ; PostgreSQL : pg_dump)."""
+    if ctx.settings.is_postgres:
+        from virage.backup_postgres import backup as backup_postgres
 
-    report = backup(ctx.settings.db_path, target)
+        report = backup_postgres(ctx.settings.db_url, target)
+    else:
+        from virage.backup import backup
+
+        report = backup(ctx.settings.db_path, target)
     click.echo(
         f"Sauvegarde vérifiée : {report.path} ({plural(report.tables, 'table')}, "
         f"{plural(report.rows, 'ligne')}, {report.bytes // 1024} Kio)."
@@ -212,13 +217,51 @@ def db_backup(ctx: Context, target: Path) -> None:
 )
 @pass_ctx
 def db_restore(ctx: Context, source: Path, replace: bool) -> None:
-    """Restaurer une sauvegarde à la place de la base (service arrêté)."""
-    from virage.backup import restore
+    """Restaurer une sauvegarde à la place de la base (service arrêté). Sur PostgreSQL, dans une
+    base neuve."""
+    if ctx.settings.is_postgres:
+        from virage.backup_postgres import restore as restore_postgres
 
-    report = restore(source, ctx.settings.db_path, replace=replace)
+        report = restore_postgres(source, ctx.settings.db_url)
+    else:
+        from virage.backup import restore
+
+        report = restore(source, ctx.settings.db_path, replace=replace)
     click.echo(
         f"Base restaurée et vérifiée : {report.path} ({plural(report.tables, 'table')}, "
         f"{plural(report.rows, 'ligne')})."
+    )
+
+
+@db.command("copy")
+@click.argument("source")
+@click.argument("target")
+@pass_ctx
+def db_copy(ctx: Context, source: str, target: str) -> None:
+    """Copier toute une instance dans une base neuve, SQLite ↔ PostgreSQL, vérifiée table par
+    table. SOURCE et CIBLE : un fichier SQLite ou une adresse postgresql://…"""
+    from virage.app import collect_migrations
+    from virage.db import connect
+    from virage.db_copy import copy
+
+    migrations = collect_migrations(ctx.plugins)
+    src = connect(source)
+    try:
+        dst = connect(target)
+        try:
+            report = copy(
+                src,
+                dst,
+                migrations,
+                on_copied=lambda db: ctx.plugins.call("on_database_copied", db=db),
+            )
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    click.echo(
+        f"Copie vérifiée : {plural(report.tables, 'table')}, {plural(report.rows, 'ligne')} "
+        "(nombre de lignes et empreinte identiques, table par table)."
     )
 
 

@@ -123,6 +123,8 @@ class Database(Protocol):
 #: Set by the test harness only (``./scripts/test``): run the suite on PostgreSQL by giving each
 #: SQLite path the tests use a schema of its own in this PostgreSQL database.
 TEST_REDIRECT_ENV = "VIRAGE_TEST_POSTGRES"
+#: The prefix of those schemas: one per test session, so that a session drops only its own.
+TEST_PREFIX_ENV = "VIRAGE_TEST_POSTGRES_PREFIX"
 
 
 def is_postgres_url(target: Path | str) -> bool:
@@ -130,15 +132,19 @@ def is_postgres_url(target: Path | str) -> bool:
 
 
 def resolve(target: Path | str) -> Path | str:
-    """The engine's address for ``target``: a PostgreSQL URL, or a SQLite path."""
+    """The engine's address for ``target``: a PostgreSQL URL, or a SQLite path (a path, or
+    ``sqlite:///absolute/path``)."""
     if is_postgres_url(target):
         return str(target)
+    if isinstance(target, str) and target.startswith("sqlite:///"):
+        return Path(target.removeprefix("sqlite://"))  # explicitly SQLite, even in tests
     base = os.environ.get(TEST_REDIRECT_ENV)
     if base and str(target) != ":memory:":
         from virage.db_postgres import schema_url
 
         digest = hashlib.sha1(str(Path(target).expanduser().resolve()).encode()).hexdigest()
-        return schema_url(base, f"t_{digest[:20]}")
+        prefix = os.environ.get(TEST_PREFIX_ENV, "t_")
+        return schema_url(base, f"{prefix}{digest[:20]}")
     return Path(target)
 
 

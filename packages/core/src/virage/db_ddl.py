@@ -9,7 +9,7 @@ module branches on ``db.dialect`` — or calls one of these helpers when the nee
   case without accents, for full-text search), and the row-level-security function;
 - :func:`after_migration` (PostgreSQL): a table's ``id INTEGER PRIMARY KEY`` keeps SQLite's
   meaning there too — a 64-bit key given by the database when the insert leaves it out, and never
-  reused below an id inserted explicitly (copies, seeds);
+  reused below an id inserted explicitly (copies, seeds) — and ``REAL`` stays 8 bytes;
 - :func:`refuse` declares a trigger that refuses a change with a message (append-only tables,
   frozen records): ``IntegrityError`` on both engines;
 - :func:`now_text` is the SQL expression of the current UTC time as Virage stores it (text).
@@ -86,9 +86,20 @@ def prepare(db: Database) -> None:
 
 
 def after_migration(db: Database) -> None:
-    """PostgreSQL: give each new ``id INTEGER PRIMARY KEY`` SQLite's rowid behaviour."""
+    """PostgreSQL: give each new ``id INTEGER PRIMARY KEY`` SQLite's rowid behaviour, and each
+    ``REAL`` column SQLite's 8-byte precision (PostgreSQL's ``real`` has 4: coordinates would
+    lose their last digits)."""
     if db.dialect != "postgresql":
         return
+    for row in db.fetch_all(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND data_type = 'real'"
+        " ORDER BY table_name, column_name"
+    ):
+        db.execute(
+            f'ALTER TABLE "{row["table_name"]}" ALTER COLUMN "{row["column_name"]}"'
+            " TYPE double precision"
+        )
     rows = db.fetch_all(
         "SELECT c.table_name FROM information_schema.columns c"
         " JOIN information_schema.table_constraints k ON k.table_schema = c.table_schema"

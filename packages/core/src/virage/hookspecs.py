@@ -152,6 +152,21 @@ def on_startup(app: Litestar, settings: Settings, db: Database) -> None:
 
 
 @hookspec
+def on_database_copied(db: Database) -> None:
+    """Rebuild what the target engine derives from your tables, after ``virage db copy``.
+
+    :param db: the new database, every table copied, inside the copy's transaction (write with
+        ``db.execute``; do not commit).
+
+    The copy moves tables of data only; an index an engine keeps apart from them (SQLite's FTS5
+    tables, for instance) is left empty: fill it here from the copied tables. The copy is then
+    checked table by table.
+
+    Called once for every plugin, at the end of each copy.
+    """
+
+
+@hookspec
 def on_demo_created(
     db: Database, settings: Settings, seed: int, plugins: PluginHost
 ) -> Sequence[str] | None:

@@ -46,6 +46,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.directory.plugin",
     "virage.agenda.plugin",
     "virage.agenda.transmission_visits",
+    "virage.directory.copying",
 )
 
 

@@ -18,6 +18,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from virage import db_scope
 from virage.accounts import addresses, notice, service
 from virage.errors import NotAuthenticated
 
@@ -50,6 +51,15 @@ class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        # Row-level security (PostgreSQL): nobody's structures until the actor is known, then
+        # exactly hers — a network administrator's too: no request acts as the system.
+        acting = db_scope.acting_for(None)
+        try:
+            await self._handle(scope, receive, send, next_app)
+        finally:
+            db_scope.reset(acting)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         pool = scope["app"].state.pool
         db = pool.get()
         actor, auth = None, {"expired": False, "invalid_token": False}
@@ -75,6 +85,8 @@ class AuthMiddleware(ASGIMiddleware):
                 return
         scope["user"] = actor
         scope["auth"] = auth
+        if actor is not None:
+            db_scope.acting_for(actor.structure_ids)
         if addresses.resolve(scope, scope["app"].state.settings).https:
             send = _secure_cookies(send)
         await next_app(scope, receive, send)

@@ -10,6 +10,7 @@ from virage.accounts import (
     login_web,
     notice_web,
     objection_web,
+    policy_storage,
     schema_storage,
     second_factor_web,
     structure_settings,
@@ -66,6 +67,12 @@ def register_migrations():
             "0008_device_keys",
             schema_storage.create_device_keys_table,
             "Clés du stockage sur l'appareil",
+        ),
+        Migration(
+            "core",
+            "0090_row_security_accounts",
+            policy_storage.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : personnes et leurs équipes",
         ),
     ]
 

@@ -8,7 +8,7 @@ when ``persons``' own structure policy lets the current request see her.
 from __future__ import annotations
 
 from virage.db import Database
-from virage.db_policies import enable
+from virage.db_policies import enable, structure_policy
 
 
 def person_policy(db: Database, table: str, column: str = "person_id") -> None:
@@ -23,3 +23,11 @@ def person_policy(db: Database, table: str, column: str = "person_id") -> None:
     db.execute(
         f'CREATE POLICY "{table}_person" ON "{table}" USING ({condition}) WITH CHECK ({condition})'
     )
+
+
+def create_row_security(db: Database) -> None:
+    """Migration ``core/0090_row_security_accounts``: persons by structure, their care team,
+    emergency accesses and objections by person (PostgreSQL; nothing on SQLite)."""
+    structure_policy(db, "persons")
+    for table in ("care_team", "emergency_accesses", "sharing_objections"):
+        person_policy(db, table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from virage.accounts.export import ExportSection
-from virage.agenda import hookspecs, storage_tables, storage_views
+from virage.agenda import hookspecs, policy_storage, storage_tables, storage_views
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
 from virage.db import Migration
@@ -52,6 +52,12 @@ def register_migrations():
             "0024_agenda_privacy",
             storage_tables.create_settings_table,
             "Agenda : réglages des structures dans une table de l'agenda (abonnements de calendrier)",
+        ),
+        Migration(
+            "core",
+            "0091_row_security_agenda",
+            policy_storage.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : rendez-vous, séries, équipes",
         ),
     ]
 

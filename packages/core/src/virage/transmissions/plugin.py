@@ -6,7 +6,7 @@ from virage.access import permission
 from virage.accounts.export import ExportSection
 from virage.db import Migration
 from virage.plugins import hookimpl
-from virage.transmissions import hookspecs, storage
+from virage.transmissions import hookspecs, policy_storage, storage
 from virage.transmissions.targets import CORE_TARGETS, CORE_TEMPLATES, KINDS, PRIORITIES
 from virage.web.nav import NavItem
 from virage.web.sections import PageSection
@@ -73,6 +73,12 @@ def register_migrations():
             "0033_transmissions_nomenclature",
             storage.seed_nomenclature,
             "Transmissions : cibles et modèles partagés",
+        ),
+        Migration(
+            "core",
+            "0092_row_security_transmissions",
+            policy_storage.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : transmissions",
         ),
     ]
 
