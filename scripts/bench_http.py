@@ -5,10 +5,14 @@ the same machine, one after the other for each endpoint, so that the ratio "Vira
 means something even on a noisy machine. The load tool is ``wrk`` (Debian package), with a Lua
 script that prints the figures as JSON and, for the write, gives every request its own client id.
 
-Prints JSON: per endpoint the requests per second, p50 and p99 latency (ms), the hello ceiling
-measured just before it, the ratio, and the number of answers that were not 2xx/3xx.
+Prints JSON: per endpoint and engine the requests per second, p50, p95 and p99 latency (ms),
+the hello ceiling measured just before it, the ratio, and the number of answers that were not
+2xx/3xx. With ``--postgres URL`` (an empty PostgreSQL database, or one whose tables are Virage's
+own from a previous run: they are dropped first) every endpoint is measured on both engines in the
+same run, side by side: hello, Virage on SQLite, Virage on PostgreSQL.
 
-    ./scripts/bench-http                      # 8 s per endpoint, 32 connections
+    ./scripts/bench-http                      # 8 s per endpoint, 32 connections, SQLite
+    ./scripts/bench-http --postgres postgresql://virage@127.0.0.1/bench   # both engines
     ./scripts/bench-http --duration 3 --quick # a quick check that everything answers
 """
 
@@ -21,14 +25,13 @@ import platform
 import re
 import secrets
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -59,6 +62,7 @@ function done(summary, latency, requests)
     'WRKJSON {"requests": %d, "seconds": %.3f, "p50_ms": %.3f, "p99_ms": %.3f, "errors": %d}\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, errors))
+  io.write(string.format('WRKP95 %.3f\n', latency:percentile(95) / 1000))
 end
 """
 
@@ -120,6 +124,8 @@ def wrk(url: str, *, duration: float, connections: int, headers: dict, lua: Path
     if not match:
         raise SystemExit(f"Erreur : sortie de wrk illisible :\n{out}")
     figures = json.loads(match.group(1))
+    p95 = re.search(r"^WRKP95 ([0-9.]+)$", out, re.M)
+    figures["p95_ms"] = float(p95.group(1)) if p95 else None
     figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
     return figures
 
@@ -140,110 +146,134 @@ def login(base: str, username: str) -> str:
     raise SystemExit(f"Erreur : connexion de {username} impossible.")
 
 
+def _cli(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "virage.cli", *args], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"Erreur : virage {' '.join(args)} : {done.stderr.strip()}")
+    return done.stdout
+
+
+def _empty_postgres(url: str) -> None:
+    """Drop what a previous run left in the benchmark's PostgreSQL schema (nothing else)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+
+
+def prepare(engine: str, target: str, env: dict) -> dict:
+    """A demo instance on one engine: its environment, an API token, a person of the care team."""
+    from virage.db import connect
+
+    env = {**env, "VIRAGE_DB": target}
+    if engine == "postgresql":
+        _empty_postgres(target)
+    _cli(env, "demo", "--no-serve")
+    token = _cli(
+        env, "tokens", "create", "--user", "paul.infirmier", "--structure", "1", "--name", "banc"
+    )
+    db = connect(target)
+    person_id = db.fetch_one(
+        "SELECT p.id FROM persons p JOIN care_team c ON c.person_id = p.id"
+        " JOIN users u ON u.id = c.user_id WHERE u.username = 'paul.infirmier'"
+        " ORDER BY p.id LIMIT 1"
+    )["id"]
+    db.close()
+    return {"env": env, "token": token.strip().splitlines()[-1].strip(), "person": person_id}
+
+
+def endpoints_for(person_id: int, quick: bool) -> list[tuple[str, str, str, str | None]]:
+    """(label, path, credentials "bearer"/"cookie", JSON body template or None)."""
+    endpoints = [
+        (
+            "GET /api/v1/transmissions (fil d'une personne)",
+            f"/api/v1/transmissions/?person_id={person_id}",
+            "bearer",
+            None,
+        ),
+        ("GET /api/v1/persons/{id}", f"/api/v1/persons/{person_id}", "bearer", None),
+        ("GET /ma-journee (page, session)", "/agenda/ma-journee", "cookie", None),
+        (
+            "GET /api/v1/transmissions/search",
+            "/api/v1/transmissions/search?q=chute",
+            "bearer",
+            None,
+        ),
+        (
+            "GET /api/v1/directory/structures?q=",
+            "/api/v1/directory/structures?q=ehpad",
+            "bearer",
+            None,
+        ),
+        ("GET /personnes/{id} (page, session)", f"/personnes/{person_id}", "cookie", None),
+        ("GET /api/v1/agenda/me/day", "/api/v1/agenda/me/day", "bearer", None),
+        (
+            "POST /api/v1/transmissions (écriture)",
+            "/api/v1/transmissions/",
+            "bearer",
+            json.dumps(
+                {
+                    "person_id": person_id,
+                    "target": "douleur",
+                    "data": "Banc d'essai",
+                    "client_id": "CLIENT_ID",
+                }
+            ),
+        ),
+    ]
+    return endpoints[:2] + endpoints[-1:] if quick else endpoints
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=8, help="secondes par mesure")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--quick", action="store_true", help="trois points d'accès seulement")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="mesurer aussi sur cette base PostgreSQL (vidée)"
+    )
     args = parser.parse_args(argv)
     if not args.duration > 0 or not 1 <= args.connections <= 1000:
         parser.error("durée positive et 1 à 1000 connexions")
+    if args.postgres and not args.postgres.startswith(("postgresql://", "postgres://")):
+        parser.error("--postgres attend une adresse postgresql://…")
 
     with tempfile.TemporaryDirectory(prefix="virage-bench-http-") as tmp:
         tmp = Path(tmp)
-        db_path = tmp / "demo.db"
-        env = {
+        base_env = {
             **os.environ,
-            "VIRAGE_DB": str(db_path),
             "VIRAGE_SECRET_KEY": secrets.token_hex(16),
             "VIRAGE_PLUGINS": PLUGINS,
             "PYTHONPATH": str(HERE),
         }
-        subprocess.run(
-            [sys.executable, "-m", "virage.cli", "demo", "--no-serve"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        token = (
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "virage.cli",
-                    "tokens",
-                    "create",
-                    "--user",
-                    "paul.infirmier",
-                    "--structure",
-                    "1",
-                    "--name",
-                    "banc d'essai",
-                ],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-            .strip()
-        )
-        with sqlite3.connect(db_path) as conn:
-            person_id = conn.execute(
-                "SELECT p.id FROM persons p JOIN care_team c ON c.person_id = p.id"
-                " JOIN users u ON u.id = c.user_id WHERE u.username = 'paul.infirmier'"
-                " ORDER BY p.id LIMIT 1"
-            ).fetchone()[0]
+        engines = {"sqlite": prepare("sqlite", str(tmp / "demo.db"), base_env)}
+        if args.postgres:
+            engines["postgresql"] = prepare("postgresql", args.postgres, base_env)
         lua = tmp / "bench.lua"
         lua.write_text(LUA)
-        with (
-            uvicorn("bench_hello:app", env) as hello,
-            uvicorn("virage.app:create_app", env, factory=True) as virage,
-        ):
-            cookie = {"Cookie": f"virage_session={login(virage, 'paul.infirmier')}"}
-            bearer = {"Authorization": f"Bearer {token}"}
-            endpoints = [
-                (
-                    "GET /api/v1/transmissions (fil d'une personne)",
-                    f"/api/v1/transmissions/?person_id={person_id}",
-                    bearer,
-                    None,
-                ),
-                ("GET /api/v1/persons/{id}", f"/api/v1/persons/{person_id}", bearer, None),
-                ("GET /ma-journee (page, session)", "/agenda/ma-journee", cookie, None),
-                (
-                    "GET /api/v1/transmissions/search",
-                    "/api/v1/transmissions/search?q=chute",
-                    bearer,
-                    None,
-                ),
-                (
-                    "GET /api/v1/directory/structures?q=",
-                    "/api/v1/directory/structures?q=ehpad",
-                    bearer,
-                    None,
-                ),
-                ("GET /personnes/{id} (page, session)", f"/personnes/{person_id}", cookie, None),
-                ("GET /api/v1/agenda/me/day", "/api/v1/agenda/me/day", bearer, None),
-                (
-                    "POST /api/v1/transmissions (écriture)",
-                    "/api/v1/transmissions/",
-                    bearer,
-                    json.dumps(
-                        {
-                            "person_id": person_id,
-                            "target": "douleur",
-                            "data": "Banc d'essai",
-                            "client_id": "CLIENT_ID",
-                        }
-                    ),
-                ),
-            ]
-            if args.quick:
-                endpoints = endpoints[:2] + endpoints[-1:]
+        with ExitStack() as stack:
+            hello = stack.enter_context(uvicorn("bench_hello:app", base_env))
+            servers = {
+                name: stack.enter_context(uvicorn("virage.app:create_app", e["env"], factory=True))
+                for name, e in engines.items()
+            }
+            credentials = {
+                name: {
+                    "cookie": {
+                        "Cookie": f"virage_session={login(servers[name], 'paul.infirmier')}"
+                    },
+                    "bearer": {"Authorization": f"Bearer {e['token']}"},
+                }
+                for name, e in engines.items()
+            }
             results = []
-            for label, path, headers, body in endpoints:
+            for index, (label, _path, kind, _body) in enumerate(
+                endpoints_for(engines["sqlite"]["person"], args.quick)
+            ):
                 ceiling = wrk(
                     hello + "/",
                     duration=args.duration,
@@ -251,29 +281,31 @@ def main(argv: list[str] | None = None) -> int:
                     headers={},
                     lua=lua,
                 )
-                got = wrk(
-                    virage + path,
-                    duration=args.duration,
-                    connections=args.connections,
-                    headers=headers,
-                    lua=lua,
-                    post=body,
-                )
-                results.append(
-                    {
-                        "endpoint": label,
+                row = {"endpoint": label, "hello_rps": ceiling["rps"]}
+                for name, e in engines.items():
+                    own = endpoints_for(e["person"], args.quick)[index]
+                    got = wrk(
+                        servers[name] + own[1],
+                        duration=args.duration,
+                        connections=args.connections,
+                        headers=credentials[name][kind],
+                        lua=lua,
+                        post=own[3],
+                    )
+                    row[name] = {
                         "rps": got["rps"],
                         "p50_ms": got["p50_ms"],
+                        "p95_ms": got["p95_ms"],
                         "p99_ms": got["p99_ms"],
                         "errors": got["errors"],
-                        "hello_rps": ceiling["rps"],
                         "ratio": round(got["rps"] / ceiling["rps"], 3),
                     }
-                )
-                print(
-                    f"{label}: {got['rps']} req/s ({results[-1]['ratio']:.0%} de hello)",
-                    file=sys.stderr,
-                )
+                    print(
+                        f"{label} [{name}]: {got['rps']} req/s, p95 {got['p95_ms']} ms "
+                        f"({row[name]['ratio']:.0%} de hello)",
+                        file=sys.stderr,
+                    )
+                results.append(row)
     print(
         json.dumps(
             {
@@ -282,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
                     "duration_s": args.duration,
                     "connections": args.connections,
                     "workers": 1,
+                    "engines": list(engines),
                 },
                 "endpoints": results,
             },
