@@ -103,3 +103,35 @@ def test_requests_act_for_the_workers_structures_admins_included(world):
         assert client.get("/test-rls/persons").json() == [a]
         client.cookies.set(SESSION_COOKIE, signed_in(db, "admin"))
         assert client.get("/test-rls/persons").json() == [a]  # not every structure
+
+
+def test_the_audit_trail_shows_a_structure_its_entries_and_a_worker_hers(world):
+    _, db, a, b = world
+    ines = accounts.user_by_username(db, "ines")["id"]
+    admin = accounts.user_by_username(db, "admin")["id"]
+    for actor, structure, action in (
+        (ines, a, "persons.read"),
+        (admin, b, "persons.read"),
+        (ines, None, "login"),
+        (admin, None, "login"),
+    ):
+        db.execute(
+            "INSERT INTO audit_log (at, actor_user_id, actor_label, via, structure_id, action,"
+            " outcome) VALUES ('2026-12-02T08:00:00+00:00', ?, 'x', 'session', ?, ?, 'allowed')",
+            [actor, structure, action],
+        )
+    token = db_scope.acting_for([a], ines)
+    try:
+        seen = db.fetch_all("SELECT actor_user_id, structure_id FROM audit_log")  # no WHERE
+        # An access is recorded whoever makes it: the trail always accepts a new entry.
+        db.execute(
+            "INSERT INTO audit_log (at, actor_user_id, actor_label, via, structure_id, action,"
+            " outcome) VALUES ('2026-12-02T08:01:00+00:00', NULL, 'x', 'session', ?, 'login',"
+            " 'denied')",
+            [b],
+        )
+    finally:
+        db_scope.reset(token)
+    assert sorted((r["actor_user_id"], r["structure_id"] or 0) for r in seen) == sorted(
+        [(ines, a), (ines, 0)]
+    )

@@ -29,7 +29,7 @@ from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 
-from virage.db_scope import scope_setting
+from virage.db_scope import scope_setting, user_setting
 from virage.errors import ConfigurationError, InvalidInput, ServiceUnavailable
 from virage.limits import INT_MESSAGE
 
@@ -106,13 +106,17 @@ class PostgresDatabase:
         self.conn = conn
         self._release = release
         self._writes = 0
-        self._scope: str | None = None  # the RLS scope last sent on this connection
+        self._scope: tuple[str, str] | None = None  # the RLS scope last sent on this connection
 
     # -- statements ----------------------------------------------------------------------
     def _apply_scope(self) -> None:
-        wanted = scope_setting()
+        wanted = (scope_setting(), user_setting())
         if wanted != self._scope:
-            self.conn.execute("SELECT set_config('virage.structures', %s, false)", [wanted])
+            self.conn.execute(
+                "SELECT set_config('virage.structures', %s, false),"
+                " set_config('virage.user', %s, false)",
+                list(wanted),
+            )
             self._scope = wanted
 
     def _run(self, method: str, sql: str, parameters) -> psycopg.Cursor:

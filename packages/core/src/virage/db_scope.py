@@ -20,9 +20,16 @@ _acting_for: contextvars.ContextVar[str] = contextvars.ContextVar(
 )
 
 
-def acting_for(structure_ids: Iterable[int] | None) -> contextvars.Token:
-    """From now on in this context, act for ``structure_ids`` (``None``: for none)."""
+_user: contextvars.ContextVar[str] = contextvars.ContextVar("virage_acting_user", default="")
+
+
+def acting_for(
+    structure_ids: Iterable[int] | None, user_id: int | None = None
+) -> contextvars.Token:
+    """From now on in this context, act for ``structure_ids`` (``None``: for none), as the worker
+    ``user_id`` (who may read what is recorded about herself, whatever the structure)."""
     ids = sorted({int(i) for i in structure_ids or ()})
+    _user.set(str(int(user_id)) if user_id is not None else "")
     return _acting_for.set(",".join(str(i) for i in ids) if ids else NOBODY)
 
 
@@ -33,8 +40,14 @@ def as_system() -> contextvars.Token:
 
 def reset(token: contextvars.Token) -> None:
     _acting_for.reset(token)
+    _user.set("")
 
 
 def scope_setting() -> str:
     """The value of ``virage.structures`` for the current context."""
     return _acting_for.get()
+
+
+def user_setting() -> str:
+    """The value of ``virage.user`` (the worker's id, or empty) for the current context."""
+    return _user.get()

@@ -86,7 +86,7 @@ class AuthMiddleware(ASGIMiddleware):
         scope["user"] = actor
         scope["auth"] = auth
         if actor is not None:
-            db_scope.acting_for(actor.structure_ids)
+            db_scope.acting_for(actor.structure_ids, actor.user_id)
         if addresses.resolve(scope, scope["app"].state.settings).https:
             send = _secure_cookies(send)
         await next_app(scope, receive, send)

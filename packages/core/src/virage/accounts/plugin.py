@@ -74,6 +74,12 @@ def register_migrations():
             policy_storage.create_row_security,
             "Sécurité par ligne (PostgreSQL) : personnes et leurs équipes",
         ),
+        Migration(
+            "core",
+            "0093_row_security_audit",
+            audit.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : journal des accès",
+        ),
     ]
 
 

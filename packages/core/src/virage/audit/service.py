@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from virage.access import Actor
-from virage.audit import storage
+from virage.audit import policy_storage, storage
 from virage.audit.labels import flag_label
 from virage.db import Database
 
@@ -72,6 +72,11 @@ def describe(entries: list[dict]) -> list[dict]:
 def create_tables(db: Database) -> None:
     """Create the trail's table (migration ``core/0003_audit_log``)."""
     storage.create_audit_log(db)
+
+
+def create_row_security(db: Database) -> None:
+    """Who reads which entries on PostgreSQL (migration ``core/0093_row_security_audit``)."""
+    policy_storage.create_row_security(db)
 
 
 # --------------------------------------------------------------------------- reading
