@@ -80,6 +80,5 @@ def territory(world):  # noqa: F811
         db, person["id"], {"birth_date": "1935-04-02", "sex": "F", "birth_name": "Martin"}
     )
     accounts.add_to_care_team(db, person["id"], world.users["social_a"], world.users["coord_a"])
-    db.conn.commit()
-    db.conn.close()
+    db.close()
     return ids

@@ -42,9 +42,8 @@ def finess_db(tmp_path_factory):
         unit = rng.choice(["oui (14 places)", "non", None])
         if unit:
             directory.set_structure_extra(db, sid, {"Unité protégée": unit})
-    db.conn.commit()
     yield db
-    db.conn.close()
+    db.close()
 
 
 def _request(db, radius_km, criteria):

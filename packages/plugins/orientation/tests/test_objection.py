@@ -38,7 +38,7 @@ def coordination(world):
         db, build_registry(PluginHost(world.settings)), accounts.actor_for_user(db, user), "test"
     )
     yield access
-    db.conn.close()
+    db.close()
 
 
 def create(client, world, medical: bool = True) -> int:
@@ -81,7 +81,7 @@ def audit(world, action: str) -> list[tuple]:
             "SELECT outcome, details FROM audit_log WHERE action = ? ORDER BY id", [action]
         ).fetchall()
     finally:
-        db.conn.close()
+        db.close()
 
 
 def test_an_objection_to_any_sharing_refuses_the_sending(client, world, territory, coordination):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from importlib.metadata import entry_points
 
 import pytest
@@ -87,7 +86,7 @@ def test_declared_places_change_the_ranking(client, world, territory):
     assert r.status_code == 200, r.text
     db = connect(world.settings.db_path)
     orientation_storage.set_places(db, territory["EHPAD Les Coteaux"], "ehpad", 2)
-    db.conn.commit()
+    db.close()
     rid = create(client, world).json()["id"]
     res = client.get(f"{API}/demandes/{rid}/propositions", headers=bearer(world, "social_a"))
     results = res.json()["results"]
@@ -248,12 +247,9 @@ def test_concurrent_answers_only_one_wins(world, territory, client):
         orientation_service.answer(
             a2, b, sid, AnswerIn(status="acceptee", proposed_date="2026-12-01")
         )
-    row = (
-        sqlite3.connect(world.settings.db_path)
-        .execute("SELECT status FROM orientation_sendings WHERE id = ?", [sid])
-        .fetchone()
-    )
-    assert row[0] == "refusee"
+    assert orientation_storage.get_sending(db1, sid)["status"] == "refusee"
+    db1.close()
+    db2.close()
 
 
 def test_duplicate_warning(client, world, territory):
@@ -286,7 +282,6 @@ def test_person_section_export_and_deletion(client, world, territory):
     from virage_orientation import on_person_deleted
 
     on_person_deleted(db, world.persons["p1"])
-    db.conn.commit()
     assert orientation_storage.requests_of_person(db, world.persons["p1"]) == []
 
 

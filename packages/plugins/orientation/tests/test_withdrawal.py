@@ -67,7 +67,7 @@ def audit_actions(world) -> list[tuple[str, str]]:
     try:
         return db.execute("SELECT action, outcome FROM audit_log ORDER BY id").fetchall()
     finally:
-        db.conn.close()
+        db.close()
 
 
 def test_withdraw_a_sent_request(client, world, territory):
@@ -329,7 +329,7 @@ def test_a_structure_closed_by_an_admission_elsewhere_no_longer_reads_the_medica
             db, sid, "close_autre_admission", ("consultee",)
         )
     finally:
-        db.conn.close()
+        db.close()
     after = client.get(url, headers=bearer(world, "coord_b")).json()
     assert after["sending"]["status"] == "close_autre_admission"
     assert after["medical"] is None and after["medical_closed"] is True

@@ -57,6 +57,13 @@ def linked_directory(db, structure_id: int) -> int | None:
 # --------------------------------------------------------------------------- dashboard
 
 
+def _hours_between(start: str, end: str, dialect: str) -> str:
+    """SQL: hours from ``start`` to ``end`` (two ISO 8601 text columns)."""
+    if dialect == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({end}::timestamptz - {start}::timestamptz)) / 3600.0"
+    return f"(julianday({end}) - julianday({start})) * 24"
+
+
 def dashboard(db) -> dict[str, Any]:
     by_status = {
         r["status"]: r["n"]
@@ -71,7 +78,7 @@ def dashboard(db) -> dict[str, Any]:
         )
     }
     avg = db.execute(
-        "SELECT AVG((julianday(answered_at) - julianday(sent_at)) * 24), COUNT(answered_at)"
+        f"SELECT AVG({_hours_between('sent_at', 'answered_at', db.dialect)}), COUNT(answered_at)"
         " FROM orientation_sendings WHERE answered_at IS NOT NULL"
     ).fetchone()
     reasons = fetch_all(

@@ -138,6 +138,7 @@ def answer(
         )
     rid = sending["request_id"]
     with transaction(access.db):
+        storage.lock_request(access.db, rid)
         # compare-and-set: a concurrent answer that changed the status makes this one fail
         if not storage.transition_sending(access.db, sending_id, status, froms, **values):
             raise Conflict(CHANGED)

@@ -214,11 +214,15 @@ def send(access: AccessContext, plugins: PluginHost, rid: int, ids: list[int]) -
             f"({', '.join(map(str, bad))})."
         )
     new = [i for i in dict.fromkeys(ids) if i not in already]
+    sent: list[str] = []
     with transaction(access.db):
         if not storage.set_request_status(access.db, rid, "envoyee", ("brouillon", "envoyee")):
             raise Conflict(CHANGED)
         for did in new:
             sid = storage.add_sending(access.db, rid, did, allowed[did]["name"])
+            if sid is None:  # sent meanwhile by a colleague: recorded once
+                continue
+            sent.append(allowed[did]["name"])
             storage.add_event(
                 access.db,
                 rid,
@@ -228,7 +232,7 @@ def send(access: AccessContext, plugins: PluginHost, rid: int, ids: list[int]) -
                 access.actor.label,
                 access.actor.user_id,
             )
-    details: dict[str, Any] = {"structures": [allowed[d]["name"] for d in new]}
+    details: dict[str, Any] = {"structures": sent}
     if without_medical:
         details["sans_volet_medical"] = "opposition de la personne au partage de sa santé"
     access.audit(
@@ -248,6 +252,7 @@ def choose(access: AccessContext, rid: int, sending_id: int) -> dict[str, Any]:
     if sending is None or sending["request_id"] != rid:
         raise NotFound("Cet envoi n'existe pas pour cette demande.")
     with transaction(access.db):
+        storage.lock_request(access.db, rid)
         if not storage.transition_sending(
             access.db, sending_id, "admission_choisie", ("acceptee",)
         ):

@@ -74,10 +74,11 @@ def create_request(db, person: dict, structure_id: int, author_id: int, data: di
     values["admin_notes"] = values.get("admin_notes") or ""
     cols = ", ".join(values)
     cur = db.execute(
-        f"INSERT INTO orientation_requests ({cols}) VALUES ({', '.join('?' * len(values))})",
+        f"INSERT INTO orientation_requests ({cols}) VALUES ({', '.join('?' * len(values))})"
+        " RETURNING id",
         list(values.values()),
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def update_request(db, request_id: int, data: dict) -> None:
@@ -133,6 +134,19 @@ def possible_duplicates(db, request: dict) -> list[dict]:
     )
 
 
+def lock_request(db, request_id: int) -> None:
+    """Inside a transaction: hold the request until it ends, before touching its sendings.
+
+    Every transaction that changes a request and its sendings takes the request first, so that
+    two of them (a withdrawal and an admission, say) wait for each other instead of locking
+    each other's rows in opposite orders. SQLite's transaction already holds the write lock.
+    """
+    if db.dialect == "postgresql":
+        db.execute(
+            "SELECT id FROM orientation_requests WHERE id = ? FOR NO KEY UPDATE", [request_id]
+        )
+
+
 def set_request_status(db, request_id: int, status: str, from_statuses: tuple[str, ...]) -> bool:
     """Conditional update: True when the request was in one of ``from_statuses``."""
     now = utcnow_iso()
@@ -166,14 +180,17 @@ def save_medical(db, request_id: int, content: str, author_id: int, author_label
 # --------------------------------------------------------------------------- sendings
 
 
-def add_sending(db, request_id: int, directory_id: int, name: str) -> int:
+def add_sending(db, request_id: int, directory_id: int, name: str) -> int | None:
+    """The new sending's id; ``None`` when the request was already sent to that structure (a
+    concurrent sending won: the database decides, by the unique key)."""
     now = utcnow_iso()
-    cur = db.execute(
+    row = db.execute(
         "INSERT INTO orientation_sendings (request_id, directory_id, structure_name, status,"
-        " status_at, sent_at) VALUES (?, ?, ?, 'envoyee', ?, ?)",
+        " status_at, sent_at) VALUES (?, ?, ?, 'envoyee', ?, ?)"
+        " ON CONFLICT (request_id, directory_id) DO NOTHING RETURNING id",
         [request_id, directory_id, name, now, now],
-    )
-    return cur.lastrowid
+    ).fetchone()
+    return row[0] if row else None
 
 
 def sendings_of(db, request_id: int) -> list[dict]:
@@ -229,26 +246,19 @@ def close_sendings(
 ) -> list[int]:
     """Move the sendings of a request that are in ``from_statuses`` to ``status``; their ids.
 
-    ``keep_id``: a sending left as it is (the admission the person chose).
+    ``keep_id``: a sending left as it is (the admission the person chose). One conditional
+    update: a sending whose status an answer changed meanwhile is left as that answer made it.
     """
     marks = ",".join("?" * len(from_statuses))
     where, params = f"request_id = ? AND status IN ({marks})", [request_id, *from_statuses]
     if keep_id is not None:
         where += " AND id != ?"
         params.append(keep_id)
-    ids = [
-        r["id"]
-        for r in fetch_all(
-            db, f"SELECT id FROM orientation_sendings WHERE {where} ORDER BY id", params
-        )
-    ]
-    if ids:
-        db.execute(
-            f"UPDATE orientation_sendings SET status = ?, status_at = ?"
-            f" WHERE id IN ({','.join('?' * len(ids))})",
-            [status, utcnow_iso(), *ids],
-        )
-    return ids
+    cur = db.execute(
+        f"UPDATE orientation_sendings SET status = ?, status_at = ? WHERE {where} RETURNING id",
+        [status, utcnow_iso(), *params],
+    )
+    return sorted(r[0] for r in cur.fetchall())
 
 
 # --------------------------------------------------------------------------- events
