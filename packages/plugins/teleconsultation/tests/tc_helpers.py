@@ -41,7 +41,7 @@ def _doctor(db, family: str, rpps: str, user_id: int | None) -> int:
 def make_doctors(world) -> dict[str, int]:
     db = connect(world.settings.db_path)
     try:
-        with db.conn:
+        with db.transaction():
             out = {
                 "account": _doctor(db, "Vasseur", "10100000001", world.users["nurse2_a"]),
                 "external": _doctor(db, "Lointain", "10100000002", None),
@@ -50,7 +50,7 @@ def make_doctors(world) -> dict[str, int]:
                 db, world.persons["p1"], world.users["nurse2_a"], world.users["coord_a"]
             )
     finally:
-        db.conn.close()
+        db.close()
     return out
 
 

@@ -22,7 +22,7 @@ def _object(world, scope: str) -> None:
         access = AccessContext(db, core_registry(), accounts.actor_for_user(db, user), "t")
         accounts.record_objection(access, world.persons["p1"], scope, "2026-03-03", None)
     finally:
-        db.conn.close()
+        db.close()
 
 
 def _refusals(world) -> list[tuple[str, dict]]:
@@ -36,7 +36,7 @@ def _refusals(world) -> list[tuple[str, dict]]:
             ).fetchall()
         ]
     finally:
-        db.conn.close()
+        db.close()
 
 
 @pytest.mark.parametrize("scope", ["sante", "tout"])

@@ -10,7 +10,7 @@ from virage_teleconsultation import video
 
 from tests.accounts.conftest import bearer, csrf_from, login
 from virage.sdk import Settings, hookimpl
-from virage.sdk.testing import connect, create_app
+from virage.sdk.testing import applied_migrations, connect, create_app
 
 
 def _full_session(client, world, doctors, doctor="account"):
@@ -212,7 +212,7 @@ def test_only_participants_see_the_video_link(client, world, doctors):
             "SELECT action FROM audit_log WHERE target = ?", [f"teleconsultation:{tc['id']}"]
         )
     }
-    db.conn.close()
+    db.close()
     assert {
         "teleconsultation.requested",
         "teleconsultation.scheduled",
@@ -296,9 +296,12 @@ def test_plugin_absent_leaves_the_core_unaffected(tmp_path):
         kinds = client.get("/healthz")
         assert kinds.status_code == 200
     db = connect(settings.db_path)
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    db.conn.close()
-    assert "teleconsultations" not in tables
+    try:
+        assert "teleconsultation" not in {ns for ns, _ in applied_migrations(db)}
+        with pytest.raises(db.Error):  # no table of the plugin, on either engine
+            db.execute("SELECT count(*) FROM teleconsultations")
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize(
@@ -328,12 +331,12 @@ def test_rgpd_export_deletion_and_worker_records(client, world, doctors, app):
     assert records.status_code == 200 and f"Téléconsultation n° {tc['id']}" in records.text
     db = connect(world.settings.db_path)
     try:
-        with db.conn:
+        with db.transaction():
             app.state.plugins.call("on_person_deleted", db=db, person_id=p1)
         left = db.execute("SELECT count(*) FROM teleconsultations WHERE person_id = ?", [p1])
         assert left.fetchone()[0] == 0
     finally:
-        db.conn.close()
+        db.close()
 
 
 def test_cancelling_the_appointment_in_the_agenda_cancels_the_session(client, world, doctors):

@@ -48,6 +48,7 @@ from virage.agenda.timeutil import (
 )
 from virage.app import prepare_database
 from virage.db import Database, Migration, fetch_all, fetch_one, transaction, utcnow, utcnow_iso
+from virage.db_policies import structure_policy
 from virage.deps import Access, AppSettings, Plugins
 from virage.directory.sources import (
     DirectoryImporter,
@@ -137,6 +138,7 @@ __all__ = [
     "plural",
     "prepare_database",
     "require_actor_guard",
+    "structure_policy",
     "to_local",
     "to_utc",
     "today_paris",

@@ -45,7 +45,13 @@ def register_migrations():
     from virage_teleconsultation import storage
 
     return [
-        Migration(NAMESPACE, "0001_teleconsultations", storage.create_tables, "Téléconsultations")
+        Migration(NAMESPACE, "0001_teleconsultations", storage.create_tables, "Téléconsultations"),
+        Migration(
+            NAMESPACE,
+            "0002_row_security",
+            storage.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : les séances par structure",
+        ),
     ]
 
 

@@ -20,6 +20,10 @@ from virage_teleconsultation import storage
 KIND = "teleconsultation"
 TARGET = "teleconsultation"
 NOT_FOUND = "Cette téléconsultation n'existe pas ou ne vous est pas accessible."
+CHANGED = (
+    "Cette téléconsultation vient d'être modifiée par quelqu'un d'autre : rechargez la page et "
+    "vérifiez son état avant de recommencer."
+)
 
 STATES: dict[str, str] = {
     "requested": "Demandée",
@@ -124,7 +128,9 @@ def move(access: AccessContext, row: dict, new: str, values: dict | None = None)
         )
     values = {**(values or {}), "status": new}
     with transaction(access.db):
-        storage.update(access.db, row["id"], values)
+        # compare-and-set on the state: of two concurrent steps, the second gets 409
+        if not storage.update(access.db, row["id"], values, from_status=old):
+            raise Conflict(CHANGED)
         access.audit(
             f"teleconsultation.{new}",
             structure_id=row["structure_id"],

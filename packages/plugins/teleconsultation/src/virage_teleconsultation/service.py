@@ -319,14 +319,16 @@ def appointment_cancelled(db, appointment: dict, reason: str, actor) -> None:
     if row is None or "cancelled" not in TRANSITIONS[row["status"]]:
         return
     with transaction(db):
-        storage.update(
+        if not storage.update(
             db,
             row["id"],
             {
                 "status": "cancelled",
                 "outcome_reason": f"Rendez-vous annulé dans l'agenda : {reason}",
             },
-        )
+            from_status=row["status"],
+        ):
+            return  # moved meanwhile (started, or cancelled from the session itself)
         audit.record(
             db,
             actor,

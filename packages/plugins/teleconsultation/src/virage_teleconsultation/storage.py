@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from virage.sdk import Database, utcnow_iso
+from virage.sdk import Database, structure_policy, utcnow_iso
 
 COLUMNS = (
     "structure_id",
@@ -70,10 +70,14 @@ def create_tables(db: Database) -> None:
     )
 
 
-def _rows(db, sql: str, params: list[Any]) -> list[dict]:
-    cur = db.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+def create_row_security(db: Database) -> None:
+    """PostgreSQL: a request sees and writes only the sessions of the structures it acts for
+    (a second lock behind the service's checks; nothing on SQLite)."""
+    structure_policy(db, "teleconsultations")
+
+
+def _rows(db: Database, sql: str, params: list[Any]) -> list[dict]:
+    return db.fetch_all(sql, params)
 
 
 def insert(db: Database, values: dict[str, Any]) -> int:
@@ -81,19 +85,28 @@ def insert(db: Database, values: dict[str, Any]) -> int:
     cols = [c for c in COLUMNS if c in values]
     cur = db.execute(
         f"INSERT INTO teleconsultations ({', '.join(cols)}, created_at, updated_at)"
-        f" VALUES ({', '.join('?' * len(cols))}, ?, ?)",
+        f" VALUES ({', '.join('?' * len(cols))}, ?, ?) RETURNING id",
         [values[c] for c in cols] + [now, now],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
-def update(db: Database, tc_id: int, values: dict[str, Any]) -> None:
+def update(
+    db: Database, tc_id: int, values: dict[str, Any], *, from_status: str | None = None
+) -> bool:
+    """Write ``values``; with ``from_status``, only while the session is still in that state
+    (compare-and-set: of two concurrent steps, one wins). True when the row was written."""
     cols = [c for c in values if c in COLUMNS]
-    db.execute(
+    where, params = "id = ?", [tc_id]
+    if from_status is not None:
+        where += " AND status = ?"
+        params.append(from_status)
+    cur = db.execute(
         f"UPDATE teleconsultations SET {', '.join(f'{c} = ?' for c in cols)}, updated_at = ?"
-        " WHERE id = ?",
-        [values[c] for c in cols] + [utcnow_iso(), tc_id],
+        f" WHERE {where}",
+        [values[c] for c in cols] + [utcnow_iso(), *params],
     )
+    return cur.rowcount == 1
 
 
 def get(db: Database, tc_id: int) -> dict | None:
