@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from virage.sdk.directory import finess_problem, rpps_problem
-from virage.sdk.testing import cli
+from virage.sdk.testing import cli, connect
 
 
 def _luhn(digits: str) -> bool:
@@ -29,15 +27,19 @@ def demo_db(tmp_path_factory):
     return db
 
 
-def test_demo_identifiers_pass_their_check_digit(demo_db):
-    conn = sqlite3.connect(demo_db)
+def _column(demo_db, sql: str) -> list[str]:
+    conn = connect(demo_db)
     try:
-        finess = [r[0] for r in conn.execute("SELECT finess FROM directory_structures")]
-        finess += [r[0] for r in conn.execute("SELECT ej_finess FROM directory_structures") if r[0]]
-        rpps = [r[0] for r in conn.execute("SELECT rpps FROM directory_professionals") if r[0]]
-        idnps = [r[0] for r in conn.execute("SELECT idnps FROM directory_professionals")]
+        return [r[0] for r in conn.execute(sql).fetchall()]
     finally:
         conn.close()
+
+
+def test_demo_identifiers_pass_their_check_digit(demo_db):
+    finess = _column(demo_db, "SELECT finess FROM directory_structures")
+    finess += [n for n in _column(demo_db, "SELECT ej_finess FROM directory_structures") if n]
+    rpps = [n for n in _column(demo_db, "SELECT rpps FROM directory_professionals") if n]
+    idnps = _column(demo_db, "SELECT idnps FROM directory_professionals")
     assert len(finess) > 20 and len(rpps) > 5
     assert [n for n in finess if finess_problem(n)] == []
     assert [n for n in finess if n.isdigit() and not _luhn(n)] == []

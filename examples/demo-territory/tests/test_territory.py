@@ -3,8 +3,7 @@ the same seed gives the same territory, and it builds without the optional plugi
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from virage_orientation.catalog import REQUEST_STATUSES, SENDING_STATUSES
 from virage_teleconsultation.service import STATES as TELECONSULTATION_STATES
 
 from virage.sdk import day_bounds, iso, today_paris
-from virage.sdk.testing import cli
+from virage.sdk.testing import cli, connect
 
 #: Columns holding the wall-clock time of the build (or a salt, or a random room): not compared.
 VOLATILE = {"at", "editable_until", "password_hash", "room"}
@@ -32,11 +31,39 @@ def _build(folder: Path, *args: str, plugins: str | None = None) -> Path:
 
 
 def _rows(db: Path, sql: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
-        return conn.execute(sql, params).fetchall()
+        return [tuple(r) for r in conn.execute(sql, list(params)).fetchall()]
     finally:
         conn.close()
+
+
+def _tables(conn) -> list[str]:
+    """The tables of data (SQLite: a contentless full-text index cannot be scanned, its shadow
+    tables are compared instead)."""
+    if conn.dialect == "postgresql":
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_type = 'BASE TABLE' AND table_name != '_migrations' ORDER BY table_name"
+        )
+    else:
+        sql = (
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' AND name != '_migrations'"
+            " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        )
+    return [r[0] for r in conn.execute(sql).fetchall()]
+
+
+def _columns(conn, table: str) -> list[str]:
+    if conn.dialect == "postgresql":
+        rows = conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        return [r[0] for r in rows]
+    return [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')").fetchall()]
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +72,14 @@ def demo(tmp_path_factory) -> Path:
 
 
 def _dump(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' AND name != '_migrations'"
-                # a contentless full-text index cannot be scanned: its shadow tables are compared
-                " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
-            )
-        ]
         out = {}
-        for table in tables:
-            cols = [r[1] for r in conn.execute(f"PRAGMA table_info('{table}')")]
+        for table in _tables(conn):
+            cols = _columns(conn, table)
             keep = [c for c in cols if c not in VOLATILE and not c.endswith("_at")]
-            rows = conn.execute(f"SELECT {', '.join(keep)} FROM '{table}'").fetchall()
+            quoted = ", ".join(f'"{c}"' for c in keep)
+            rows = [tuple(r) for r in conn.execute(f'SELECT {quoted} FROM "{table}"').fetchall()]
             if table == "instance":
                 rows = [r for r in rows if not r[0].endswith("_at")]
             out[table] = sorted(rows, key=repr)
@@ -125,11 +144,15 @@ def test_orientation_dates_spread_over_past_weeks(demo):
     oldest = iso(day_bounds(today_paris() - timedelta(days=35))[0])
     assert min(created) >= oldest
     assert min(created) < iso(day_bounds(today_paris() - timedelta(days=14))[0])
-    (hours,) = _rows(
+    answered = _rows(
         demo,
-        "SELECT AVG((julianday(answered_at) - julianday(sent_at)) * 24)"
-        " FROM orientation_sendings WHERE answered_at IS NOT NULL",
-    )[0]
+        "SELECT sent_at, answered_at FROM orientation_sendings WHERE answered_at IS NOT NULL",
+    )
+    delays = [
+        (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() / 3600
+        for start, end in answered
+    ]
+    hours = sum(delays) / len(delays)
     assert 1 < hours < 24 * 7  # a plausible first-answer time on the network's dashboard
 
 
@@ -212,7 +235,11 @@ def test_same_seed_same_territory_other_seed_other_persons(demo, tmp_path):
 
 def test_builds_without_orientation_and_teleconsultation(tmp_path):
     db = _build(tmp_path, plugins="finess,demo_territory")
-    tables = {r[0] for r in _rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn = connect(db)
+    try:
+        tables = set(_tables(conn))
+    finally:
+        conn.close()
     assert "orientation_requests" not in tables and "teleconsultations" not in tables
     (persons,) = _rows(db, "SELECT count(*) FROM persons")[0]
     assert persons > 0

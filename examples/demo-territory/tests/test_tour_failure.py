@@ -10,7 +10,7 @@ from virage.sdk.testing import connect
 
 
 def _server(tmp_path) -> DemoServer:
-    connect(tmp_path / "demo.db").conn.close()
+    connect(tmp_path / "demo.db").close()
     return DemoServer("http://127.0.0.1:9", tmp_path / "demo.db")
 
 

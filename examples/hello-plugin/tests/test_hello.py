@@ -6,7 +6,6 @@ the plugin's own permission is decided by the core and each greeting is in the a
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
@@ -53,7 +52,7 @@ def team(tmp_path) -> Team:
             role=role,
         )
         tokens[username] = token_for(db, uid, sid, f"jeton {username}")
-    db.conn.close()
+    db.close()
     return Team(settings, sid, tokens)
 
 
@@ -64,7 +63,7 @@ def session(team: Team, username: str) -> str:
     try:
         return signed_in(db, username)
     finally:
-        db.conn.close()
+        db.close()
 
 
 def auth(team: Team, username: str) -> dict[str, str]:
@@ -72,14 +71,17 @@ def auth(team: Team, username: str) -> dict[str, str]:
 
 
 def audit(team: Team, action: str) -> list[tuple]:
-    conn = sqlite3.connect(team.settings.db_path)
+    db = connect(team.settings.db_path)
     try:
-        return conn.execute(
-            "SELECT outcome, structure_id, via FROM audit_log WHERE action = ? ORDER BY id",
-            [action],
-        ).fetchall()
+        return [
+            tuple(row)
+            for row in db.execute(
+                "SELECT outcome, structure_id, via FROM audit_log WHERE action = ? ORDER BY id",
+                [action],
+            ).fetchall()
+        ]
     finally:
-        conn.close()
+        db.close()
 
 
 def test_discovered_through_its_entry_point():
@@ -138,7 +140,8 @@ def test_page_nav_and_migrations_for_a_signed_in_user(team):
     db = connect(team.settings.db_path)
     assert ("hello", "0001_greetings") in applied_migrations(db)
     assert ("hello", "0002_structure_and_author") in applied_migrations(db)
-    db.conn.close()
+    assert ("hello", "0003_row_security") in applied_migrations(db)
+    db.close()
 
 
 @pytest.mark.parametrize("payload", [{"name": ""}, {"name": "   "}, {}, {"name": "x" * 81}])
@@ -181,3 +184,25 @@ def test_allow_list_excludes_it(tmp_path):
     with TestClient(create_app(settings)) as client:
         assert client.get("/hello/", follow_redirects=False).status_code == 404
         assert all(p["name"] != "hello" for p in client.get("/api/v1/plugins").json())
+
+
+@pytest.mark.postgres_only
+def test_postgresql_shows_a_structure_only_its_own_greetings(team):
+    """Row-level security (``structure_policy``): a query without ``WHERE structure_id = ?``
+    still sees only the greetings of the structures the request acts for."""
+    with TestClient(create_app(team.settings)) as client:
+        created = client.post(
+            "/api/v1/hello", json={"name": "Camille"}, headers=auth(team, "infirmiere")
+        )
+        assert created.status_code == 201, created.text
+    db = connect(team.settings.db_path)
+    try:
+        count = "SELECT count(*) FROM hello_greetings"
+        assert db.execute(count).fetchone()[0] == 1  # the command line acts for every structure
+        # what a request of a worker of another structure tells the database (see db_scope)
+        db.execute("SELECT set_config('virage.structures', ?, false)", [str(team.structure_id + 1)])
+        assert db.execute(count).fetchone()[0] == 0
+        db.execute("SELECT set_config('virage.structures', ?, false)", [str(team.structure_id)])
+        assert db.execute(count).fetchone()[0] == 1
+    finally:
+        db.close()

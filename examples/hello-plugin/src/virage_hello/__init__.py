@@ -34,6 +34,7 @@ from virage.sdk import (
     permission,
     prepare_database,
     require_actor_guard,
+    structure_policy,
     transaction,
     utcnow_iso,
 )
@@ -76,14 +77,21 @@ def _add_structure_and_author(db: Database) -> None:
     db.execute("ALTER TABLE hello_greetings ADD COLUMN author_id INTEGER")
 
 
+def _row_security(db: Database) -> None:
+    # PostgreSQL: a request sees and writes only the greetings of the structures it acts for,
+    # even if a query forgot its WHERE structure_id = ? (nothing on SQLite).
+    structure_policy(db, "hello_greetings")
+
+
 def add_greeting(db: Database, structure_id: int, author_id: int, name: str) -> dict:
     created_at = utcnow_iso()
+    # RETURNING id: the new row's id on both engines (SQLite and PostgreSQL).
     cur = db.execute(
         "INSERT INTO hello_greetings (name, created_at, structure_id, author_id)"
-        " VALUES (?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?) RETURNING id",
         [name, created_at, structure_id, author_id],
     )
-    return {"id": cur.lastrowid, "name": name, "created_at": created_at}
+    return {"id": cur.fetchone()[0], "name": name, "created_at": created_at}
 
 
 def count_greetings(db: Database, structure_id: int) -> int:
@@ -203,6 +211,12 @@ def register_migrations():
             "0002_structure_and_author",
             _add_structure_and_author,
             "Salutations : structure et auteur",
+        ),
+        Migration(
+            NAMESPACE,
+            "0003_row_security",
+            _row_security,
+            "Salutations : sécurité par ligne (PostgreSQL)",
         ),
     ]
 
