@@ -6,8 +6,7 @@ structure over the period (60 still followed today), 8 nurses and 12 care assist
 nurse of the first structure is in the care team of 40 persons followed today.
 
 Measured server-side, through the same functions the web pages and the API call (access
-decisions, audit entries written with ``synchronous=FULL``, results and acknowledgements
-attached):
+decisions, audit entries written durably, results and acknowledgements attached):
 
 - a person's timeline (the 50 newest transmissions, with results and acknowledgements);
 - "depuis ma dernière prise de poste" for the nurse with 40 persons (her last post taken 16 hours
@@ -16,14 +15,20 @@ attached):
   accent-insensitive, on common words;
 - the coordinator's list of urgent transmissions nobody has read;
 - for information (not in the target): a two-word search, and a word start typed with ``*``
-  (FTS5 merges every indexed word with that start: slower by design, hence opt-in);
+  (the index merges every indexed word with that start: slower by design, hence opt-in);
 
-each with p50/p95/p99, next to the raw-SQLite floor (the same SQL on a bare connection, without
-access checks, audit or Python shaping). Prints JSON. ``--small`` builds a small dataset to check
-that the script works (no timing meaning). ``--scale 0.2`` builds a fifth of the full network.
+each with p50/p95/p99, next to the raw floor of the engine (``raw_sqlite`` or ``raw_postgresql``:
+the same SQL on a bare driver connection, without access checks, audit or Python shaping). Prints
+JSON. ``--small`` builds a small dataset to check that the script works (no timing meaning).
+``--scale 0.2`` builds a fifth of the full network.
+
+Either engine: ``--db PATH`` (SQLite, the default under ``.cache/bench-transmissions``) or
+``--db postgresql://user@host/base`` (an empty database or schema, or one this script built: it
+refuses to empty one holding anything else).
 
     ./scripts/bench-transmissions            # builds .cache/bench-transmissions/full.db once
     ./scripts/bench-transmissions --small
+    ./scripts/bench-transmissions --small --db postgresql://virage@localhost/virage_bench
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from virage.accounts import service as accounts_service  # noqa: E402
 from virage.accounts import storage as accounts_storage  # noqa: E402
 from virage.accounts.context import AccessContext  # noqa: E402
 from virage.app import build_registry, prepare_database  # noqa: E402
-from virage.db import connect  # noqa: E402
+from virage.db import connect, is_postgres_url, resolve  # noqa: E402
 from virage.plugins import PluginHost  # noqa: E402
 from virage.settings import Settings  # noqa: E402
 from virage.system import storage as system_storage  # noqa: E402
@@ -199,6 +204,264 @@ def timed(call, runs: int) -> list[float]:
     return out
 
 
+# --------------------------------------------------------------------------- the two engines
+
+
+def settings_for(target: Path | str) -> Settings:
+    if is_postgres_url(target):
+        return Settings(db_url=str(target), docs_dir=None)
+    return Settings(db_path=Path(target), docs_dir=None)
+
+
+def engine_of(target: Path | str) -> str:
+    """``"postgresql"`` or ``"sqlite"``: where ``target`` really is (the test suite's PostgreSQL
+    pass turns a path into a schema of its own: see ``virage.db.resolve``)."""
+    return "postgresql" if isinstance(resolve(target), str) else "sqlite"
+
+
+def _pg_connect(url: str):
+    """A bare psycopg connection acting as the system (it sees every structure's rows: the
+    row-level security policies read ``virage.structures``)."""
+    import psycopg
+
+    conn = psycopg.connect(url, autocommit=True)
+    conn.execute("SELECT set_config('virage.structures', 'all', false)")
+    return conn
+
+
+class _Plain:
+    """A bare driver connection (sqlite3, or psycopg) with the ``execute`` / ``fetch_all`` /
+    ``fetch_one`` the storage functions use: their SQL, without the seam (the raw floor)."""
+
+    def __init__(self, target: Path | str) -> None:
+        where = resolve(target)
+        self.dialect = "postgresql" if isinstance(where, str) else "sqlite"
+        if self.dialect == "postgresql":
+            from virage.db_postgres import to_format_style
+
+            self.conn = _pg_connect(where)
+            self._sql = to_format_style
+        else:
+            self.conn = sqlite3.connect(where, isolation_level=None)
+            self._sql = str
+
+    def execute(self, sql, params=()):
+        params = list(params)
+        if self.dialect == "postgresql" and not params:
+            return self.conn.execute(sql)
+        return self.conn.execute(self._sql(sql), params)
+
+    def fetch_all(self, sql, params=()):
+        cur = self.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def fetch_one(self, sql, params=()):
+        rows = self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Bulk(_Plain):
+    """The dataset's writer: SQLite without journal (rebuilt if interrupted), PostgreSQL through
+    ``COPY``. Indexes are dropped during the load and rebuilt once at the end (faster than row by
+    row); the integrity triggers stay on."""
+
+    def __init__(self, target: Path | str) -> None:
+        super().__init__(target)
+        if self.dialect == "sqlite":
+            for pragma in (
+                "journal_mode = OFF",
+                "synchronous = OFF",
+                "cache_size = -1000000",
+                "temp_store = MEMORY",
+            ):
+                self.conn.execute(f"PRAGMA {pragma}")
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def insert_id(self, sql: str, params) -> int:
+        return self.execute(f"{sql} RETURNING id", params).fetchall()[0][0]
+
+    def many(self, table: str, columns, rows) -> None:
+        if not rows:
+            return
+        names = ", ".join(columns)
+        if self.dialect == "sqlite":
+            self.conn.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+                " ON CONFLICT DO NOTHING",
+                rows,
+            )
+            return
+        # COPY into a table under row-level security is refused: copy into a temporary table
+        # of the same columns, then insert from it (the policies check every row).
+        stage = f"stage_{table}"
+        self.conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with self.conn.cursor() as cur, cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self.conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}")
+        self.conn.execute(f"TRUNCATE {stage}")
+
+    def drop_indexes(self) -> list[tuple[str, str, str]]:
+        """Drop the transmissions' secondary indexes (and, on SQLite, the full-text triggers);
+        what was dropped, to :meth:`rebuild`."""
+        if self.dialect == "sqlite":
+            saved = self.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN"
+                " ('transmissions', 'transmissions_acks') AND (type = 'index' OR name LIKE"
+                " 'transmissions_fts_%')"
+            ).fetchall()
+        else:  # constraints' indexes (keys, unique client ids) stay
+            saved = self.execute(
+                "SELECT 'index', indexname, indexdef FROM pg_indexes i"
+                " WHERE schemaname = current_schema()"
+                " AND tablename IN ('transmissions', 'transmissions_acks') AND NOT EXISTS"
+                " (SELECT 1 FROM pg_constraint c WHERE c.conindid ="
+                "  format('%I.%I', i.schemaname, i.indexname)::regclass)"
+            ).fetchall()
+        for kind, name, _sql in saved:
+            self.conn.execute(f'DROP {kind.upper()} "{name}"')
+        return saved
+
+    def rebuild(self, saved, log) -> None:
+        t1 = time.perf_counter()
+        for kind, _name, sql in saved:
+            if kind == "index":
+                self.conn.execute(sql)
+        log(f"  indexes rebuilt in {time.perf_counter() - t1:.0f} s")
+        if self.dialect == "postgresql":  # the search column is generated: its GIN index is above
+            for table in LOADED:
+                self.conn.execute(f"VACUUM (ANALYZE) {table}")
+            return
+        t2 = time.perf_counter()
+        body = storage.FTS_BODY.format(row="t")
+        scope = storage.FTS_SCOPE.format(row="t")
+        self.conn.execute(
+            "INSERT INTO transmissions_fts (rowid, target, body, scope)"
+            f" SELECT t.id, t.target, {body}, {scope} FROM transmissions t ORDER BY t.id"
+        )
+        self.conn.execute("INSERT INTO transmissions_fts (transmissions_fts) VALUES ('optimize')")
+        for kind, _name, sql in saved:
+            if kind == "trigger":
+                self.conn.execute(sql)
+        log(f"  full-text index built in {time.perf_counter() - t2:.0f} s")
+        self.conn.execute("ANALYZE")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+
+
+#: The tables the dataset fills.
+LOADED = (
+    "structures",
+    "users",
+    "memberships",
+    "persons",
+    "care_team",
+    "transmissions",
+    "transmissions_acks",
+)
+
+
+def _pg_tables(conn) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+    ]
+
+
+def _pg_marker(conn) -> dict[str, str]:
+    if "instance" not in _pg_tables(conn):
+        return {}
+    return dict(conn.execute("SELECT key, value FROM instance").fetchall())
+
+
+def empty(target: Path | str) -> None:
+    """Make room for a new dataset: the SQLite files, or the PostgreSQL schema's content (only
+    when it is empty already or holds a dataset of this script: never someone's data)."""
+    where = resolve(target)
+    if not isinstance(where, str):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{where}{suffix}").unlink(missing_ok=True)
+        return
+    conn = _pg_connect(where)
+    try:
+        schema = conn.execute("SELECT current_schema()").fetchone()[0]
+        if schema is None:
+            raise SystemExit(f"{target}: no schema to build in (check the search_path).")
+        if not _pg_tables(conn):
+            return
+        if _pg_marker(conn).get("bench") != MARKER:
+            raise SystemExit(
+                f"{target}: this PostgreSQL database (schema {schema}) holds tables that are not "
+                "this benchmark's. Give it an empty database or schema."
+            )
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        conn.close()
+
+
+def _existing(target: Path | str, size: dict) -> bool:
+    where = resolve(target)
+    if isinstance(where, str):
+        conn = _pg_connect(where)
+        try:
+            rows = _pg_marker(conn)
+        finally:
+            conn.close()
+    else:
+        if not where.exists():
+            return False
+        try:
+            conn = sqlite3.connect(f"file:{where}?mode=ro", uri=True)
+            rows = dict(conn.execute("SELECT key, value FROM instance").fetchall())
+            conn.close()
+        except sqlite3.Error:
+            return False
+    return rows.get("bench") == MARKER and rows.get("bench_size") == json.dumps(
+        size, sort_keys=True
+    )
+
+
+def database_facts(target: Path | str) -> dict:
+    """Size on disk and engine version."""
+    where = resolve(target)
+    if not isinstance(where, str):
+        return {
+            "database_mb": round(
+                sum(
+                    Path(f"{where}{s}").stat().st_size
+                    for s in ("", "-wal")
+                    if Path(f"{where}{s}").exists()
+                )
+                / 1e6,
+                1,
+            ),
+            "engine_version": sqlite3.sqlite_version,
+        }
+    conn = _pg_connect(where)
+    try:
+        (size,) = conn.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+        ).fetchone()
+        (version,) = conn.execute("SHOW server_version").fetchone()
+    finally:
+        conn.close()
+    return {"database_mb": round(int(size) / 1e6, 1), "engine_version": version}
+
+
 # --------------------------------------------------------------------------- generation
 
 
@@ -213,48 +476,38 @@ def _texts(rng: random.Random) -> dict[str, list[str]]:
     return pool
 
 
-def generate(path: Path, size: dict, seed: int, log) -> dict:
+def generate(dest: Path | str, size: dict, seed: int, log) -> dict:
     """Build the dataset with the application's own migrations, then bulk-load it."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    settings = Settings(db_path=path, docs_dir=None)
+    empty(dest)
+    settings = settings_for(dest)
     db = prepare_database(settings, PluginHost(settings))
-    db.conn.close()
+    # This script's database from now on (an interrupted build is rebuilt, never refused);
+    # complete once its size is recorded, at the end.
+    system_storage.set_instance_info(db, "bench", MARKER)
+    db.close()
     rng = random.Random(seed)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA cache_size = -1000000")
-    conn.execute("PRAGMA temp_store = MEMORY")
-    # Bulk load: indexes and the search triggers are rebuilt once at the end (faster than row by
-    # row); the integrity triggers stay on.
-    saved = conn.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN"
-        " ('transmissions', 'transmissions_acks') AND (type = 'index' OR name LIKE"
-        " 'transmissions_fts_%')"
-    ).fetchall()
-    for kind, name, _sql in saved:
-        conn.execute(f"DROP {kind.upper()} {name}")
+    conn = _Bulk(dest)
+    saved = conn.drop_indexes()
     now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
     start_day = now - timedelta(days=size["days"])
-    conn.execute("BEGIN")
+    conn.begin()
     now_s = iso(now)
     password = "bench-sans-mot-de-passe"  # never used to log in
     structures, nurses, carers, coordinators, persons = [], {}, {}, {}, {}
     user_labels: dict[int, str] = {}
     for s in range(size["structures"]):
-        sid = conn.execute(
+        sid = conn.insert_id(
             "INSERT INTO structures (name, kind, created_at) VALUES (?, 'SSIAD', ?)",
             [f"SSIAD bench {s + 1}", now_s],
-        ).lastrowid
+        )
         structures.append(sid)
 
         def user(name, role, profession, sid=sid):
-            uid = conn.execute(
+            uid = conn.insert_id(
                 "INSERT INTO users (username, display_name, profession, password_hash, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 [f"{name}.{sid}", f"{name.title()} {sid}", profession, password, now_s],
-            ).lastrowid
+            )
             conn.execute(
                 "INSERT INTO memberships (user_id, structure_id, role, created_at) VALUES (?, ?, ?, ?)",
                 [uid, sid, role, now_s],
@@ -277,7 +530,7 @@ def generate(path: Path, size: dict, seed: int, log) -> dict:
             else:
                 end = rng.randint(30, size["days"] - 1)
                 begin = max(0, end - span)
-            pid = conn.execute(
+            pid = conn.insert_id(
                 "INSERT INTO persons (structure_id, family_name, given_names, status, created_at,"
                 " updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -289,7 +542,7 @@ def generate(path: Path, size: dict, seed: int, log) -> dict:
                     now_s,
                     None if current else iso(start_day + timedelta(days=end)),
                 ],
-            ).lastrowid
+            )
             team = rng.sample(nurses[sid], 2) + rng.sample(carers[sid], 2)
             persons[sid].append((pid, begin, end, team))
     # The benchmark's nurse: first nurse of the first structure, in 40 current care teams.
@@ -301,27 +554,26 @@ def generate(path: Path, size: dict, seed: int, log) -> dict:
             team[0] = bench_nurse
         elif k >= size["nurse_persons"] and bench_nurse in team:
             team[team.index(bench_nurse)] = next(n for n in others if n not in team)
-    for sid in structures:
-        for pid, _b, _e, team in persons[sid]:
-            conn.executemany(
-                "INSERT INTO care_team (person_id, user_id, added_at) VALUES (?, ?, ?)",
-                [(pid, uid, now_s) for uid in team],
-            )
-    conn.execute("COMMIT")
+    conn.many(
+        "care_team",
+        ("person_id", "user_id", "added_at"),
+        [
+            (pid, uid, now_s)
+            for sid in structures
+            for pid, _b, _e, team in persons[sid]
+            for uid in team
+        ],
+    )
+    conn.commit()
 
     texts = _texts(rng)
-    insert = (
-        f"INSERT INTO transmissions (id, {', '.join(storage.INSERT_FIELDS)})"
-        f" VALUES (?, {', '.join('?' * len(storage.INSERT_FIELDS))})"
-    )
-    ack_sql = (
-        "INSERT OR IGNORE INTO transmissions_acks (transmission_id, user_id, at) VALUES (?, ?, ?)"
-    )
+    columns = ("id", *storage.INSERT_FIELDS)
+    ack_columns = ("transmission_id", "user_id", "at")
     next_id = 1
     last_entry: dict[int, int] = {}
     rows, acks, total, total_acks = [], [], 0, 0
     t0 = time.perf_counter()
-    conn.execute("BEGIN")
+    conn.begin()
     for day in range(size["days"]):
         day_start = start_day + timedelta(days=day)
         for sid in structures:
@@ -374,57 +626,39 @@ def generate(path: Path, size: dict, seed: int, log) -> dict:
                 )
                 if kind == "entry":
                     last_entry[pid] = next_id
+                readers = set()
                 for reader in rng.sample(team, 2):
                     if reader != author and rng.random() < 0.6:
                         at = created + timedelta(minutes=rng.randint(30, 900))
                         if at < now:
                             acks.append((next_id, reader, iso(at)))
-                if priority == "urgent" and kind != "result":
+                            readers.add(reader)
+                if priority == "urgent" and kind != "result" and coordinators[sid] not in readers:
                     acks.append(
                         (next_id, coordinators[sid], iso(min(now, created + timedelta(hours=1))))
                     )
                 next_id += 1
         if len(rows) >= 200_000:
-            conn.executemany(insert, rows)
-            conn.executemany(ack_sql, acks)
+            conn.many("transmissions", columns, rows)
+            conn.many("transmissions_acks", ack_columns, acks)
             total += len(rows)
             total_acks += len(acks)
             rows, acks = [], []
-            conn.execute("COMMIT")
-            conn.execute("BEGIN")
+            conn.commit()
+            conn.begin()
             log(f"  {total:,} transmissions ({time.perf_counter() - t0:.0f} s)")
-    conn.executemany(insert, rows)
-    conn.executemany(ack_sql, acks)
+    conn.many("transmissions", columns, rows)
+    conn.many("transmissions_acks", ack_columns, acks)
     total += len(rows)
     total_acks += len(acks)
-    conn.execute("COMMIT")
+    conn.commit()
     load_s = time.perf_counter() - t0
     log(f"  {total:,} transmissions, {total_acks:,} acknowledgements loaded in {load_s:.0f} s")
-
-    t1 = time.perf_counter()
-    for kind, _name, sql in saved:
-        if kind == "index":
-            conn.execute(sql)
-    log(f"  indexes rebuilt in {time.perf_counter() - t1:.0f} s")
-    t2 = time.perf_counter()
-    body = storage.FTS_BODY.format(row="t")
-    scope = storage.FTS_SCOPE.format(row="t")
-    conn.execute(
-        "INSERT INTO transmissions_fts (rowid, target, body, scope)"
-        f" SELECT t.id, t.target, {body}, {scope} FROM transmissions t ORDER BY t.id"
-    )
-    conn.execute("INSERT INTO transmissions_fts (transmissions_fts) VALUES ('optimize')")
-    for kind, _name, sql in saved:
-        if kind == "trigger":
-            conn.execute(sql)
-    log(f"  full-text index built in {time.perf_counter() - t2:.0f} s")
-    conn.execute("ANALYZE")
-    conn.execute("PRAGMA journal_mode = WAL")
+    conn.rebuild(saved, log)
     conn.close()
-    db = connect(path)
-    system_storage.set_instance_info(db, "bench", MARKER)
+    db = connect(dest)
     system_storage.set_instance_info(db, "bench_size", json.dumps(size, sort_keys=True))
-    db.conn.close()
+    db.close()
     return {
         "transmissions": total,
         "acknowledgements": total_acks,
@@ -435,29 +669,17 @@ def generate(path: Path, size: dict, seed: int, log) -> dict:
     }
 
 
-def _existing(path: Path, size: dict) -> bool:
-    if not path.exists():
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        rows = dict(conn.execute("SELECT key, value FROM instance").fetchall())
-        conn.close()
-    except sqlite3.Error:
-        return False
-    return rows.get("bench") == MARKER and rows.get("bench_size") == json.dumps(
-        size, sort_keys=True
-    )
-
-
 # --------------------------------------------------------------------------- measures
 
 
-def measure(path: Path, runs: int, seed: int) -> dict:
-    settings = Settings(db_path=path, docs_dir=None)
+def measure(target: Path | str, runs: int, seed: int) -> dict:
+    settings = settings_for(target)
     host = PluginHost(settings)
     registry = build_registry(host)
-    db = connect(path)  # WAL, synchronous=FULL: audit entries are durable, as in production
-    raw = sqlite3.connect(path)
+    # As in production: audit entries are durable (SQLite: WAL, synchronous=FULL).
+    db = connect(target)
+    raw = _Plain(target)
+    floor = f"raw_{raw.dialect}"
     rng = random.Random(seed)
     (nurse_id,) = db.execute(
         "SELECT user_id FROM care_team c JOIN persons p ON p.id = c.person_id"
@@ -500,7 +722,7 @@ def measure(path: Path, runs: int, seed: int) -> dict:
         **percentiles(
             timed(lambda: service.timeline(nurse, rng.choice(my_persons), limit=50), runs)
         ),
-        "raw_sqlite": percentiles(
+        floor: percentiles(
             timed(
                 lambda: raw.execute(
                     f"{storage.SELECT} WHERE t.person_id = ? AND t.kind <> 'result'"
@@ -521,10 +743,10 @@ def measure(path: Path, runs: int, seed: int) -> dict:
     out["since_last_shift_40_persons"] = {
         **percentiles(timed(feed, runs)),
         "rows_mean": round(sum(sizes) / len(sizes), 1),
-        "raw_sqlite": percentiles(
+        floor: percentiles(
             timed(
                 lambda: storage.new_since(
-                    _Plain(raw),
+                    raw,
                     person_ids=my_persons,
                     structure_ids=[],
                     since=shift,
@@ -546,17 +768,13 @@ def measure(path: Path, runs: int, seed: int) -> dict:
             found.append(len(service.search(access, rng.choice(SEARCH_WORDS), limit=50)))
 
         def search_raw(scope=scope):
-            match = service.fts_query(rng.choice(SEARCH_WORDS), scope)
-            raw.execute(
-                "SELECT rowid FROM transmissions_fts WHERE transmissions_fts MATCH ?"
-                " ORDER BY rowid DESC LIMIT 50",
-                [match],
-            ).fetchall()
+            sql, params = service.search_query(raw.dialect, rng.choice(SEARCH_WORDS), scope)
+            raw.execute(sql, params).fetchall()
 
         out[label] = {
             **percentiles(timed(search, runs)),
             "results_mean": round(sum(found) / len(found), 1),
-            "raw_sqlite": percentiles(timed(search_raw, runs)),
+            floor: percentiles(timed(search_raw, runs)),
         }
 
     # Informational: two words, and a word start (opt-in with "*", slower by design).
@@ -572,39 +790,23 @@ def measure(path: Path, runs: int, seed: int) -> dict:
             service.search(coordinator, rng.choice(words), limit=50)
 
         def search_words_raw(words=words):
-            match = service.fts_query(rng.choice(words), (set(), {sid}))
-            raw.execute(
-                "SELECT rowid FROM transmissions_fts WHERE transmissions_fts MATCH ?"
-                " ORDER BY rowid DESC LIMIT 50",
-                [match],
-            ).fetchall()
+            sql, params = service.search_query(raw.dialect, rng.choice(words), (set(), {sid}))
+            raw.execute(sql, params).fetchall()
 
         out[label] = {
             **percentiles(timed(search_words, max(20, runs // 3))),
-            "raw_sqlite": percentiles(timed(search_words_raw, max(20, runs // 3))),
+            floor: percentiles(timed(search_words_raw, max(20, runs // 3))),
         }
 
     # The coordinator's unread urgent transmissions.
     week = iso(datetime.fromisoformat(newest) - timedelta(days=7))
     out["unacknowledged_urgent"] = {
         **percentiles(timed(lambda: service.unacknowledged_urgent(coordinator, sid), runs)),
-        "raw_sqlite": percentiles(
-            timed(lambda: storage.unacknowledged_urgent(_Plain(raw), sid, week), runs)
-        ),
+        floor: percentiles(timed(lambda: storage.unacknowledged_urgent(raw, sid, week), runs)),
     }
     raw.close()
-    db.conn.close()
+    db.close()
     return out
-
-
-class _Plain:
-    """A bare sqlite3 connection with the ``execute`` the storage functions use."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def execute(self, sql, params=()):
-        return self.conn.execute(sql, list(params))
 
 
 def main() -> int:
@@ -613,7 +815,11 @@ def main() -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="fraction of the full network's structures"
     )
-    parser.add_argument("--db", type=Path, default=None, help="database file to build or reuse")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file, or postgresql://… URL (an empty database or schema), to build or reuse",
+    )
     parser.add_argument("--runs", type=int, default=None, help="measures per query")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the dataset")
     parser.add_argument("--seed", type=int, default=2026)
@@ -622,26 +828,33 @@ def main() -> int:
     if not args.small and args.scale != 1.0:
         size["structures"] = max(1, round(FULL["structures"] * args.scale))
     name = "small" if args.small else ("full" if args.scale == 1.0 else f"scale-{args.scale:g}")
-    path = args.db or ROOT / ".cache" / "bench-transmissions" / f"{name}.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if args.db and is_postgres_url(args.db):
+        target: Path | str = args.db
+        shown = args.db.split("@")[-1]  # no password in the report
+    else:
+        target = (
+            Path(args.db) if args.db else ROOT / ".cache" / "bench-transmissions" / f"{name}.db"
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shown = str(target)
+    engine = engine_of(target)
     runs = args.runs or (30 if args.small else 300)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     built = None
-    if args.rebuild or not _existing(path, size):
-        log(f"Building {path} ({size['structures']} structures, {size['days']} days)…")
-        built = generate(path, size, args.seed, log)
-    counts = (
-        sqlite3.connect(path)
-        .execute(
-            "SELECT (SELECT count(*) FROM transmissions), (SELECT count(*) FROM transmissions_acks),"
-            " (SELECT count(*) FROM persons), (SELECT count(*) FROM users)"
-        )
-        .fetchone()
-    )
-    results = measure(path, runs, args.seed)
+    if args.rebuild or not _existing(target, size):
+        log(f"Building {shown} on {engine} ({size['structures']} structures, {size['days']} days)…")
+        built = generate(target, size, args.seed, log)
+    db = connect(target)
+    counts = db.execute(
+        "SELECT (SELECT count(*) FROM transmissions), (SELECT count(*) FROM transmissions_acks),"
+        " (SELECT count(*) FROM persons), (SELECT count(*) FROM users)"
+    ).fetchone()
+    db.close()
+    results = measure(target, runs, args.seed)
+    facts = database_facts(target)
     p95s = {
         k: v["p95_ms"]
         for k, v in results.items()
@@ -650,26 +863,20 @@ def main() -> int:
     report = {
         "benchmark": "transmissions",
         "size": name,
+        "engine": engine,
+        "database": shown,
         "dataset": {
             **size,
             "transmissions": counts[0],
             "acknowledgements": counts[1],
             "persons_total": counts[2],
             "users": counts[3],
-            "database_mb": round(
-                sum(
-                    Path(f"{path}{s}").stat().st_size
-                    for s in ("", "-wal")
-                    if Path(f"{path}{s}").exists()
-                )
-                / 1e6,
-                1,
-            ),
+            "database_mb": facts["database_mb"],
             "built_now": built,
         },
         "machine": {
             "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version,
+            engine: facts["engine_version"],
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
         },

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
+import threading
 
 import pytest
 
 from tests.transmissions.conftest import bearer, web_login, write
 from virage.db import connect
-from virage.plugins import hookimpl
+from virage.plugins import PluginHost, hookimpl
 
 
 def _count(world) -> int:
@@ -167,8 +167,8 @@ def test_results_and_corrections_are_idempotent_too(client, world):
 
 def test_the_database_itself_refuses_a_duplicate(client, world):
     t = write(client, world, "nurse_a", client_id="unique-en-base").json()
-    conn = sqlite3.connect(world.settings.db_path)
-    with pytest.raises(sqlite3.IntegrityError):
+    conn = connect(world.settings.db_path)
+    with pytest.raises(conn.IntegrityError):
         conn.execute(
             "INSERT INTO transmissions (person_id, structure_id, author_id, author_label, target,"
             " category, occurred_at, created_at, editable_until, data, client_id)"
@@ -176,3 +176,59 @@ def test_the_database_itself_refuses_a_duplicate(client, world):
             " occurred_at, created_at, editable_until, data, client_id FROM transmissions WHERE id = ?",
             [t["id"]],
         )
+
+
+def test_copies_of_a_retry_arriving_together_record_once(world, monkeypatch):
+    """Real concurrency (one connection per copy): every copy has checked the identifier and
+    found nothing before any of them writes; the database's unique key keeps one."""
+    from virage.accounts import service as accounts_service
+    from virage.accounts import storage as accounts_storage
+    from virage.accounts.context import AccessContext
+    from virage.app import build_registry
+    from virage.transmissions import service, storage
+
+    copies = 5
+    registry = build_registry(PluginHost(world.settings))
+    checked = threading.Barrier(copies, timeout=20)
+    first_check = threading.local()
+    original = storage.find_by_client_id
+
+    def find_then_wait(db, author_id, client_id):
+        found = original(db, author_id, client_id)
+        if not getattr(first_check, "done", False):
+            first_check.done = True
+            checked.wait()  # nobody writes before every copy has looked
+        return found
+
+    monkeypatch.setattr(storage, "find_by_client_id", find_then_wait)
+    outcomes, errors = [], []
+
+    def send():
+        db = connect(world.settings.db_path)
+        try:
+            user = accounts_storage.get_user(db, world.users["nurse_a"])
+            actor = accounts_service.actor_for_user(db, user, via="session")
+            access = AccessContext(db, registry, actor, route="test")
+            created = service.create_transmission(
+                access,
+                None,
+                world.persons["p1"],
+                target="chute",
+                data="Retrouvée au sol à 3 h, consciente.",
+                client_id="envoi-simultane-0001",
+            )
+            outcomes.append((created.created, created.transmission["id"]))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=send) for _ in range(copies)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sorted(created for created, _ in outcomes) == [False] * (copies - 1) + [True]
+    assert len({new_id for _, new_id in outcomes}) == 1
+    assert _count(world) == 1

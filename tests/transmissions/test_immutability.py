@@ -3,8 +3,6 @@ author; afterwards corrections are new linked entries. The database refuses the 
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.transmissions.conftest import bearer, csrf_from, login, write
@@ -15,9 +13,8 @@ from virage.transmissions import storage
 
 
 def _sql(world):
-    conn = sqlite3.connect(world.settings.db_path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    return conn
+    """A connection of its own, as someone typing SQL on the server would open (either engine)."""
+    return connect(world.settings.db_path)
 
 
 # --------------------------------------------------------------------------- the grace period
@@ -127,7 +124,7 @@ def test_direct_sql_cannot_change_or_delete_after_the_grace_period(no_grace_clie
         "UPDATE transmissions SET results = 'ajouté en douce' WHERE id = ?",
         "DELETE FROM transmissions WHERE id = ?",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match=r"immuable|jamais"):
+        with pytest.raises(conn.IntegrityError, match=r"immuable|jamais"):
             conn.execute(statement, [t["id"]])
     assert conn.execute("SELECT data FROM transmissions WHERE id = ?", [t["id"]]).fetchone() == (
         t["data"],
@@ -143,7 +140,7 @@ def test_direct_sql_cannot_forge_identity_dates_or_endless_grace(client, world):
         "UPDATE transmissions SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?",
         "UPDATE transmissions SET editable_until = '2999-01-01T00:00:00+00:00' WHERE id = ?",
     ):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(conn.IntegrityError):
             conn.execute(statement, [t["id"]])
     columns = (
         "person_id, structure_id, author_id, author_label, target, category, priority,"
@@ -152,12 +149,12 @@ def test_direct_sql_cannot_forge_identity_dates_or_endless_grace(client, world):
     row = conn.execute(f"SELECT {columns} FROM transmissions WHERE id = ?", [t["id"]]).fetchone()
     # a copy written "in the future" or with an endless grace period is refused
     future = (*row[:8], "2999-01-01T00:00:00+00:00", "2999-01-01T00:05:00+00:00", row[10])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(conn.IntegrityError):
         conn.execute(
             f"INSERT INTO transmissions ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", future
         )
     endless = (*row[:9], "2999-01-01T00:00:00+00:00", row[10])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(conn.IntegrityError):
         conn.execute(
             f"INSERT INTO transmissions ({columns}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", endless
         )
@@ -169,9 +166,9 @@ def test_acknowledgements_are_append_only(no_grace_client, world):
         f"/api/v1/transmissions/{t['id']}/acknowledgements", headers=bearer(world, "care_a")
     )
     conn = _sql(world)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(conn.IntegrityError):
         conn.execute("UPDATE transmissions_acks SET at = '2020-01-01T00:00:00+00:00'")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(conn.IntegrityError):
         conn.execute("DELETE FROM transmissions_acks")
 
 
@@ -185,8 +182,12 @@ def test_only_the_retention_purge_of_a_closed_record_deletes(no_grace_client, wo
     )
     db = connect(world.settings.db_path)
     p1 = world.persons["p1"]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(db.IntegrityError):
         storage.delete_for_person(db, p1)  # the person is still followed
+    # refused as a whole: the transmission, its acknowledgement, no purge mark left behind
+    assert db.execute("SELECT count(*) FROM transmissions").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM transmissions_acks").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM transmissions_purge").fetchone()[0] == 0
     assert (
         client.post(f"/api/v1/persons/{p1}/close", headers=bearer(world, "coord_a")).status_code
         == 200
@@ -199,12 +200,14 @@ def test_only_the_retention_purge_of_a_closed_record_deletes(no_grace_client, wo
     assert db.execute("SELECT count(*) FROM transmissions").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM transmissions_acks").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM transmissions_purge").fetchone()[0] == 0
-    assert (
-        db.execute(
-            "SELECT count(*) FROM transmissions_fts WHERE transmissions_fts MATCH 'hematome'"
-        ).fetchone()[0]
-        == 0
-    )
+    # nothing of it left in the full-text index either (FTS5 keeps its own copy of the words)
+    if db.dialect == "sqlite":
+        leftover = "SELECT count(*) FROM transmissions_fts WHERE transmissions_fts MATCH 'hematome'"
+    else:
+        leftover = (
+            "SELECT count(*) FROM transmissions WHERE search @@ to_tsquery('simple', 'hematome')"
+        )
+    assert db.execute(leftover).fetchone()[0] == 0
 
 
 # --------------------------------------------------------------------------- corrections, results

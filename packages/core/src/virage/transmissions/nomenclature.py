@@ -7,7 +7,6 @@ at start-up by :func:`sync_nomenclature`; the network's administrator retires or
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from virage.db import Database, transaction
@@ -56,9 +55,11 @@ def sync_nomenclature(db: Database, plugins: PluginHost) -> list[str]:
         for plugin_name, item in items:
             if isinstance(item, TransmissionTarget):
                 try:
-                    if storage.upsert_target(db, item, plugin_name):
-                        added.append(f"cible {item.code}")
-                except sqlite3.IntegrityError as exc:
+                    # A savepoint: on PostgreSQL a refused insert would abort the whole block.
+                    with db.savepoint("nomenclature_target"):
+                        if storage.upsert_target(db, item, plugin_name):
+                            added.append(f"cible {item.code}")
+                except db.IntegrityError as exc:
                     plugins.record_failure(plugin_name, HOOK, f"cible {item.code} : {exc}")
         for plugin_name, item in items:
             if isinstance(item, TransmissionTemplate):

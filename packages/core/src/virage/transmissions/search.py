@@ -18,9 +18,12 @@ def words_of(text: str) -> list[tuple[str, bool]]:
     return [(w, bool(star)) for w, star in WORD.findall(text) if w.strip("_")][:8]
 
 
-def fts_query(text: str, scope: tuple[set[int], set[int]]) -> str | None:
-    """The storage's search expression for ``text`` in ``scope`` (the benchmark's raw floor)."""
-    return storage.fts_match(words_of(text), *scope)
+def search_query(
+    dialect: str, text: str, scope: tuple[set[int], set[int]], limit: int = 50
+) -> tuple[str, list] | None:
+    """The storage's query (SQL and parameters) of the ids found for ``text`` in ``scope`` on
+    the engine ``dialect`` (the benchmark's raw floor runs it on a bare connection)."""
+    return storage.search_ids(dialect, words_of(text), *scope, limit)
 
 
 def search(

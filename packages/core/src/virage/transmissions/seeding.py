@@ -18,8 +18,9 @@ from virage.transmissions import storage
 INSERT_FIELDS: tuple[str, ...] = storage.INSERT_FIELDS
 
 
-def insert(db: Database, values: dict[str, Any]) -> int:
-    """Write one transmission as given; returns its id.
+def insert(db: Database, values: dict[str, Any]) -> int | None:
+    """Write one transmission as given; returns its id (``None``: its author had already sent
+    this ``client_id``, nothing written).
 
     :param values: the columns of :data:`INSERT_FIELDS` (``person_id``, ``structure_id``,
         ``author_id``, ``author_label``, ``kind``, ``parent_id``, ``target``, ``category``,

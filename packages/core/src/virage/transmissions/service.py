@@ -49,7 +49,7 @@ from virage.transmissions.reading import (
     writable_persons,
 )
 from virage.transmissions.scope import decorate, reading_scope
-from virage.transmissions.search import WORD, fts_query, search
+from virage.transmissions.search import WORD, search, search_query
 from virage.transmissions.writing import (
     Created,
     acknowledge,
@@ -84,7 +84,6 @@ __all__ = [
     "create_transmission",
     "decorate",
     "export",
-    "fts_query",
     "get",
     "new_for_me",
     "next_day",
@@ -93,6 +92,7 @@ __all__ = [
     "person",
     "reading_scope",
     "search",
+    "search_query",
     "shift_reference",
     "sync_nomenclature",
     "take_shift",

@@ -4,8 +4,9 @@ names are importable from here too.
 
 Tables (prefix ``transmissions_``): the shared nomenclature (targets, templates), the
 transmissions themselves (entries, results added later, corrections), read acknowledgements, the
-workers' last "prise de poste", and a full-text index (FTS5, accent-insensitive). Nothing here
-reads another domain's tables: names of persons and workers come from ``virage.accounts.lookups``.
+workers' last "prise de poste", and a full-text index (accent-insensitive: FTS5 on SQLite, a
+``tsvector`` column on PostgreSQL). Nothing here reads another domain's tables: names of persons
+and workers come from ``virage.accounts.lookups``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from virage.transmissions.schema_storage import (  # noqa: F401 (re-exported)
     create_tables,
     seed_nomenclature,
 )
-from virage.transmissions.search_storage import fts_match
+from virage.transmissions.search_storage import search_ids
 
 # --------------------------------------------------------------------------- helpers
 
@@ -98,12 +99,16 @@ DEFAULTS = {
 }
 
 
-def insert(db: Database, values: dict[str, Any]) -> int:
+def insert(db: Database, values: dict[str, Any]) -> int | None:
+    """Write one transmission; its id, or ``None`` when its author already sent this
+    ``client_id`` (the unique key decides, even for two copies arriving at the same moment)."""
     cur = db.execute(
-        f"INSERT INTO transmissions ({', '.join(INSERT_FIELDS)}) VALUES ({_marks(INSERT_FIELDS)})",
+        f"INSERT INTO transmissions ({', '.join(INSERT_FIELDS)}) VALUES ({_marks(INSERT_FIELDS)})"
+        " ON CONFLICT (author_id, client_id) DO NOTHING RETURNING id",
         [values.get(k, DEFAULTS.get(k)) for k in INSERT_FIELDS],
     )
-    return cur.lastrowid
+    rows = cur.fetchall()
+    return rows[0][0] if rows else None
 
 
 def insert_many(db: Database, rows: Iterable[Sequence[Any]]) -> None:
@@ -296,18 +301,13 @@ def search(
     inside the scope only (these persons, these whole structures), newest first.
 
     The one full-text function of the domain: the engine's syntax is built beside it
-    (:func:`virage.transmissions.search_storage.fts_match`), nowhere else.
+    (:func:`virage.transmissions.search_storage.search_ids`), nowhere else.
     """
-    match = fts_match(words, persons, structures)
-    if match is None:
+    found = search_ids(db.dialect, words, persons, structures, limit)
+    if found is None:
         return []
-    return _rows(
-        db,
-        f"{SELECT} WHERE t.id IN (SELECT rowid FROM transmissions_fts"
-        "  WHERE transmissions_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
-        " ORDER BY t.id DESC",
-        [match, limit],
-    )
+    sql, params = found
+    return _rows(db, f"{SELECT} WHERE t.id IN ({sql}) ORDER BY t.id DESC", params)
 
 
 # --------------------------------------------------------------------------- prises de poste
@@ -379,16 +379,17 @@ def acks_for_person(db: Database, person_id: int) -> list[dict]:
 
 def delete_for_person(db: Database, person_id: int) -> int:
     """Retention purge of a closed record: the triggers allow it only for a closed person."""
-    db.execute(
-        "INSERT INTO transmissions_purge (person_id) VALUES (?) ON CONFLICT DO NOTHING", [person_id]
-    )
-    try:
+    # One savepoint: refused, nothing of it stays (the purge mark included), on both engines.
+    with db.savepoint("transmissions_purge"):
+        db.execute(
+            "INSERT INTO transmissions_purge (person_id) VALUES (?) ON CONFLICT DO NOTHING",
+            [person_id],
+        )
         db.execute(
             "DELETE FROM transmissions_acks WHERE transmission_id IN"
             " (SELECT id FROM transmissions WHERE person_id = ?)",
             [person_id],
         )
-        cur = db.execute("DELETE FROM transmissions WHERE person_id = ?", [person_id])
-        return cur.rowcount
-    finally:
+        deleted = db.execute("DELETE FROM transmissions WHERE person_id = ?", [person_id]).rowcount
         db.execute("DELETE FROM transmissions_purge WHERE person_id = ?", [person_id])
+    return deleted

@@ -7,7 +7,6 @@ adds its reports that way): the same access rules, audit, idempotency and hook a
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +33,11 @@ from virage.transmissions.checks import (
     _text,
 )
 from virage.transmissions.scope import decorate
+
+RETRY_LOST = (
+    "Cet envoi a déjà été reçu, mais la transmission a été retirée entre-temps : rechargez la "
+    "page et recommencez (votre texte est gardé sur l'appareil)."
+)
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,11 @@ def create_transmission(
         "client_id": client_id or None,
         "source": (source or "web")[:40],
     }
-    try:
-        with transaction(db):
-            new_id = storage.insert(db, values)
+    with transaction(db):
+        # The unique (author, client_id) decides: of two copies of the same retry arriving
+        # together, one is written and the other gets no id (on both engines, no check-then-insert).
+        new_id = storage.insert(db, values)
+        if new_id is not None:
             access.audit(
                 "transmissions.created",
                 structure_id=person["structure_id"],
@@ -142,11 +148,10 @@ def create_transmission(
                 target=f"transmission:{new_id}",
                 details={"type": _kind, "cible": values["target"], "priorite": values["priority"]},
             )
-    except sqlite3.IntegrityError:
-        # Two copies of the same retry arrived together: the other one won.
-        existing = storage.find_by_client_id(db, actor.user_id, client_id) if client_id else None
+    if new_id is None:  # the other copy won: answer with what it wrote
+        existing = storage.find_by_client_id(db, actor.user_id, client_id)
         if existing is None:
-            raise
+            raise Conflict(RETRY_LOST)
         return _already_received(access, existing, person_id)
     row = storage.get(db, new_id)
     _notify(plugins, db, row)
@@ -277,7 +282,7 @@ def update(access: AccessContext, transmission_id: int, changes: dict[str, Any])
     try:
         with transaction(access.db):
             storage.update_content(access.db, transmission_id, values)
-    except sqlite3.IntegrityError:
+    except access.db.IntegrityError:
         raise Conflict(GRACE_PASSED) from None
     return storage.get(access.db, transmission_id)
 
@@ -294,7 +299,7 @@ def withdraw(access: AccessContext, transmission_id: int) -> None:
     try:
         with transaction(access.db):
             storage.delete(access.db, transmission_id)
-    except sqlite3.IntegrityError:
+    except access.db.IntegrityError:
         raise Conflict(GRACE_PASSED) from None
 
 
