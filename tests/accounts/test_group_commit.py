@@ -20,18 +20,29 @@ INSERT = "INSERT INTO t (v) VALUES (?)"
 
 
 def _count(path, sql="SELECT count(*) FROM audit_log"):
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchone()[0]
+    db = connect(path)
+    try:
+        return db.execute(sql).fetchone()[0]
+    finally:
+        db.close()
+
+
+def _blocker(path):
+    """Another connection holding the write lock on ``t`` until it rolls back."""
+    blocker = connect(path)
+    blocker.begin()
+    if blocker.dialect == "postgresql":
+        blocker.execute("LOCK TABLE t IN EXCLUSIVE MODE")
+    return blocker
 
 
 def test_waiting_batches_share_one_commit(tmp_path):
     path = tmp_path / "g.db"
     db = connect(path)
     db.execute("CREATE TABLE t (v INTEGER)")
-    committer = GroupCommitter(path, connect)
+    committer = GroupCommitter(lambda: connect(path))
     # Hold the write lock so that every submission queues up behind the first one.
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
+    blocker = _blocker(path)
     futures = [committer.submit([(INSERT, [i])]) for i in range(20)]
     blocker.rollback()
     for f in futures:
@@ -44,16 +55,15 @@ def test_waiting_batches_share_one_commit(tmp_path):
 def test_a_bad_statement_fails_only_its_own_request(tmp_path):
     path = tmp_path / "g.db"
     connect(path).execute("CREATE TABLE t (v INTEGER NOT NULL)")
-    committer = GroupCommitter(path, connect)
-    blocker = sqlite3.connect(path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
+    committer = GroupCommitter(lambda: connect(path))
+    blocker = _blocker(path)
     good = committer.submit([(INSERT, [1])])
     bad = committer.submit([(INSERT, [None])])
     other = committer.submit([(INSERT, [2])])
     blocker.rollback()
     good.result(timeout=10)
     other.result(timeout=10)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(blocker.IntegrityError):
         bad.result(timeout=10)
     committer.close()
     assert _count(path, "SELECT count(*) FROM t") == 2

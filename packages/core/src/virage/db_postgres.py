@@ -14,6 +14,7 @@ connection's last statement, and it is forgotten when a transaction rolls back.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -221,7 +222,9 @@ class PostgresDatabase:
 
 
 def _connect_kwargs() -> dict[str, Any]:
-    return {"autocommit": True}
+    # The process shows in pg_stat_activity as ``virage-<pid>``: what a DBA reads to tell the
+    # application's connections (and which process holds them) from everyone else's.
+    return {"autocommit": True, "application_name": f"virage-{os.getpid()}"}
 
 
 def connect_postgres(url: str) -> PostgresDatabase:
@@ -295,7 +298,7 @@ class PostgresPool:
             db = None
         if db is None:
             try:
-                conn = self._pool.getconn(timeout=10)
+                conn = self._pool.getconn(timeout=5)
             except psycopg_pool.PoolTimeout as exc:
                 raise ServiceUnavailable(UNAVAILABLE_MESSAGE) from exc
             db = PostgresDatabase(conn, release=self._pool.putconn)

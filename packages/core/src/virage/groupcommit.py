@@ -138,7 +138,7 @@ class GroupCommitter:
             thread.join(timeout=10)
 
     def _run(self) -> None:
-        db = self._open()
+        db = None
         try:
             while True:
                 job = self._queue.get()
@@ -155,11 +155,28 @@ class GroupCommitter:
                         break
                     batch.append(more)
                     size += len(more[0])
-                self._commit_batch(db, batch)
+                try:
+                    db = db or self._open()
+                except Exception as exc:  # the database is down: these answers become 503s
+                    log.exception("Journal : base injoignable")
+                    for _, future in batch:
+                        future.set_exception(exc)
+                else:
+                    self._commit_batch(db, batch)
+                    if getattr(getattr(db, "conn", None), "broken", False):
+                        db = self._forget(db)  # a server restart: reconnect for the next batch
                 if stop:
                     return
         finally:
+            if db is not None:
+                self._forget(db)
+
+    @staticmethod
+    def _forget(db) -> None:
+        try:
             db.close()
+        except Exception:
+            log.warning("Journal : fermeture d'une connexion cassée impossible")
 
     def _commit_batch(self, db, batch) -> None:
         try:
