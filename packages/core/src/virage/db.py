@@ -223,8 +223,10 @@ class Migration:
 
 MIGRATIONS_TABLE = "_migrations"
 #: PostgreSQL advisory lock taken by each migration's transaction: processes starting together
-#: apply a migration once (SQLite's write lock does the same on its own).
+#: apply a migration once (SQLite's write lock does the same on its own). Keyed on the schema too
+#: (:data:`LOCK_SQL`): instances in other schemas of the same database do not wait for each other.
 MIGRATION_LOCK = 7_240_601
+LOCK_SQL = "SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))"
 
 
 def _ensure_migrations_table(db: Database) -> None:
@@ -264,7 +266,7 @@ def migrate(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
         from virage.db_ddl import prepare
 
         with transaction(db):
-            db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+            db.execute(LOCK_SQL, [MIGRATION_LOCK])
             prepare(db)
     for m in pending:
         try:
@@ -272,7 +274,7 @@ def migrate(db: Database, migrations: Iterable[Migration]) -> list[Migration]:
                 # Another process starting at the same time may have applied it since the list
                 # was read: check again now that this transaction holds the write lock.
                 if db.dialect == "postgresql":
-                    db.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+                    db.execute(LOCK_SQL, [MIGRATION_LOCK])
                 done = db.execute(
                     f"SELECT 1 FROM {MIGRATIONS_TABLE} WHERE namespace = ? AND name = ?",
                     [m.namespace, m.name],

@@ -91,27 +91,26 @@ def after_migration(db: Database) -> None:
     lose their last digits)."""
     if db.dialect != "postgresql":
         return
+    # pg_catalog, not information_schema: this runs after every migration step.
     for row in db.fetch_all(
-        "SELECT table_name, column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND data_type = 'real'"
-        " ORDER BY table_name, column_name"
+        "SELECT c.relname AS table_name, a.attname AS column_name FROM pg_attribute a"
+        " JOIN pg_class c ON c.oid = a.attrelid"
+        " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+        " AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'real'::regtype"
+        " ORDER BY 1, 2"
     ):
         db.execute(
             f'ALTER TABLE "{row["table_name"]}" ALTER COLUMN "{row["column_name"]}"'
             " TYPE double precision"
         )
     rows = db.fetch_all(
-        "SELECT c.table_name FROM information_schema.columns c"
-        " JOIN information_schema.table_constraints k ON k.table_schema = c.table_schema"
-        "  AND k.table_name = c.table_name AND k.constraint_type = 'PRIMARY KEY'"
-        " JOIN information_schema.key_column_usage u ON u.constraint_name = k.constraint_name"
-        "  AND u.table_schema = k.table_schema AND u.table_name = k.table_name"
-        " WHERE c.table_schema = current_schema() AND c.column_name = 'id'"
-        "  AND u.column_name = 'id' AND c.data_type = 'integer'"
-        "  AND (SELECT count(*) FROM information_schema.key_column_usage u2"
-        "       WHERE u2.constraint_name = k.constraint_name"
-        "        AND u2.table_schema = k.table_schema) = 1"
-        " ORDER BY c.table_name"
+        "SELECT c.relname AS table_name FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indrelid"
+        " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]"
+        " WHERE i.indisprimary AND i.indnatts = 1 AND a.attname = 'id'"
+        " AND a.atttypid = 'integer'::regtype"
+        " AND c.relnamespace = current_schema()::regnamespace"
+        " ORDER BY 1"
     )
     for row in rows:
         table = row["table_name"]
