@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sqlite3
 from dataclasses import dataclass
 
 import pytest
 from litestar.testing import TestClient
 
 from tests.accounts.soft_key import give_key, give_key_answer, has_key
+from tests.accounts.world_copy import copy_world
 from tests.conftest import plugin_allow_list
 from virage.accounts import notice, notice_storage, service, storage
 from virage.app import create_app, prepare_database
@@ -84,7 +84,7 @@ def build_world(settings: Settings) -> World:
     tokens = {}
     for name, (sid, _role) in specs.items():
         tokens[name] = service.create_token(db, users[name], sid, f"jeton {name}")[1]
-    db.conn.close()
+    db.close()
     return World(settings, {"a": a, "b": b}, users, {"p1": p1, "p2": p2}, tokens)
 
 
@@ -103,15 +103,9 @@ def _world_template(tmp_path_factory) -> World:
 
 @pytest.fixture
 def world(_world_template, tmp_path) -> World:
-    path = tmp_path / "virage.db"
-    source = sqlite3.connect(_world_template.settings.db_path)
-    target = sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
-    return dataclasses.replace(
-        _world_template, settings=_world_template.settings.with_(db_path=path)
-    )
+    settings = _world_template.settings.with_(db_path=tmp_path / "virage.db")
+    copy_world(_world_template.settings.db_path, settings)
+    return dataclasses.replace(_world_template, settings=settings)
 
 
 @pytest.fixture

@@ -52,10 +52,12 @@ def add(
     """Record an objection; ``None`` when one is already in force for the person."""
     cur = db.execute(
         "INSERT INTO sharing_objections (person_id, scope, expressed_on, note,"
-        " recorded_by, recorded_by_label, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        " recorded_by, recorded_by_label, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        " RETURNING id",
         [person_id, scope, expressed_on, note, user_id, label, at],
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    row = cur.fetchone()
+    return row[0] if row else None
 
 
 def withdraw(

@@ -45,10 +45,10 @@ def create_person(db: Database, structure_id: int, data: dict[str, Any]) -> int:
     marks = ", ".join("?" * len(values))
     cur = db.execute(
         f"INSERT INTO persons (structure_id, {cols}, created_at, updated_at)"
-        f" VALUES (?, {marks}, ?, ?)",
+        f" VALUES (?, {marks}, ?, ?) RETURNING id",
         [structure_id, *values.values(), now, now],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def get_person(db: Database, person_id: int) -> dict | None:
@@ -97,7 +97,11 @@ def list_persons(
         where.append("p.id IN (SELECT person_id FROM care_team WHERE user_id = ?)")
         params.append(only_user_team)
     if query:
-        where.append("(p.family_name LIKE ? OR p.given_names LIKE ? OR p.birth_name LIKE ?)")
+        # lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not (ASCII).
+        where.append(
+            "(lower(p.family_name) LIKE lower(?) OR lower(p.given_names) LIKE lower(?)"
+            " OR lower(p.birth_name) LIKE lower(?))"
+        )
         like = f"%{query}%"
         params += [like, like, like]
     return _rows(
@@ -182,10 +186,10 @@ def grant_emergency(
 ) -> int:
     cur = db.execute(
         "INSERT INTO emergency_accesses (person_id, user_id, reason, granted_at, expires_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         [person_id, user_id, reason, utcnow_iso(), expires_at],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def emergency_users(db: Database, person_id: int, now_iso: str) -> frozenset[int]:

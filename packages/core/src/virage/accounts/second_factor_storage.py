@@ -116,10 +116,10 @@ def add_key(
 ) -> int:
     cur = db.execute(
         "INSERT INTO security_keys (user_id, credential_id, public_key, sign_count, rp_id, name,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [user_id, credential_id, public_key, sign_count, rp_id, name, at],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def keys_of(db: Database, user_id: int) -> list[dict]:

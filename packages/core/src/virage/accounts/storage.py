@@ -55,10 +55,11 @@ def create_structure(
     commune: str | None = None,
 ) -> int:
     cur = db.execute(
-        "INSERT INTO structures (name, kind, finess, commune, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO structures (name, kind, finess, commune, created_at) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id",
         [name, kind, finess, commune, utcnow_iso()],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def get_structure(db: Database, structure_id: int) -> dict | None:
@@ -97,7 +98,7 @@ def create_user(
 ) -> int:
     cur = db.execute(
         "INSERT INTO users (username, display_name, email, profession, rpps, password_hash,"
-        " is_network_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " is_network_admin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [
             username,
             display_name,
@@ -109,7 +110,7 @@ def create_user(
             utcnow_iso(),
         ],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def get_user(db: Database, user_id: int) -> dict | None:
@@ -199,10 +200,10 @@ def sessions_of(db: Database, user_id: int) -> list[dict]:
 def create_token(db: Database, token_hash: str, name: str, user_id: int, structure_id: int) -> int:
     cur = db.execute(
         "INSERT INTO api_tokens (token_hash, name, user_id, structure_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
         [token_hash, name, user_id, structure_id, utcnow_iso()],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def get_token_by_hash(db: Database, token_hash: str) -> dict | None:

@@ -45,10 +45,11 @@ def add_attempt(
     db: Database, *, account: str, source: str, address: str, trusted: bool, at: str
 ) -> int:
     cur = db.execute(
-        "INSERT INTO login_attempts (account, source, address, trusted, at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO login_attempts (account, source, address, trusted, at) VALUES (?, ?, ?, ?, ?)"
+        " RETURNING id",
         [account, source, address, int(trusted), at],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def delete_attempt(db: Database, attempt_id: int) -> None:
