@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -57,6 +58,29 @@ def _fresh_postgres_schemas():
             # Still in use by a server the test left running: the cluster is thrown away anyway.
             with contextlib.suppress(psycopg.Error):
                 conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_database():
+    """The URL of a new PostgreSQL database of its own (created with ``VIRAGE_TEST_PG_ADMIN_URL``,
+    owned by the test role, its ``public`` schema as in production), dropped after the test."""
+    admin = os.environ.get("VIRAGE_TEST_PG_ADMIN_URL")
+    base = os.environ.get("VIRAGE_TEST_PG_URL")
+    if not admin or not base:
+        pytest.skip("pas de PostgreSQL de test (VIRAGE_TEST_PG_ADMIN_URL)")
+    import secrets
+
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = f"virage_db_{secrets.token_hex(4)}"
+    owner = conninfo_to_dict(base)["user"]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')
+    parts = urlsplit(base)
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as conn, contextlib.suppress(psycopg.Error):
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

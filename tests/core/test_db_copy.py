@@ -68,10 +68,11 @@ def test_a_target_with_tables_is_refused_and_left_alone(demo_file, pg_url, capsy
     assert fingerprint(connect(pg_url)) == before
 
 
-def test_postgresql_restore_drill(demo_file, pg_url, tmp_path, capsys, monkeypatch):
-    assert _run(capsys, "copy", str(demo_file), pg_url)[0] == 0
-    before = fingerprint(connect(pg_url))
-    monkeypatch.setenv("VIRAGE_DB", pg_url)
+def test_postgresql_restore_drill(demo_file, pg_database, tmp_path, capsys, monkeypatch):
+    """In a database of its own, as a network hosts it: back up, destroy, restore, compare."""
+    assert _run(capsys, "copy", str(demo_file), pg_database)[0] == 0
+    before = fingerprint(connect(pg_database))
+    monkeypatch.setenv("VIRAGE_DB", pg_database)
     dump = tmp_path / "virage.dump"
     code, out = _run(capsys, "backup", str(dump))
     assert code == 0, out
@@ -79,15 +80,14 @@ def test_postgresql_restore_drill(demo_file, pg_url, tmp_path, capsys, monkeypat
     code, out = _run(capsys, "backup", str(dump))
     assert code == 1 and "existe déjà" in out  # never overwritten
 
-    # Destroy: the whole schema goes.
-    schema = connect(pg_url).fetch_one("SELECT current_schema() AS s")["s"]
-    base = pg_url.split("?")[0]
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    # Destroy: every table, function and policy goes with the schema.
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
     code, out = _run(capsys, "restore", str(dump))
     assert code == 0, out
     assert "Base restaurée et vérifiée" in out
-    assert fingerprint(connect(pg_url)) == before
+    assert fingerprint(connect(pg_database)) == before
     code, out = _run(capsys, "restore", str(dump))
     assert code == 1 and "base neuve" in out  # never restored over data

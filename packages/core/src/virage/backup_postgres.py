@@ -52,9 +52,15 @@ def _schema(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+#: The tools act as the system under row-level security (they read and write every structure's
+#: rows); without ``--enable-row-security`` they would stop at the first table with a policy.
+AS_SYSTEM = {"PGOPTIONS": "-c virage.structures=all"}
+
+
 def _run(args: list[str], what: str) -> str:
+    env = {**os.environ, **AS_SYSTEM}
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT_S)
+        done = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT_S, env=env)
     except subprocess.TimeoutExpired as exc:
         raise InvalidInput(f"{what} : trop long, interrompu.") from exc
     if done.returncode != 0:
@@ -88,6 +94,7 @@ def backup(url: str, target: Path) -> BackupReport:
     partial = target.with_name(target.name + ".partielle")
     schema = _schema(url)
     args = [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges"]
+    args += ["--enable-row-security"]
     args += [f"--schema={schema}"] if schema else []
     try:
         _run([*args, f"--file={partial}", f"--dbname={url}"], "pg_dump")
@@ -136,6 +143,7 @@ def restore(backup_file: Path, url: str) -> BackupReport:
             "--no-privileges",
             "--exit-on-error",
             "--single-transaction",
+            "--enable-row-security",
             f"--dbname={url}",
             str(backup_file),
         ],
