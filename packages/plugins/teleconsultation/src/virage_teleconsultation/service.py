@@ -160,22 +160,24 @@ def schedule(
     pros = [
         uid for uid in dict.fromkeys((row["doctor_user_id"], row["accompanying_user_id"])) if uid
     ]
-    booked = agenda.book(
-        access,
-        plugins,
-        row["structure_id"],
-        {
-            "kind": KIND,
-            "title": "Téléconsultation",  # never the reason: the agenda and feeds are shared
-            "professional_ids": pros,
-            "person_id": row["person_id"],
-            "start": start,
-            "duration_minutes": DURATION_MINUTES,
-            "place": "remote",
-            "force": force,
-        },
-    )
-    return move(access, row, "scheduled", {"appointment_id": booked["id"]})
+    # One transaction: when a colleague scheduled it meanwhile (409), no slot stays booked.
+    with transaction(access.db):
+        booked = agenda.book(
+            access,
+            plugins,
+            row["structure_id"],
+            {
+                "kind": KIND,
+                "title": "Téléconsultation",  # never the reason: the agenda and feeds are shared
+                "professional_ids": pros,
+                "person_id": row["person_id"],
+                "start": start,
+                "duration_minutes": DURATION_MINUTES,
+                "place": "remote",
+                "force": force,
+            },
+        )
+        return move(access, row, "scheduled", {"appointment_id": booked["id"]})
 
 
 def prepare(
