@@ -8,11 +8,16 @@ the API call (access decisions and audit entries included):
 - the team week view of a coordinator (a team of 10 professionals);
 - the free-slot search of the secretariat for a team-week (10 professionals, 7 days);
 
-each with p50/p95/p99, next to the raw-SQLite floor (the bare index scans, no Python shaping).
-Prints JSON. ``--small`` builds a small dataset to check the script works (no timing meaning).
+each with p50/p95/p99, next to the raw floor (the bare index scans through ``sqlite3``, no
+Python shaping). With ``--postgres URL`` the same dataset is copied to PostgreSQL (``virage db
+copy``, verified) and measured there too, in the same run, next to its raw ``psycopg`` floor: the
+JSON gains a ``postgresql`` section and ``side_by_side`` (p50/p95/p99 per query and engine, ratio
+to the floor). Prints JSON (the table also on stderr). ``--small`` builds a small dataset to check
+the script works (no timing meaning).
 
     ./scripts/bench-agenda            # builds .cache/bench-agenda/full.db once (a few minutes)
     ./scripts/bench-agenda --small
+    ./scripts/bench-agenda --postgres postgresql://virage@127.0.0.1/bench   # both engines
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import bench_common as common
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -186,7 +193,7 @@ def build(path: Path, size: dict, seed: int) -> dict:
             db, "bench", json.dumps({"marker": MARKER, **size, "seed": seed})
         )
     db.execute("ANALYZE")
-    db.conn.close()
+    db.close()
     return {
         "reused": False,
         "seconds": round(time.perf_counter() - started, 1),
@@ -197,11 +204,13 @@ def build(path: Path, size: dict, seed: int) -> dict:
 # --------------------------------------------------------------------------- measures
 
 
-def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
-    settings = Settings(db_path=path, docs_dir=None, secret_key="bench")
+def measure(target: Path | str, size: dict, runs: int, seed: int) -> dict:
+    """The queries on one engine: ``target`` is the SQLite file or the PostgreSQL URL. The same
+    seed gives both engines the same sequence of workers, days and teams."""
+    settings = _settings(target)
     plugins = PluginHost(settings)
     registry_ = build_registry(plugins)
-    db = connect(path)  # WAL, synchronous=FULL: as the application runs
+    db = connect(target)  # SQLite: WAL, synchronous=FULL, as the application runs
     rng = random.Random(seed + 1)
     sid = accounts_storage.find_structure(db, "SSIAD du banc d'essai")["id"]
     members = accounts_storage.members_of(db, sid)
@@ -222,31 +231,33 @@ def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
     pro_access = {uid: access_for(uid) for uid in pros}
     coordination = access_for(users["coordinator"]["id"])
     secretariat = access_for(users["secretariat"]["id"])
-    raw = sqlite3.connect(path)
+    raw = common.Bare(target, structures=str(sid))
+    floor = "raw_psycopg" if db.dialect == "postgresql" else "raw_sqlite"
     results: dict[str, dict] = {}
     checks: dict[str, int] = {}
 
     # ma journée -------------------------------------------------------------
     def day_call():
         uid = rng.choice(pros)
-        rows = service.my_day(pro_access[uid], plugins, rng.choice(days))
+        with common.acting_as(pro_access[uid].actor):
+            rows = service.my_day(pro_access[uid], plugins, rng.choice(days))
         checks["ma_journee_rows"] = len(rows)
 
     def day_raw():
         uid = rng.choice(pros)
         start, end = day_bounds(rng.choice(days))
-        raw.execute(
+        raw.rows(
             "SELECT a.*, p.family_name, p.given_names, p.address, p.city FROM agenda_attendees t"
             " JOIN agenda_appointments a ON a.id = t.appointment_id"
             " LEFT JOIN persons p ON p.id = a.person_id"
             " WHERE t.user_id = ? AND t.start_utc >= ? AND t.start_utc < ? AND t.end_utc > ?"
             " ORDER BY t.start_utc",
             [uid, iso(start - MAX_DURATION), iso(end), iso(start)],
-        ).fetchall()
+        )
 
     results["ma_journee"] = {
         **percentiles(timed(day_call, runs)),
-        "raw_sqlite": percentiles(timed(day_raw, runs)),
+        floor: percentiles(timed(day_raw, runs)),
     }
 
     # team week --------------------------------------------------------------
@@ -254,7 +265,10 @@ def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
 
     def week_call():
         team = rng.choice(teams)
-        data = service.week(coordination, plugins, sid, rng.choice(week_starts), team_id=team["id"])
+        with common.acting_as(coordination.actor):
+            data = service.week(
+                coordination, plugins, sid, rng.choice(week_starts), team_id=team["id"]
+            )
         checks["team_week_rows"] = len(data["appointments"])
 
     def week_raw():
@@ -262,17 +276,17 @@ def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
         start = day_bounds(rng.choice(week_starts))[0]
         end = start + timedelta(days=7)
         for uid in team["member_ids"]:
-            raw.execute(
+            raw.rows(
                 "SELECT t.user_id, a.* FROM agenda_attendees t"
                 " JOIN agenda_appointments a ON a.id = t.appointment_id"
                 " WHERE t.user_id = ? AND t.start_utc >= ? AND t.start_utc < ? AND t.end_utc > ?"
                 " ORDER BY t.start_utc",
                 [uid, iso(start - MAX_DURATION), iso(end), iso(start)],
-            ).fetchall()
+            )
 
     results["team_week"] = {
         **percentiles(timed(week_call, max(20, runs // 2))),
-        "raw_sqlite": percentiles(timed(week_raw, max(20, runs // 2))),
+        floor: percentiles(timed(week_raw, max(20, runs // 2))),
     }
 
     # free slots for a team-week (the secretariat searches weeks to come) ----------
@@ -281,18 +295,19 @@ def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
     def slots_call():
         team = rng.choice(teams)
         monday = rng.choice(future_weeks)
-        found = service.search_free_slots(
-            secretariat,
-            plugins,
-            sid,
-            first_day=monday,
-            last_day=monday + timedelta(days=6),
-            day_start=datetime.strptime("07:00", "%H:%M").time(),
-            day_end=datetime.strptime("20:00", "%H:%M").time(),
-            duration_minutes=30,
-            team_id=team["id"],
-            limit=None,
-        )
+        with common.acting_as(secretariat.actor):
+            found = service.search_free_slots(
+                secretariat,
+                plugins,
+                sid,
+                first_day=monday,
+                last_day=monday + timedelta(days=6),
+                day_start=datetime.strptime("07:00", "%H:%M").time(),
+                day_end=datetime.strptime("20:00", "%H:%M").time(),
+                duration_minutes=30,
+                team_id=team["id"],
+                limit=None,
+            )
         checks["free_slots_found"] = len(found)
 
     def slots_raw():
@@ -300,19 +315,19 @@ def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
         start = day_bounds(rng.choice(future_weeks))[0]
         end = start + timedelta(days=7)
         for uid in team["member_ids"]:
-            raw.execute(
+            raw.rows(
                 "SELECT user_id, start_utc, end_utc FROM agenda_attendees WHERE user_id = ?"
                 " AND start_utc >= ? AND start_utc < ? AND end_utc > ? AND busy = 1",
                 [uid, iso(start - MAX_DURATION), iso(end), iso(start)],
-            ).fetchall()
+            )
 
     results["free_slots_team_week"] = {
         **percentiles(timed(slots_call, max(20, runs // 2))),
-        "raw_sqlite": percentiles(timed(slots_raw, max(20, runs // 2))),
+        floor: percentiles(timed(slots_raw, max(20, runs // 2))),
     }
 
     # the same "ma journée" through HTTP (routing, template, HTML), as the phone receives it
-    results["ma_journee_http"] = _http(path, settings, days, pros, runs, rng)
+    results["ma_journee_http"] = _http(target, settings, days, pros, runs, rng)
 
     dataset = {
         "professionals": len(pros),
@@ -323,17 +338,21 @@ def measure(path: Path, size: dict, runs: int, seed: int) -> dict:
         "series": db.execute("SELECT count(*) FROM agenda_series").fetchone()[0],
         "days": size["days"],
         "team_size": size["team"],
-        "database_mb": round(
-            sum(f.stat().st_size for f in path.parent.glob(path.name + "*")) / 1e6, 1
-        ),
+        "database_mb": common.database_mb(db, target),
     }
     raw.close()
-    db.conn.close()
+    db.close()
     return {"dataset": dataset, "results": results, "checks": checks}
 
 
+def _settings(target: Path | str) -> Settings:
+    if isinstance(target, str):
+        return Settings(db_url=target, docs_dir=None, secret_key="bench")
+    return Settings(db_path=target, docs_dir=None, secret_key="bench")
+
+
 def _http(
-    path: Path, settings: Settings, days: list[date], pros: list[int], runs: int, rng
+    target: Path | str, settings: Settings, days: list[date], pros: list[int], runs: int, rng
 ) -> dict:
     """Server-side time of GET /agenda/ma-journee (HTML), through the ASGI application."""
     from litestar.testing import TestClient
@@ -344,7 +363,7 @@ def _http(
     from virage.app import create_app
 
     app = create_app(settings)
-    db = connect(path)
+    db = connect(target)
     sessions = {}
     for uid in rng.sample(pros, min(20, len(pros))):
         token = secrets.token_urlsafe(16)
@@ -354,7 +373,7 @@ def _http(
         sessions[uid] = token
         # a worker who has read the first-use notice (otherwise every page leads to it)
         notice_storage.acknowledge(db, uid, NOTICE_VERSION, datetime.now(UTC).isoformat(), [])
-    db.conn.close()
+    db.close()
     durations: list[float] = []
     sizes: list[int] = []
 
@@ -384,13 +403,26 @@ def _http(
     return out
 
 
+def side_by_side(engines: dict[str, dict]) -> dict:
+    """p50/p95/p99 of each query per engine, with the ratio to that engine's raw floor."""
+    table: dict[str, dict] = {}
+    for engine, report in engines.items():
+        for name, figures in report["results"].items():
+            floor = figures.get("raw_sqlite", figures.get("raw_psycopg"))
+            table.setdefault(name, {})[engine] = common.summary(figures, floor)
+    return table
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="small dataset (smoke test)")
     parser.add_argument("--db", type=Path, default=None, help="database file (reused if present)")
     parser.add_argument("--runs", type=int, default=None, help="measured runs per query")
     parser.add_argument("--seed", type=int, default=2026)
+    common.add_postgres_option(parser)
     args = parser.parse_args()
+    common.check_postgres_option(parser, args.postgres)
+    common.keep_sqlite_side_on_sqlite()
     name = "small" if args.small else "full"
     size = SIZES[name]
     path = args.db or ROOT / ".cache" / "bench-agenda" / f"{name}.db"
@@ -398,6 +430,14 @@ def main() -> int:
     os.environ.setdefault("VIRAGE_DOCS_DIR", "")
     built = build(path, size, args.seed)
     report = measure(path, size, runs, args.seed)
+    engines = {"sqlite": report}
+    if args.postgres:
+        plugins = PluginHost(_settings(path))
+        copied = common.copy_to_postgres(path, args.postgres, plugins)
+        report["postgresql"] = {"copy": copied, **measure(args.postgres, size, runs, args.seed)}
+        engines["postgresql"] = report["postgresql"]
+    report["side_by_side"] = side_by_side(engines)
+    common.print_side_by_side(report["side_by_side"])
     report.update(
         {
             "benchmark": "agenda",
@@ -406,7 +446,7 @@ def main() -> int:
             "targets": {"ma_journee_p95_ms": 10, "free_slots_team_week_p95_ms": 50},
             "machine": {
                 "python": platform.python_version(),
-                "sqlite": sqlite3.sqlite_version,
+                **common.engine_versions(args.postgres),
                 "cpus": os.cpu_count(),
                 "platform": platform.platform(),
             },

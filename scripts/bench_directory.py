@@ -13,8 +13,15 @@ Times are wall-clock (``time.perf_counter``), the figure that matters; on a mach
 other work they include waiting for a core, so the CPU time of the process is printed beside them
 (``cpu``) and the load average before and after.
 
+With ``--postgres URL`` the same imports (same file, same seed; or, with ``--reuse``, a verified
+``virage db copy`` of the SQLite database) and the same searches run on PostgreSQL too, in the same
+run, the floor being the bare SQL through ``psycopg``: the JSON gains a ``postgresql`` section (the
+shape of the SQLite figures) and ``side_by_side`` (p50/p95/p99 per search and engine, ratio to the
+floor); the table is printed on stderr.
+
     ./scripts/bench-directory            # national scale (several minutes)
     ./scripts/bench-directory --small    # smoke run (a few seconds)
+    ./scripts/bench-directory --small --postgres postgresql://virage@127.0.0.1/bench
 
 Everything generated is fictitious and written to a temporary folder that is removed on every
 exit (end, error, Ctrl-C, SIGTERM); nothing is sent anywhere.
@@ -28,7 +35,6 @@ import os
 import platform
 import random
 import signal
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -40,10 +46,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packages" / "core" / "src"))
 sys.path.insert(0, str(ROOT / "packages" / "plugins" / "finess" / "src"))
 
+import bench_common as common  # noqa: E402
 import virage_finess  # noqa: E402
 from virage_finess import synthetic  # noqa: E402
 
 from virage.app import prepare_database  # noqa: E402
+from virage.db import connect  # noqa: E402
 from virage.directory import search, storage  # noqa: E402
 from virage.directory.imports import run_import  # noqa: E402
 from virage.directory.sources import (  # noqa: E402
@@ -185,34 +193,33 @@ def import_professionals(db, args, folder: Path) -> dict:
     return {**figures, "per_second": round(args.professionals / figures["seconds"])}
 
 
-def run(args, folder: Path) -> dict:
-    db_path = args.db or folder / "bench.db"
-    reuse = args.reuse and args.db is not None and db_path.exists()
-    if db_path.exists() and not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    settings = Settings(db_path=db_path, docs_dir=None, secret_key="bench")
-    db = prepare_database(settings, PluginHost(settings))
-    imports = None
-    if not reuse:
-        flux = folder / "finess-synthetique.json"
-        counts = synthetic.write_flux(flux, args.structures, seed=args.seed)
-        report, finess = timed_import(db, virage_finess.SOURCE, flux)
-        assert report.created == args.structures, report.as_dict()["rejets"][:3]
-        finess.update(
-            structures=args.structures,
-            legal_entities=counts["EJ"],
-            establishments=counts["ET"],
-            file_mb=round(flux.stat().st_size / 1e6, 1),
-            per_second=round(args.structures / finess["seconds"]),
-            target_seconds=TARGET_IMPORT_SECONDS,
-        )
-        flux.unlink()
-        imports = {"finess_json": finess}
-        if args.professionals:
-            imports["professionals"] = import_professionals(db, args, folder)
-        db.execute("ANALYZE")
+def build(db, args, folder: Path) -> dict:
+    """Import the synthetic FINESS flux (timed), then the professionals; the same seed gives
+    every engine the same directory."""
+    flux = folder / "finess-synthetique.json"
+    counts = synthetic.write_flux(flux, args.structures, seed=args.seed)
+    report, finess = timed_import(db, virage_finess.SOURCE, flux)
+    assert report.created == args.structures, report.as_dict()["rejets"][:3]
+    finess.update(
+        structures=args.structures,
+        legal_entities=counts["EJ"],
+        establishments=counts["ET"],
+        file_mb=round(flux.stat().st_size / 1e6, 1),
+        per_second=round(args.structures / finess["seconds"]),
+        target_seconds=TARGET_IMPORT_SECONDS,
+    )
+    flux.unlink()
+    imports = {"finess_json": finess}
+    if args.professionals:
+        imports["professionals"] = import_professionals(db, args, folder)
+    common.analyze(db)
+    if db.dialect == "sqlite":
         db.execute("PRAGMA optimize")
+    return imports
+
+
+def searches(db, args, db_path: Path | None) -> dict:
+    """Every kind of search on one engine (the same searches on each: same seed)."""
     structures = db.execute("SELECT COUNT(*) FROM directory_structures").fetchone()[0]
     pros_count = db.execute("SELECT COUNT(*) FROM directory_professionals").fetchone()[0]
     load_before = os.getloadavg()
@@ -220,37 +227,93 @@ def run(args, folder: Path) -> dict:
     if not pros_count:
         del cases["professionals"]
     figures = search_figures(db, cases)
-    size = sum(
-        Path(f"{db_path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db_path}{s}").exists()
-    )
-    db.conn.close()
     return {
         "p95_ms": {
             kind: {"floor": f["floor"]["p95_ms"], "virage": f["virage"]["p95_ms"]}
             for kind, f in figures.items()
         },
-        "import": imports,
         "search": figures,
         "scale": {
             "structures": structures,
             "professionals": pros_count,
             "queries_per_kind": args.queries,
-            "database_mb": round(size / 1e6, 1),
+            "database_mb": common.database_mb(db, db_path),
         },
-        "targets": {"p95_ms": TARGET_P95_MS, "finess_import_seconds": TARGET_IMPORT_SECONDS},
-        "machine": {
-            "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version,
-            "cpus": os.cpu_count(),
-            "load_average_before_searches": [round(x, 2) for x in load_before],
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-            "platform": platform.platform(),
+        "load_average": {
+            "before_searches": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
         },
-        "notes": "Wall-clock milliseconds (cpu: the process's CPU time). virage: "
-        "search.search_structures / search_professionals (parsing, validation, total count, "
-        "rows as dicts); floor: the same SQL run bare (storage … floor=True: no count, tuples). "
-        "Synthetic, fictitious data.",
     }
+
+
+def on_postgres(args, folder: Path, db_path: Path, plugins, imported: bool) -> dict:
+    """The PostgreSQL side: the same imports (timed) when the SQLite side imported, else (with
+    --reuse) a verified copy of the SQLite database."""
+    out: dict = {"import": None}
+    if imported:
+        common.empty_schema(args.postgres)
+        settings = Settings(db_url=args.postgres, docs_dir=None, secret_key="bench")
+        db = prepare_database(settings, PluginHost(settings))
+        out["import"] = build(db, args, folder)
+    else:
+        out["copy"] = common.copy_to_postgres(db_path, args.postgres, plugins)
+        db = connect(args.postgres)
+    try:
+        return {**searches(db, args, None), **out}
+    finally:
+        db.close()
+
+
+def run(args, folder: Path) -> dict:
+    db_path = args.db or folder / "bench.db"
+    reuse = args.reuse and args.db is not None and db_path.exists()
+    if db_path.exists() and not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    settings = Settings(db_path=db_path, docs_dir=None, secret_key="bench")
+    plugins = PluginHost(settings)
+    db = prepare_database(settings, plugins)
+    imports = None if reuse else build(db, args, folder)
+    sqlite_side = searches(db, args, db_path)
+    db.close()
+    load = sqlite_side.pop("load_average")
+    out = {
+        "p95_ms": sqlite_side["p95_ms"],
+        "import": imports,
+        "search": sqlite_side["search"],
+        "scale": sqlite_side["scale"],
+    }
+    engines = {"sqlite": sqlite_side}
+    if args.postgres:
+        out["postgresql"] = engines["postgresql"] = on_postgres(
+            args, folder, db_path, plugins, imported=not reuse
+        )
+    out["side_by_side"] = {
+        kind: {
+            engine: common.summary(side["search"][kind]["virage"], side["search"][kind]["floor"])
+            for engine, side in engines.items()
+        }
+        for kind in sqlite_side["search"]
+    }
+    common.print_side_by_side(out["side_by_side"])
+    out.update(
+        {
+            "targets": {"p95_ms": TARGET_P95_MS, "finess_import_seconds": TARGET_IMPORT_SECONDS},
+            "machine": {
+                "python": platform.python_version(),
+                **common.engine_versions(args.postgres),
+                "cpus": os.cpu_count(),
+                "load_average_before_searches": load["before_searches"],
+                "load_average_after": load["after"],
+                "platform": platform.platform(),
+            },
+            "notes": "Wall-clock milliseconds (cpu: the process's CPU time). virage: "
+            "search.search_structures / search_professionals (parsing, validation, total count, "
+            "rows as dicts); floor: the same SQL run bare by the engine's driver, sqlite3 or "
+            "psycopg (storage … floor=True: no count, tuples). Synthetic, fictitious data.",
+        }
+    )
+    return out
 
 
 def _stop(signum, frame):  # SIGTERM: leave through the finally blocks (temporary files)
@@ -270,7 +333,10 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="avec --db : chercher dans une base déjà construite"
     )
+    common.add_postgres_option(parser)
     args = parser.parse_args(list(argv) if argv is not None else None)
+    common.check_postgres_option(parser, args.postgres)
+    common.keep_sqlite_side_on_sqlite()
     if args.small:
         args.structures, args.professionals = 2_000, 20_000
         args.queries = min(args.queries, 60)

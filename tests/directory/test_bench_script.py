@@ -82,6 +82,7 @@ def test_bench_orientation_removes_its_database_when_stopped(tmp_path):
     )
     try:
         for _ in range(600):  # wait until the database is being written
+            # a SQLite file even in the suite's PostgreSQL pass (bench_common)
             if list(tmp_path.glob("virage-bench-orientation.*/*/bench.db")):
                 break
             assert bench.poll() is None, bench.stderr.read()
@@ -107,3 +108,47 @@ def test_bench_orientation_small_leaves_nothing_behind(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "ranking_ms" in json.loads(result.stdout)
     assert list(tmp_path.iterdir()) == []
+
+
+def _wrapper(name: str, *args: str, tmp_path: Path) -> dict:
+    result = subprocess.run(
+        [str(ROOT / "scripts" / name), *args],  # the wrapper passes its arguments through
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "requête" in result.stderr  # the table, side by side
+    assert list(tmp_path.iterdir()) == []
+    return json.loads(result.stdout)
+
+
+def test_bench_directory_small_side_by_side_on_postgres(tmp_path, pg_url):
+    report = _wrapper(
+        "bench-directory", "--small", "--queries", "20", "--postgres", pg_url, tmp_path=tmp_path
+    )
+    pg = report["postgresql"]
+    assert pg["scale"]["structures"] == 2000 and pg["scale"]["professionals"] == 20_000
+    assert pg["import"]["finess_json"]["seconds"] > 0  # imported there too, same file and seed
+    assert pg["import"]["professionals"]["per_second"] > 0
+    for kind in ("fulltext", "prefix", "distance", "professionals"):
+        assert set(report["p95_ms"][kind]) == {"floor", "virage"}
+        assert set(pg["p95_ms"][kind]) == {"floor", "virage"}
+        # the same searches on the same directory: the same matches
+        assert pg["search"][kind]["mean_matches"] == report["search"][kind]["mean_matches"]
+        for engine in ("sqlite", "postgresql"):
+            row = report["side_by_side"][kind][engine]
+            assert {"p50_ms", "p95_ms", "p99_ms", "baseline_p95_ms", "ratio_p95"} <= set(row)
+
+
+def test_bench_orientation_small_side_by_side_on_postgres(tmp_path, pg_url):
+    report = _wrapper("bench-orientation", "--small", "--postgres", pg_url, tmp_path=tmp_path)
+    pg = report["postgresql"]
+    assert pg["copy"]["rows"] > 2000
+    assert {"p50", "p95", "p99"} <= set(report["ranking_ms"]) and "raw_sqlite_floor_ms" in report
+    assert {"p50", "p95", "p99"} <= set(pg["ranking_ms"]) and "raw_psycopg_floor_ms" in pg
+    assert pg["proposals_per_request"] == report["proposals_per_request"]
+    assert set(report["side_by_side"]["ranking"]) == {"sqlite", "postgresql"}
