@@ -68,6 +68,14 @@ def to_format_style(sql: str) -> str:
     return _TOKEN.sub(replace, sql)
 
 
+def _check_integers(parameters) -> None:
+    """Integers stop at 64 bits, as on SQLite: psycopg would send a larger one as ``numeric``,
+    which compares without error (nothing found) or fails only when written (an audit entry)."""
+    for value in parameters:
+        if type(value) is int and not -(2**63) <= value < 2**63:
+            raise OverflowError("integer outside the 64-bit range")
+
+
 class _BoolAsInt(Dumper):
     """Booleans are stored as 0/1 integers on both engines (SQLite has no boolean type)."""
 
@@ -125,8 +133,12 @@ class PostgresDatabase:
             self._apply_scope()
             cur = self.conn.cursor()
             if method == "executemany":
+                parameters = list(parameters)
+                for row in parameters:
+                    _check_integers(row)
                 cur.executemany(to_format_style(sql), parameters)
             elif parameters:
+                _check_integers(parameters)
                 cur.execute(to_format_style(sql), list(parameters))
             else:
                 cur.execute(sql)

@@ -54,6 +54,18 @@ def connect_sqlite(path: Path | str) -> SQLiteDatabase:
     return SQLiteDatabase(conn)
 
 
+def open_read_only(path: Path | str) -> SQLiteDatabase:
+    """Open an existing database file without writing anything to it (not even its journal
+    mode): to look at a file before deciding what to do with it. ``ConfigurationError`` if it
+    cannot be opened."""
+    try:
+        uri = f"{Path(path).expanduser().resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ConfigurationError(f"La base {path} ne peut pas être lue ({exc}).") from exc
+    return SQLiteDatabase(conn)
+
+
 class SQLiteDatabase(sqlite_utils.Database):
     """The SQLite implementation of :class:`virage.db.Database` (on sqlite-utils).
 
