@@ -85,19 +85,20 @@ def create(access: AccessContext, structure_id: int, data: dict[str, Any]) -> in
 
 
 def update(access: AccessContext, person_id: int, changes: dict[str, Any]) -> dict:
-    person, ref = access.load_person(person_id)
+    # The checks load the person themselves: a person the actor may not see (another structure's,
+    # which row-level security hides on PostgreSQL) is a refusal they record, as an unknown one.
     health = "health_notes" in changes
     identity = {k: v for k, v in changes.items() if k != "health_notes"}
     if identity:
         access.require(
             "persons.manage",
-            structure_id=ref.structure_id,
             person_id=person_id,
             action="persons.update",
             details={"champs": sorted(identity)},
         )
     if health:
         access.require("persons.health.write", person_id=person_id, action="persons.health.update")
+    person, _ = access.load_person(person_id)
     if person["status"] == "closed":
         raise Conflict(CLOSED)
     storage.update_person(access.db, person_id, changes)

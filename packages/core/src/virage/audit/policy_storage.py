@@ -22,3 +22,10 @@ def create_row_security(db: Database) -> None:
         " OR actor_user_id = nullif(current_setting('virage.user', true), '')::bigint)"
     )
     db.execute('CREATE POLICY "audit_log_append" ON audit_log FOR INSERT WITH CHECK (true)')
+    # Updates and deletes reach the refusing triggers, which raise an integrity error as on
+    # SQLite: without a policy they would silently match no row.
+    for command in ("UPDATE", "DELETE"):
+        db.execute(
+            f'CREATE POLICY "audit_log_{command.lower()}_refused" ON audit_log FOR {command}'
+            " USING (true)"
+        )
