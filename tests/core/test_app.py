@@ -2,21 +2,67 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from litestar.testing import TestClient
 
 from virage.app import create_app
+from virage.db import TEST_REDIRECT_ENV, Migration
+from virage.plugins import hookimpl
+from virage.system import service as system_service
 from virage.web.templating import paris_time
+
+ENGINE = "postgresql" if os.environ.get(TEST_REDIRECT_ENV) else "sqlite"
 
 
 def test_healthz(settings):
     with TestClient(create_app(settings)) as client:
         response = client.get("/healthz")
         assert response.status_code == 200
-        assert response.json()["status"] == "ok"
-        assert response.json()["database"] == "ok"
+        health = response.json()
+        assert health["status"] == "ok"
+        assert health["database"] == "ok"
+        assert health["engine"] == ENGINE
+        assert health["migrations"] == 0
+        assert health["failed_plugins"] == 0
+
+
+class _LateMigration:
+    """A plugin installed after the process started: its migration is not applied yet."""
+
+    @hookimpl
+    def register_migrations(self):
+        return [
+            Migration("late", "0001_table", lambda db: db.execute("CREATE TABLE late (x TEXT)"))
+        ]
+
+
+def test_healthz_counts_the_migrations_not_applied(settings):
+    app = create_app(settings)
+    with TestClient(app) as client:
+        app.state.plugins.register(_LateMigration(), "late")
+        health = client.get("/healthz").json()
+        assert health["status"] == "ok"
+        assert health["migrations"] == 1
+
+
+def test_healthz_when_the_database_does_not_answer(settings, monkeypatch):
+    app = create_app(settings)
+    with TestClient(app) as client:
+        db = app.state.pool.get()
+
+        def down(_db):
+            raise db.Error("the server closed the connection")
+
+        monkeypatch.setattr(system_service, "ping", down)
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        health = response.json()
+        assert (health["status"], health["database"]) == ("degraded", "unavailable")
+        assert health["engine"] == ENGINE
+        assert health["migrations"] is None
 
 
 def test_home_is_french_and_mobile_first(settings):

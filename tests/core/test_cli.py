@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 
 import pytest
 
+from tests.accounts.sql import query
 from virage.cli import main
 
 
@@ -37,10 +37,12 @@ def test_plugins_json(env_db, capsys):
 def test_demo_creates_then_refreshes(env_db, capsys):
     assert main(["demo", "--no-serve"]) == 0
     assert "Base de démonstration prête" in capsys.readouterr().out
-    conn = sqlite3.connect(env_db)
-    assert conn.execute("SELECT value FROM instance WHERE key='demo'").fetchone() == ("1",)
-    conn.close()
+    assert query(env_db, "SELECT value FROM instance WHERE key='demo'") == [("1",)]
+    persons = query(env_db, "SELECT count(*) FROM persons")
     assert main(["demo", "--no-serve", "--seed", "7"]) == 0
+    # Refreshed, not added to: the same territory again, with the new seed.
+    assert query(env_db, "SELECT value FROM instance WHERE key='demo_seed'") == [("7",)]
+    assert query(env_db, "SELECT count(*) FROM persons") == persons
 
 
 def test_demo_without_a_territory_says_what_to_install(env_db, capsys, monkeypatch):

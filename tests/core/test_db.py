@@ -8,6 +8,7 @@ from virage.db import Migration, applied_migrations, connect, migrate, transacti
 from virage.errors import ConfigurationError
 
 
+@pytest.mark.sqlite_only
 def test_connection_settings(tmp_path):
     db = connect(tmp_path / "v.db")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -16,9 +17,20 @@ def test_connection_settings(tmp_path):
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
+@pytest.mark.postgres_only
+def test_postgres_session_settings(tmp_path):
+    from virage.db_postgres import SESSION_SETTINGS
+
+    db = connect(tmp_path / "v.db")
+    for name, value in SESSION_SETTINGS.items():
+        row = db.fetch_one("SELECT setting FROM pg_settings WHERE name = ?", [name])
+        assert row == {"setting": value}, name
+    assert db.fetch_one("SHOW transaction_isolation") == {"transaction_isolation": "read committed"}
+
+
 def test_writes_outside_a_transaction_are_committed(tmp_path):
     db = connect(tmp_path / "v.db")
-    db.execute("CREATE TABLE t (x)")
+    db.execute("CREATE TABLE t (x INTEGER)")
     db.execute("INSERT INTO t VALUES (1)")
     other = connect(tmp_path / "v.db")  # another connection sees it: it was committed
     assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 1
@@ -26,7 +38,7 @@ def test_writes_outside_a_transaction_are_committed(tmp_path):
 
 def test_transaction_rolls_back_on_error(tmp_path):
     db = connect(tmp_path / "v.db")
-    db.execute("CREATE TABLE t (x)")
+    db.execute("CREATE TABLE t (x INTEGER)")
     with pytest.raises(RuntimeError), transaction(db):
         db.execute("INSERT INTO t VALUES (1)")
         raise RuntimeError("stop")
@@ -49,7 +61,7 @@ def test_failing_migration_is_rolled_back_and_named(tmp_path):
     db = connect(tmp_path / "v.db")
 
     def half_then_fail(db):
-        db.execute("CREATE TABLE half (id)")
+        db.execute("CREATE TABLE half (id INTEGER)")
         db.execute("INSERT INTO nonexistent VALUES (1)")
 
     steps = [Migration("p", "0001", _create("a")), Migration("p", "0002", half_then_fail)]
@@ -57,7 +69,8 @@ def test_failing_migration_is_rolled_back_and_named(tmp_path):
         migrate(db, steps)
     assert applied_migrations(db) >= {("p", "0001")}
     assert ("p", "0002") not in applied_migrations(db)
-    assert "half" not in db.table_names()
+    with pytest.raises(db.Error):  # rolled back with its migration
+        db.execute("SELECT count(*) FROM half")
 
 
 def test_duplicate_migration_names_are_refused(tmp_path):
@@ -66,6 +79,7 @@ def test_duplicate_migration_names_are_refused(tmp_path):
         migrate(db, [Migration("p", "0001", _create("a")), Migration("p", "0001", _create("b"))])
 
 
+@pytest.mark.sqlite_only  # PostgreSQL: test_an_unreachable_server_is_a_clear_configuration_error
 def test_unreadable_database_is_a_clear_error(tmp_path):
     bad = tmp_path / "pas-une-base.db"
     bad.write_bytes(b"ceci n'est pas une base SQLite" * 100)

@@ -142,7 +142,9 @@ def demo(ctx: Context, host: str, port: int, seed: int | None, no_serve: bool) -
     if not os.environ.get("VIRAGE_DB"):
         settings = settings.with_(db_path=DEFAULT_DEMO_DB)
     lines = create_demo(settings, ctx.plugins, seed=DEFAULT_SEED if seed is None else seed)
-    click.echo(f"Base de démonstration prête : {settings.db_path}")
+    # PostgreSQL: the server and the base, never the password of the URL.
+    where = settings.db_url.split("@")[-1] if settings.is_postgres else settings.db_path
+    click.echo(f"Base de démonstration prête : {where}")
     if no_serve:
         for line in lines:
             click.echo(line)
@@ -168,7 +170,9 @@ def db_migrate(ctx: Context) -> None:
     finally:
         database.close()
     if not applied:
-        click.echo(f"La base {ctx.settings.db_path} est à jour.")
+        settings = ctx.settings  # PostgreSQL: the server and the base, never the URL's password
+        where = settings.db_url.split("@")[-1] if settings.is_postgres else settings.db_path
+        click.echo(f"La base {where} est à jour.")
     for m in applied:
         click.echo(f"appliquée : {m.namespace}/{m.name}")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from virage.accounts import lookups
 from virage.app import prepare_database
+from virage.db import connect, resolve
 from virage.errors import ConfigurationError
 from virage.plugins import PluginHost
 from virage.settings import Settings
@@ -25,13 +26,30 @@ def _remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _clear_postgres(url: str) -> None:
+    """A PostgreSQL database for the demo: empty, or a demo database (emptied first)."""
+    db = connect(url)
+    try:
+        if not system.clear_demo_database(db):
+            raise ConfigurationError(
+                "La base PostgreSQL de VIRAGE_DB contient des données et n'est pas une base de "
+                "démonstration : elle n'a pas été modifiée. Indiquez une base vide pour la "
+                "démonstration."
+            )
+    finally:
+        db.close()
+
+
 def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEED) -> list[str]:
     """Create (or refresh) the demo database at ``settings.db_path``; return lines to print.
 
     Refuses to replace a database that is not a demo database: real data is never overwritten.
     """
     path = settings.db_path
-    if path.exists():
+    postgres = isinstance(resolve(settings.database), str)  # the engine serving VIRAGE_DB
+    if postgres:
+        _clear_postgres(settings.database)
+    elif path.exists():
         if not system.is_demo_file(path):
             raise ConfigurationError(
                 f"{path} existe et n'est pas une base de démonstration : elle n'a pas été modifiée. "
@@ -52,7 +70,8 @@ def create_demo(settings: Settings, plugins: PluginHost, seed: int = DEFAULT_SEE
     finally:
         db.close()
     if empty:
-        _remove_database(path)
+        if not postgres:
+            _remove_database(path)
         raise ConfigurationError(
             "Aucun territoire de démonstration n'est chargé : installez le paquet "
             "virage-demo-territory (examples/demo-territory) ou ajoutez « demo_territory » à "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Annotated
 
 from litestar import Controller, HttpMethod, MediaType, get, route
@@ -12,12 +11,20 @@ from pydantic import BaseModel, Field
 
 from virage import __version__
 from virage.deps import DB, Plugins
+from virage.errors import ServiceUnavailable
 from virage.system import service
 
 
 class Health(BaseModel):
     status: str = Field(description='"ok" when the service and its database answer')
-    database: str
+    database: str = Field(description='"ok", or "unavailable" when the database does not answer')
+    engine: str = Field(
+        description='The database engine serving the instance: "sqlite" or "postgresql"'
+    )
+    migrations: int | None = Field(
+        description="Number of migrations not applied yet: 0 when the schema is up to date "
+        "(null when the database does not answer)"
+    )
     version: str
     failed_plugins: int = Field(
         description="Number of plugins that failed to load or raised in a hook"
@@ -46,13 +53,17 @@ class SystemController(Controller):
 
     @get("/healthz", summary="État du service", media_type=MediaType.JSON, cache=False)
     async def healthz(self, db: DB, plugins: Plugins) -> Response[Health]:
+        pending = None
         try:
             ok = service.ping(db)
-        except sqlite3.Error:
+            pending = service.pending_migrations(db, plugins)
+        except (db.Error, ServiceUnavailable):
             ok = False
         health = Health(
             status="ok" if ok else "degraded",
             database="ok" if ok else "unavailable",
+            engine=db.dialect,
+            migrations=pending,
             version=__version__,
             failed_plugins=len({f.plugin for f in plugins.failures}),
         )

@@ -4,9 +4,14 @@ reading its table through ``virage.system.storage``."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from virage.db import Database
+from virage.db import Database, transaction
+from virage.db import pending_migrations as db_pending
 from virage.system import storage
+
+if TYPE_CHECKING:
+    from virage.plugins import PluginHost
 
 
 def instance_info(db: Database) -> dict[str, str]:
@@ -29,6 +34,24 @@ def is_demo_file(path: Path) -> bool:
     return storage.is_demo_file(path)
 
 
+def clear_demo_database(db: Database) -> bool:
+    """PostgreSQL, before ``virage demo``: empty the schema when it holds a demonstration
+    database; ``False`` (nothing touched) when it holds anything else. An empty schema: ``True``."""
+    tables = storage.schema_tables(db)
+    if not tables:
+        return True
+    if "instance" not in tables or not is_demo(db):
+        return False
+    with transaction(db):
+        storage.drop_schema_contents(db)
+    return True
+
+
 def ping(db: Database) -> bool:
     """The database answers (health check)."""
     return storage.ping(db)
+
+
+def pending_migrations(db: Database, plugins: PluginHost) -> int:
+    """How many migrations of the core and the plugins are not applied yet (health check)."""
+    return len(db_pending(db, plugins.call_flat("register_migrations")))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from virage.db import Database, utcnow_iso
+from virage.db_sqlite import open_read_only
+from virage.errors import ConfigurationError
 
 
 def create_instance_table(db: Database) -> None:
@@ -30,14 +31,37 @@ def set_instance_info(db: Database, key: str, value: str) -> None:
 
 
 def is_demo_file(path: Path) -> bool:
-    """The database file at ``path`` says it is a demonstration database (read only; ``False``
-    if it cannot be read)."""
+    """The SQLite file at ``path`` says it is a demonstration database (opened read only: nothing
+    written to a file that may hold real data; ``False`` if it cannot be read)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM instance WHERE key = 'demo'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
+        db = open_read_only(path)
+    except ConfigurationError:
         return False
+    try:
+        row = db.execute("SELECT value FROM instance WHERE key = 'demo'").fetchone()
+    except db.Error:  # not a database, or not Virage's
+        return False
+    finally:
+        db.close()
     return bool(row and row[0] == "1")
+
+
+def schema_tables(db: Database) -> list[str]:
+    """PostgreSQL: the tables of the database's schema (the one Virage connects to)."""
+    rows = db.fetch_all(
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+    )
+    return sorted(r["table_name"] for r in rows)
+
+
+def drop_schema_contents(db: Database) -> None:
+    """PostgreSQL: drop every table and function of the schema (a demonstration database being
+    created again: its migrations replay on an empty schema). Inside a transaction."""
+    for table in schema_tables(db):
+        db.execute(f'DROP TABLE "{table}" CASCADE')
+    for row in db.fetch_all(
+        "SELECT p.oid::regprocedure::text AS signature FROM pg_proc p"
+        " WHERE p.pronamespace = current_schema()::regnamespace"
+    ):
+        db.execute(f"DROP FUNCTION {row['signature']} CASCADE")
