@@ -28,7 +28,7 @@ def new_account(
     storage.add_membership(db, uid, world.structures[structure], role)
     if read_notice:
         notice_storage.acknowledge(db, uid, notice.NOTICE_VERSION, utcnow_iso(), [])
-    db.conn.close()
+    db.close()
     return uid
 
 
@@ -115,4 +115,4 @@ def audit_actions(world: World, user_id: int) -> list[tuple]:
             [user_id],
         ).fetchall()
     finally:
-        db.conn.close()
+        db.close()

@@ -5,11 +5,10 @@ Every refusal must be a 403/404 with a clear French message, and write nothing b
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.accounts.conftest import bearer
+from tests.accounts.sql import query
 from virage.db import connect
 
 OK, FORBIDDEN, NOT_FOUND = 200, 403, 404
@@ -47,13 +46,12 @@ CASES = [
 
 
 def _snapshot(path):
-    conn = sqlite3.connect(path)
-    try:
-        persons = conn.execute("SELECT * FROM persons ORDER BY id").fetchall()
-        team = conn.execute("SELECT person_id, user_id FROM care_team ORDER BY 1, 2").fetchall()
-        audit = conn.execute("SELECT count(*), sum(outcome = 'denied') FROM audit_log").fetchone()
-    finally:
-        conn.close()
+    persons = query(path, "SELECT * FROM persons ORDER BY id")
+    team = query(path, "SELECT person_id, user_id FROM care_team ORDER BY 1, 2")
+    [audit] = query(
+        path,
+        "SELECT count(*), sum(CASE WHEN outcome = 'denied' THEN 1 ELSE 0 END) FROM audit_log",
+    )
     return persons, team, audit
 
 
@@ -192,9 +190,9 @@ def test_export_follows_secrecy_unless_complete_and_reasoned(client, world):
 def test_audit_log_is_append_only(world, client):
     client.get(f"/api/v1/persons/{world.persons['p1']}", headers=bearer(world, "nurse_a"))
     db = connect(world.settings.db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(db.IntegrityError, match="append-only"):
         db.execute("UPDATE audit_log SET actor_label = 'personne'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(db.IntegrityError, match="append-only"):
         db.execute("DELETE FROM audit_log")
 
 

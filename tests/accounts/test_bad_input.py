@@ -7,19 +7,17 @@ token and anonymously. Each must leave stored data intact.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.accounts.conftest import bearer
+from tests.accounts.sql import query
 
 HUGE = 2**64
 DEEP = "[" * 1000 + "]" * 1000
 
 
 def _rows(world) -> int:
-    with sqlite3.connect(world.settings.db_path) as conn:
-        return conn.execute("SELECT count(*) FROM persons").fetchone()[0]
+    return query(world.settings.db_path, "SELECT count(*) FROM persons")[0][0]
 
 
 def _assert_actionable(response, status=400, *words):

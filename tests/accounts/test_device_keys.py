@@ -38,7 +38,7 @@ def _rows(world, sql, params=()):
     try:
         return db.execute(sql, list(params)).fetchall()
     finally:
-        db.conn.close()
+        db.close()
 
 
 def _expire_sessions_of(world, username: str) -> None:
@@ -47,7 +47,7 @@ def _expire_sessions_of(world, username: str) -> None:
     db.execute(
         "UPDATE sessions SET expires_at = ? WHERE user_id = ?", [past, world.users[username]]
     )
-    db.conn.close()
+    db.close()
 
 
 def test_only_a_signed_in_user_gets_a_key(client):
@@ -99,7 +99,7 @@ def test_a_password_reset_makes_what_the_devices_kept_unreadable(client, world):
     secret = _key(client)["key"]["secret"]
     db = connect(world.settings.db_path)
     service.reset_password(db, world.users["nurse_a"], "nouveau-mot-de-passe-2026")
-    db.conn.close()
+    db.close()
     assert client.get(KEY_URL, headers=JSON).status_code == 401
     assert _rows(world, "SELECT count(*) FROM device_keys WHERE secret = ?", [secret]) == [(0,)]
     login(client, "nurse_a", "nouveau-mot-de-passe-2026")
@@ -129,7 +129,7 @@ def test_keys_of_expired_sessions_are_forgotten_after_the_grace_period(client, w
     db = connect(world.settings.db_path)
     past = (utcnow() - timedelta(seconds=1)).replace(microsecond=0).isoformat()
     db.execute("UPDATE device_keys SET expires_at = ? WHERE id = ?", [past, old["id"]])
-    db.conn.close()
+    db.close()
     login(client, "nurse_a")
     assert _key(client)["previous"] == []  # not offered, and purged with the new key
     assert _rows(world, "SELECT count(*) FROM device_keys WHERE id = ?", [old["id"]]) == [(0,)]
@@ -140,7 +140,7 @@ def test_previous_keys_are_bounded(client, world):
     user = world.users["nurse_a"]
     for n in range(device_keys.MAX_PREVIOUS + 5):
         device_keys.for_session(db, f"ended-session-{n}", user)  # no such session: ended
-    db.conn.close()
+    db.close()
     login(client, "nurse_a")
     assert len(_key(client)["previous"]) == device_keys.MAX_PREVIOUS
 

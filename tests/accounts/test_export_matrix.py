@@ -9,11 +9,11 @@ trail. A refusal is a 403/404 that writes nothing but one audit entry.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from tests.accounts.conftest import bearer, csrf_from, login
+from tests.accounts.sql import query
 from tests.agenda.helpers import visit
 
 HEALTH = "Diabète, insuline le matin"
@@ -96,13 +96,10 @@ def sections_of(body: dict) -> set[str]:
 
 
 def audit_rows(world):
-    conn = sqlite3.connect(world.settings.db_path)
-    try:
-        return conn.execute(
-            "SELECT action, outcome, emergency, details FROM audit_log ORDER BY id"
-        ).fetchall()
-    finally:
-        conn.close()
+    return query(
+        world.settings.db_path,
+        "SELECT action, outcome, emergency, details FROM audit_log ORDER BY id",
+    )
 
 
 CASES = [(user, path) for user in [*LIMITED, *REFUSED] for path in PATHS]

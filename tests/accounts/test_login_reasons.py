@@ -40,7 +40,7 @@ def test_redirects_use_codes(client, world):
     login(client, "nurse_a")
     db = connect(world.settings.db_path)
     db.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00'")
-    db.conn.close()
+    db.close()
     r = client.get("/moi", follow_redirects=False)
     assert r.headers["location"].endswith("&motif=expiree")
     login(client, "nurse_a")

@@ -51,7 +51,7 @@ def _seed_failures(ehpad, *, account: str, address: str, count: int, trusted: bo
             trusted=trusted,
             at=at,
         )
-    db.conn.close()
+    db.close()
 
 
 # --------------------------------------------------------------------------- the attacks of issue 14
@@ -222,7 +222,7 @@ def test_attempts_are_counted_before_the_password_is_checked(ehpad):
     assert len(pending) == 5
     with pytest.raises(throttle.LoginThrottled):
         service.begin_login(db, "directrice", client=ATTACKER)
-    db.conn.close()
+    db.close()
 
 
 def test_a_busy_server_refuses_quickly_without_counting(app, ehpad, monkeypatch):
@@ -243,7 +243,7 @@ def test_password_reset_lifts_waits_and_forgets_browsers_and_addresses(app, ehpa
         attempt(browser(app, ATTACKER), "directrice", "devinette")
     db = connect(ehpad.settings.db_path)
     service.reset_password(db, ehpad.users["directrice"], "nouveau-mot-de-passe")
-    db.conn.close()
+    db.close()
     assert query(ehpad.settings, "SELECT count(*) FROM login_known_sources") == [(0,)]
     assert query(ehpad.settings, "SELECT count(*) FROM login_attempts") == [(0,)]
 

@@ -4,23 +4,19 @@ the CSE was informed and consulted) and sets the second-factor rule."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from tests.accounts.conftest import csrf_from, login
 from tests.accounts.second_factor_world import new_account, text
 from tests.accounts.soft_key import give_key
+from tests.accounts.sql import query
 from virage.accounts import notice, service
 from virage.db import connect
 
 
 def rows(world, sql, params=()):
-    conn = sqlite3.connect(world.settings.db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return query(world.settings.db_path, sql, params)
 
 
 @pytest.fixture
@@ -29,7 +25,7 @@ def fresh(world):
     uid = new_account(world, "nadia", "nurse", read_notice=False)
     db = connect(world.settings.db_path)
     give_key(db, uid, "nadia")
-    db.conn.close()
+    db.close()
     return uid
 
 
@@ -126,7 +122,7 @@ def test_a_new_version_is_asked_again(client, world, monkeypatch):
 def test_on_a_demo_database_the_notice_is_offered_not_imposed(client, world, fresh):
     db = connect(world.settings.db_path)
     db.execute("INSERT INTO instance (key, value) VALUES ('demo', '1')")
-    db.conn.close()
+    db.close()
     assert login(client, "nadia").headers["location"] == "/moi"
     assert client.get("/moi").status_code == 200
     page = client.get("/moi/note-d-information")
@@ -136,7 +132,7 @@ def test_on_a_demo_database_the_notice_is_offered_not_imposed(client, world, fre
 def test_api_tokens_are_not_sent_to_the_notice(client, world, fresh):
     db = connect(world.settings.db_path)
     _id, secret = service.create_token(db, fresh, world.structures["a"], "logiciel")
-    db.conn.close()
+    db.close()
     r = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert r.status_code == 200
 

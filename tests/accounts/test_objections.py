@@ -5,13 +5,13 @@ accesses, and the service function plugins call before anything leaves the care 
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
 
 from tests.accounts.conftest import bearer, csrf_from, login
 from tests.accounts.second_factor_world import text
+from tests.accounts.sql import query
 from virage.access import CORE_PERMISSIONS, Registry
 from virage.accounts import objections
 from virage.accounts.context import AccessContext
@@ -23,11 +23,7 @@ from virage.errors import Forbidden
 
 
 def rows(world, sql, params=()):
-    conn = sqlite3.connect(world.settings.db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return query(world.settings.db_path, sql, params)
 
 
 def record(client, world, scope="sante", day="2026-03-03", note="Dit à l'accueil", person="p1"):
@@ -198,7 +194,7 @@ def access(world):
         db, Registry([*CORE_PERMISSIONS, *ACCOUNT_PERMISSIONS]), actor_for_user(db, user), "test"
     )
     yield ctx
-    db.conn.close()
+    db.close()
 
 
 def test_sharing_decisions(access, world):

@@ -6,7 +6,6 @@ API tokens left as they are."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 
 import pyotp
@@ -26,6 +25,7 @@ from tests.accounts.second_factor_world import (
     text,
 )
 from tests.accounts.soft_key import SoftKey, options_in
+from tests.accounts.sql import query
 from tests.accounts.throttle_world import Peer, browser
 from virage.accounts import login_steps, throttle
 from virage.cli import main
@@ -38,11 +38,7 @@ def clock(monkeypatch):
 
 
 def rows(world, sql, params=()):
-    conn = sqlite3.connect(world.settings.db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    return query(world.settings.db_path, sql, params)
 
 
 def session_cookie(client) -> str | None:
@@ -245,7 +241,7 @@ def test_a_waiting_pair_is_refused_before_the_code_is_checked(client, world, clo
             " VALUES ('nina', ?, 'testclient', 0, ?)",
             [throttle.address_source("testclient"), clock.now.isoformat()],
         )
-    db.conn.close()
+    db.close()
     clock.next_step()
     r = answer(client, "application", clock.code(secret))
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
@@ -336,7 +332,7 @@ def _rule(world, policy: str, networks: list[str], structure: str = "a") -> None
         "UPDATE structures SET second_factor_policy = ?, local_networks = ? WHERE id = ?",
         [policy, json.dumps(networks), world.structures[structure]],
     )
-    db.conn.close()
+    db.close()
 
 
 def test_secretariat_follows_the_structure_rule(app, world, clock):
@@ -383,7 +379,7 @@ def test_an_enrolled_account_always_gives_it(app, world, clock):
 def test_network_administrators_always_give_it(client, world, clock):
     db = connect(world.settings.db_path)
     db.execute("DELETE FROM security_keys WHERE user_id = ?", [world.users["admin"]])
-    db.conn.close()
+    db.close()
     r = password_step(client, "admin")
     assert r.headers["location"] == STEP
     assert "Vous administrez le réseau" in text(client.get(STEP).text)
@@ -392,7 +388,7 @@ def test_network_administrators_always_give_it(client, world, clock):
 def test_on_a_demo_database_it_is_offered_not_imposed(client, world, clock):
     db = connect(world.settings.db_path)
     db.execute("INSERT INTO instance (key, value) VALUES ('demo', '1')")
-    db.conn.close()
+    db.close()
     new_account(world, "nina", "nurse", read_notice=False)
     r = password_step(client, "nina")
     assert r.headers["location"] == "/moi" and session_cookie(client)
@@ -510,7 +506,7 @@ def test_the_network_administration_resets_a_second_factor(
 def test_api_tokens_are_not_asked_for_a_second_factor(client, world):
     db = connect(world.settings.db_path)
     db.execute("DELETE FROM security_keys WHERE user_id = ?", [world.users["nurse_a"]])
-    db.conn.close()
+    db.close()
     r = client.get(f"/api/v1/persons/{world.persons['p1']}", headers=bearer(world, "nurse_a"))
     assert r.status_code == 200 and r.json()["health_notes"]
 

@@ -24,7 +24,7 @@ T0 = datetime(2026, 12, 1, 9, 0, 5, tzinfo=UTC)
 def db(world: World):
     conn = connect(world.settings.db_path)
     yield conn
-    conn.conn.close()
+    conn.close()
 
 
 @pytest.fixture

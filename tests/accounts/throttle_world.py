@@ -10,18 +10,19 @@ address they come from is set with :class:`Peer`, since Litestar's test client a
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from litestar.testing import TestClient
 
 from tests.accounts.soft_key import RP_ID, give_key, give_key_answer, has_key
+from tests.accounts.sql import query as sql_query
 from tests.conftest import plugin_allow_list
 from virage.accounts import notice, notice_storage, storage
 from virage.app import prepare_database
-from virage.db import utcnow_iso
+from virage.db import connect, utcnow_iso
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -57,7 +58,7 @@ def build_ehpad(folder: Path, **settings_changes) -> Ehpad:
         for rp_id in (RP_ID, "localhost"):
             give_key(db, users[name], name, rp_id)
         notice_storage.acknowledge(db, users[name], notice.NOTICE_VERSION, utcnow_iso(), [])
-    db.conn.close()
+    db.close()
     return Ehpad(settings, sid, users)
 
 
@@ -113,19 +114,19 @@ def attempt(client, username: str, password: str = PASSWORD, headers: dict | Non
 
 
 def query(settings: Settings, sql: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(settings.db_path)
-    try:
-        rows = conn.execute(sql, params).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+    return sql_query(settings.db_path, sql, params)
 
 
 def age_attempts(settings: Settings, seconds: int) -> None:
     """As if ``seconds`` had passed: every recorded attempt moves back in time."""
-    query(
-        settings,
-        "UPDATE login_attempts SET at = strftime('%Y-%m-%dT%H:%M:%S+00:00', at, ?)",
-        [f"-{seconds} seconds"],
-    )
+    db = connect(settings.db_path)
+    try:
+        with db.transaction():
+            for attempt_id, at in db.execute("SELECT id, at FROM login_attempts").fetchall():
+                moved = datetime.fromisoformat(at) - timedelta(seconds=seconds)
+                db.execute(
+                    "UPDATE login_attempts SET at = ? WHERE id = ?",
+                    [moved.isoformat(timespec="seconds"), attempt_id],
+                )
+    finally:
+        db.close()

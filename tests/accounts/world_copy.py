@@ -82,10 +82,18 @@ def _columns(db: Database, table: str) -> list[str]:
 
 def _copy_schema(db: Database, source_schema: str) -> None:
     tables = _tables(db)
+    present = {
+        r["relname"]
+        for r in db.fetch_all(
+            "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p')"
+            " AND relnamespace = ?::regnamespace",
+            [f'"{source_schema}"'],
+        )
+    }
     with db.transaction():
         # What the migrations seeded is in the template too: start from empty tables.
         db.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
-        for table in tables:
+        for table in (t for t in tables if t in present):
             columns = ", ".join(f'"{c}"' for c in _columns(db, table))
             db.execute(
                 f'INSERT INTO "{table}" ({columns})'

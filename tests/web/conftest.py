@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
 
+from tests.accounts.sql import query
+from tests.accounts.world_copy import copy_world
 from tests.conftest import plugin_allow_list
 from virage.accounts import service
 from virage.app import create_app
 from virage.cli import main
+from virage.db import connect
 from virage.settings import Settings
 
 DEMO_PASSWORD = "demo-virage-2026"
@@ -31,12 +32,18 @@ class Demo:
     settings: Settings
     db_path: Path
 
-    def ids(self, sql: str, params=()) -> list:
-        conn = sqlite3.connect(self.db_path)
+    def ids(self, sql: str, params=(), *, missing_ok: bool = False) -> list:
+        """The first column of a query's rows (``[]`` for a table not created when ``missing_ok``:
+        the plugin that owns it is not loaded)."""
+        db = connect(self.db_path)
         try:
-            return [row[0] for row in conn.execute(sql, params)]
+            return [row[0] for row in db.execute(sql, list(params)).fetchall()]
+        except db.Error:
+            if missing_ok:
+                return []
+            raise
         finally:
-            conn.close()
+            db.close()
 
 
 def write_docs_site(folder: Path) -> Path:
@@ -74,13 +81,13 @@ def demo(demo_db, tmp_path_factory) -> Demo:
     """A copy of the demo database per test module, and a small built documentation site."""
     folder = tmp_path_factory.mktemp("demo-copy")
     path = folder / "demo.db"
-    shutil.copyfile(demo_db, path)
     settings = Settings(
         db_path=path,
         docs_dir=write_docs_site(folder / "site"),
         secret_key="secret-de-test",
         plugins=plugin_allow_list(),
     )
+    copy_world(demo_db, settings)
     return Demo(settings, path)
 
 
@@ -112,15 +119,14 @@ def sign_in(client: TestClient, username: str) -> None:
 
 def api_token(demo: Demo, username: str) -> str:
     """A fresh API token of ``username`` for their first structure."""
-    import sqlite_utils
-
-    user_id, structure_id = demo.ids(
-        "SELECT u.id || ',' || m.structure_id FROM users u JOIN memberships m ON m.user_id = u.id"
+    [(user_id, structure_id)] = query(
+        demo.db_path,
+        "SELECT u.id, m.structure_id FROM users u JOIN memberships m ON m.user_id = u.id"
         " WHERE u.username = ? ORDER BY m.structure_id LIMIT 1",
-        (username,),
-    )[0].split(",")
-    db = sqlite_utils.Database(demo.db_path)
+        [username],
+    )
+    db = connect(demo.db_path)
     try:
         return service.create_token(db, int(user_id), int(structure_id), "parcours des routes")[1]
     finally:
-        db.conn.close()
+        db.close()

@@ -10,7 +10,6 @@ and the public documentation excepted). A page may not hold inline code its poli
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
 
 import pytest
@@ -49,10 +48,7 @@ def _value(demo, route_path: str, name: str, kind: str, extra: dict) -> str:
         prefix = route_path.split("/{")[0]
         return FILES.get(prefix, "inconnu")
     if name in SAMPLES:
-        try:
-            found = demo.ids(SAMPLES[name])
-        except sqlite3.OperationalError:  # the plugin that owns the table is not loaded
-            found = []
+        found = demo.ids(SAMPLES[name], missing_ok=True)
         if found:
             return str(found[0])
     return "999999" if kind == "int" else "inconnu"
