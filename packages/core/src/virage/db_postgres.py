@@ -278,16 +278,8 @@ class PostgresPool:
         from virage.groupcommit import GroupCommitter
 
         self.url = url
-        self._pool = psycopg_pool.ConnectionPool(
-            url,
-            min_size=1,
-            max_size=max(2, size),
-            kwargs=_connect_kwargs(),
-            configure=_configure,
-            check=psycopg_pool.ConnectionPool.check_connection,
-            open=False,
-            name="virage",
-        )
+        self._size = size
+        self._pool = self._new_pool()
         try:
             self._pool.open(wait=True, timeout=10)
         except psycopg_pool.PoolTimeout as exc:
@@ -301,9 +293,27 @@ class PostgresPool:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[PostgresDatabase] = []
+        self._reopen = False
         self.group_committer = GroupCommitter(lambda: connect_postgres(url))
 
+    def _new_pool(self) -> psycopg_pool.ConnectionPool:
+        return psycopg_pool.ConnectionPool(
+            self.url,
+            min_size=1,
+            max_size=max(2, self._size),
+            kwargs=_connect_kwargs(),
+            configure=_configure,
+            check=psycopg_pool.ConnectionPool.check_connection,
+            open=False,
+            name="virage",
+        )
+
     def get(self) -> PostgresDatabase:
+        if self._reopen:  # closed, then asked again (an application started anew, as SQLite's)
+            with self._lock:
+                if self._reopen:
+                    self._pool.open(wait=False)
+                    self._reopen = False
         db: PostgresDatabase | None = getattr(self._local, "db", None)
         if db is not None and (db.conn.closed or db.conn.broken):
             self._pool.putconn(db.conn)
@@ -328,6 +338,9 @@ class PostgresPool:
             self._all.clear()
         self._local = threading.local()
         self._pool.close()
+        # A closed psycopg pool cannot be opened again: the next get() opens a new one.
+        self._pool = self._new_pool()
+        self._reopen = True
 
 
 _schemas_made: set[str] = set()
