@@ -3,12 +3,11 @@ care notes follow the care team; another structure sees nothing; field workers b
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.accounts.conftest import bearer
 from tests.agenda.helpers import API, book, visit
+from virage.db import connect
 
 NOTES = "Glycémie avant l'insuline"
 
@@ -57,7 +56,7 @@ def test_care_team_reads_notes_and_the_read_is_audited(client, world, appointmen
     for who in ("nurse_a", "care_a", "coord_a"):
         r = _get(client, world, who, appointment["id"])
         assert r.status_code == 200 and r.json()["notes"] == NOTES, who
-    conn = sqlite3.connect(world.settings.db_path)
+    conn = connect(world.settings.db_path)
     rows = conn.execute(
         "SELECT a.action, u.username FROM audit_log a JOIN users u ON u.id = a.actor_user_id"
         " WHERE a.action = 'agenda.notes.read' AND a.person_id = ?",
@@ -190,18 +189,28 @@ def test_only_the_worker_checks_in(client, world, appointment):
 
 
 def test_no_position_is_ever_stored(world):
-    conn = sqlite3.connect(world.settings.db_path)
-    columns = {
-        row[1]
-        for table in ("agenda_checkins", "agenda_appointments", "agenda_attendees")
-        for row in conn.execute(f"PRAGMA table_info({table})")
-    }
+    conn = connect(world.settings.db_path)
+    tables = ("agenda_checkins", "agenda_appointments", "agenda_attendees")
+    if conn.dialect == "postgresql":
+        columns = {
+            row[0]
+            for row in conn.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name IN (?, ?, ?)",
+                list(tables),
+            )
+        }
+    else:
+        columns = {
+            row[1] for table in tables for row in conn.execute(f"PRAGMA table_info({table})")
+        }
     conn.close()
+    assert {"start_utc", "checked_in_at", "user_id"} <= columns
     assert not {c for c in columns if any(w in c for w in ("lat", "lon", "geo", "position", "ip"))}
 
 
 def test_refusals_are_audited_and_write_nothing(client, world, appointment):
-    conn = sqlite3.connect(world.settings.db_path)
+    conn = connect(world.settings.db_path)
     before = conn.execute("SELECT count(*) FROM audit_log WHERE outcome = 'denied'").fetchone()[0]
     r = client.post(
         f"{API}/appointments/{appointment['id']}/cancel",

@@ -3,14 +3,13 @@ coordinator forces it; on-call duty and cancelled appointments do not block; abs
 
 from __future__ import annotations
 
-import sqlite3
-
 from tests.accounts.conftest import bearer
 from tests.agenda.helpers import API, book, visit
+from virage.db import connect
 
 
 def _count(world) -> int:
-    conn = sqlite3.connect(world.settings.db_path)
+    conn = connect(world.settings.db_path)
     try:
         return conn.execute("SELECT count(*) FROM agenda_appointments").fetchone()[0]
     finally:
@@ -49,7 +48,7 @@ def test_coordinator_may_force_and_it_is_recorded(client, world):
     r = book(client, world, "coord_a", start="2030-05-06T09:30", force=True)
     assert r.status_code == 201, r.text
     assert r.json()["forced"] is True
-    conn = sqlite3.connect(world.settings.db_path)
+    conn = connect(world.settings.db_path)
     actions = [a for (a,) in conn.execute("SELECT action FROM audit_log ORDER BY id")]
     conn.close()
     assert "agenda.forced" in actions

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import icalendar
@@ -104,7 +103,7 @@ def test_cancelled_occurrences_show_as_cancelled(client, world):
 def test_feed_secret_is_hashed_revocable_and_audited(client, world):
     url = _feed_url(client, world, "nurse_a")
     secret = url.split("/")[-1].removesuffix(".ics")
-    conn = sqlite3.connect(world.settings.db_path)
+    conn = connect(world.settings.db_path)
     stored = conn.execute("SELECT token_hash FROM agenda_feeds").fetchall()
     assert stored == [(hash_secret(secret),)] and secret not in str(stored)
     visit(client, world, start=_soon())
@@ -188,7 +187,7 @@ def _import(client, world, dry_run=False, who="secretary_a"):
 
 
 def test_import_report_lists_created_and_rejected_with_reasons(client, world):
-    conn = sqlite3.connect(world.settings.db_path)
+    conn = connect(world.settings.db_path)
     r = _import(client, world, dry_run=True)
     assert r.status_code == 200, r.text
     report = r.json()

@@ -11,6 +11,7 @@ from virage.agenda import (
     people_lookups,
     storage_appointments,
     storage_availability,
+    storage_imports,
     storage_series,
 )
 from virage.agenda.checks import (
@@ -128,9 +129,10 @@ def book(
         forced = kind.blocks and check_conflicts(
             access, structure_id, pros, [(start, end)], data.get("force", False)
         )
+        (appointment_id,) = storage_appointments.new_appointment_ids(db, 1)
         row = {
             **values,
-            "id": storage_appointments.next_appointment_id(db),
+            "id": appointment_id,
             "series_id": None,
             "recurrence_id": None,
             "detached": 0,
@@ -143,6 +145,7 @@ def book(
         storage_appointments.insert_appointments(
             db, [row], [(row["id"], uid, row["start_utc"], row["end_utc"], busy) for uid in pros]
         )
+        _claim_uid(db, values, appointment_id=row["id"])
     if notify:
         emit(plugins, "on_appointment_created", access, appointment=hook_summary(row, pros))
     return get(
@@ -186,6 +189,7 @@ def _book_series(
             db, kinds, series, series_id, starts, actor_id=values["created_by"]
         )
         storage_appointments.insert_appointments(db, rows, attendees)
+        _claim_uid(db, values, series_id=series_id)
     first = rows[0]
     emit(
         plugins if notify else None,
@@ -196,6 +200,14 @@ def _book_series(
     return get(
         access, plugins, first["id"], audit=False, warnings=_warnings(access, pros, start, end)
     )
+
+
+def _claim_uid(db, values: dict, **created: int) -> None:
+    """An imported event's UID is claimed with what it created, in the same transaction: a second
+    import of the same event (again, or at the same moment) is refused by the database."""
+    uid = values.get("ical_uid")
+    if uid and not storage_imports.claim_uid(db, values["structure_id"], uid, **created):
+        raise InvalidInput("déjà importé (même identifiant UID).")
 
 
 def _warnings(

@@ -154,8 +154,11 @@ def check_conflicts(
 ) -> bool:
     """Raise ``Conflict`` (409) naming the clashes, unless forced by a role allowed to.
 
-    Returns True when the booking was forced over a conflict.
+    Returns True when the booking was forced over a conflict. Runs inside the transaction that
+    writes the booking: the professionals' busy time is locked until it ends, so that two
+    bookings checked at the same moment cannot both pass (double booking).
     """
+    storage_appointments.lock_busy_time(access.db, user_ids)
     clashes, total = _conflicts(
         access, user_ids, intervals, exclude_ids=exclude_ids, exclude_series=exclude_series
     )

@@ -242,6 +242,7 @@ def _update_series(access, kinds, row, changes, pros, force, scope) -> dict:
     starts, until = plan_series(template, new_from)
 
     with transaction(db):
+        storage_series.lock_series(db, source_series)
         source_rows = storage_series.series_rows_from(db, source_series, iso(rows_from))
         skip, cancelled, delete, replaced = rewrite_plan(source_rows, keep_before)
         keys = day_keys(starts)

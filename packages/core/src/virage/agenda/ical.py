@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import icalendar
 
-from virage import __version__
+from virage import __version__, db_scope
 from virage.access import Actor, Registry
 from virage.accounts import lookups
 from virage.accounts import service as accounts_service
@@ -100,8 +100,20 @@ def feed_calendar(
     route: str = "GET /agenda/flux",
     today: date | None = None,
 ) -> bytes:
-    """The iCalendar text of a professional's subscription (raises ``NotFound`` if revoked)."""
+    """The iCalendar text of a professional's subscription (raises ``NotFound`` if revoked).
+
+    The request has no session: once the secret names its owner, it acts for her structures
+    (PostgreSQL's row-level security), as her signed-in requests do.
+    """
     feed, actor = _feed_actor(db, secret)
+    acting = db_scope.acting_for(actor.structure_ids, actor.user_id)
+    try:
+        return _feed_text(db, plugins, registry_, feed, actor, base_url, route, today)
+    finally:
+        db_scope.reset(acting)
+
+
+def _feed_text(db, plugins, registry_, feed, actor, base_url, route, today) -> bytes:
     access = AccessContext(db, registry_, actor, route=route)
     kinds = registry(plugins)
     day = today or today_paris()

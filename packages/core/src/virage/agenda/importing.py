@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import re
 import weakref
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +31,7 @@ import anyio.to_thread
 import icalendar
 
 from virage.accounts.context import AccessContext
-from virage.agenda import storage_series
+from virage.agenda import storage_imports, storage_series
 from virage.agenda.booking import book
 from virage.agenda.kinds import AppointmentKind, get_kind, registry
 from virage.agenda.limits import check_moment, clean_line, excerpt
@@ -282,7 +283,7 @@ def import_events(
     occurrences = 0
     db = access.db
     if dry_run:
-        db.execute("BEGIN IMMEDIATE")
+        db.begin()  # rolled back at the end: what each event would write is seen by the next
     try:
         for event in events:
             uid = str(event.get("uid")) if event.get("uid") else None
@@ -301,10 +302,13 @@ def import_events(
                     raise InvalidInput(f"événement illisible ({excerpt(exc, 80)}).") from None
                 line["start"] = iso(data["start"])
                 if uid and (
-                    uid in seen_uids or storage_series.series_with_uid(db, structure_id, uid)
+                    uid in seen_uids or storage_imports.uid_imported(db, structure_id, uid)
                 ):
                     raise InvalidInput("déjà importé (même identifiant UID).")
-                result = book(access, plugins, structure_id, data, notify=not dry_run)
+                # A simulation undoes a refused event alone, as the real import's transaction
+                # per event does (PostgreSQL also needs it to go on after a failed statement).
+                with db.savepoint("import_event") if dry_run else nullcontext():
+                    result = book(access, plugins, structure_id, data, notify=not dry_run)
                 line["appointment_id"] = result["id"]
                 line["series_id"] = result["series_id"]
                 occurrences += (

@@ -5,7 +5,13 @@ from __future__ import annotations
 import logging
 
 from virage.accounts.export import ExportSection
-from virage.agenda import hookspecs, policy_storage, storage_tables, storage_views
+from virage.agenda import (
+    hookspecs,
+    policy_storage,
+    storage_imports,
+    storage_tables,
+    storage_views,
+)
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import PERMISSIONS
 from virage.db import Migration
@@ -52,6 +58,12 @@ def register_migrations():
             "0024_agenda_privacy",
             storage_tables.create_settings_table,
             "Agenda : réglages des structures dans une table de l'agenda (abonnements de calendrier)",
+        ),
+        Migration(
+            "core",
+            "0025_agenda_ical_imports",
+            storage_imports.create_imports_table,
+            "Agenda : identifiants UID importés, une fois par structure (décidé par la base)",
         ),
         Migration(
             "core",

@@ -100,7 +100,7 @@ def seed_appointment(
     start = to_utc(start_local)
     end = occurrence_end(start_local, duration_minutes)
     with transaction(db):
-        appointment_id = storage_appointments.next_appointment_id(db)
+        (appointment_id,) = storage_appointments.new_appointment_ids(db, 1)
         row = {
             "id": appointment_id,
             "structure_id": structure_id,

@@ -83,8 +83,7 @@ def build_rows(
     actor_id: int | None = None,
 ) -> tuple[list[dict], list[tuple]]:
     cancelled = cancelled or {}
-    next_id = storage_appointments.next_appointment_id(db)
-    rows, attendees = [], []
+    rows, busy_flags, attendees = [], [], []
     for start_local, key in zip(starts_local, day_keys(starts_local), strict=True):
         if key in skip:
             continue
@@ -92,7 +91,6 @@ def build_rows(
         end = iso(occurrence_end(start_local, series["duration_minutes"]))
         status = "cancelled" if key in cancelled else series["status"]
         row = {
-            "id": next_id,
             "structure_id": series["structure_id"],
             "series_id": series_id,
             "recurrence_id": start,
@@ -114,9 +112,14 @@ def build_rows(
             "updated_by": actor_id,
         }
         rows.append(row)
-        busy = int(blocks(kinds, series["kind"], status))
-        attendees.extend((next_id, uid, start, end, busy) for uid in series["professional_ids"])
-        next_id += 1
+        busy_flags.append(int(blocks(kinds, series["kind"], status)))
+    ids = storage_appointments.new_appointment_ids(db, len(rows))
+    for row, row_id, busy in zip(rows, ids, busy_flags, strict=True):
+        row["id"] = row_id
+        attendees.extend(
+            (row_id, uid, row["start_utc"], row["end_utc"], busy)
+            for uid in series["professional_ids"]
+        )
     return rows, attendees
 
 

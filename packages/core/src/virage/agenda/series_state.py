@@ -86,6 +86,7 @@ def cancel_series(
         raise Conflict("Cette série est déjà annulée.")
     now = utcnow().replace(microsecond=0)
     with transaction(db):
+        storage_series.lock_series(db, series["id"])
         if scope == "following" and storage_series.count_series_before(
             db, series["id"], row["recurrence_id"]
         ):
@@ -144,6 +145,7 @@ def restore_series(
     status = series["status"] if series["status"] in ("planned", "confirmed") else "planned"
     busy = blocks(kinds, series["kind"], status)
     with transaction(db):
+        storage_series.lock_series(db, series["id"])
         forced = False
         if busy and rows:
             forced = check_conflicts(

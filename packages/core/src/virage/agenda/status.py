@@ -172,7 +172,8 @@ def checkin(access: AccessContext, plugins: PluginHost, appointment_id: int, act
                 f"Votre arrivée est déjà enregistrée à {hhmm(current['checked_in_at'])}."
             )
         with transaction(db):
-            storage_appointments.check_in(db, appointment_id, actor.user_id, now)
+            if not storage_appointments.check_in(db, appointment_id, actor.user_id, now):
+                raise Conflict("Votre arrivée est déjà enregistrée.")
             access.audit(
                 "agenda.checkin",
                 structure_id=row["structure_id"],
@@ -185,7 +186,8 @@ def checkin(access: AccessContext, plugins: PluginHost, appointment_id: int, act
         if current["checked_out_at"]:
             raise Conflict(f"Votre départ est déjà enregistré à {hhmm(current['checked_out_at'])}.")
         with transaction(db):
-            storage_appointments.check_out(db, appointment_id, actor.user_id, now)
+            if not storage_appointments.check_out(db, appointment_id, actor.user_id, now):
+                raise Conflict("Votre départ est déjà enregistré.")
             if row["status"] in ("planned", "confirmed"):
                 storage_appointments.update_appointment(
                     db,

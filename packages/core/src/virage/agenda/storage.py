@@ -4,8 +4,9 @@ import it: they use the agenda's service, or :mod:`virage.sdk.agenda`.
 
 The SQL lives in ``storage_tables`` (migrations), ``storage_series``, ``storage_appointments``
 (occurrences, attendees, check-ins), ``storage_views``, ``storage_availability`` (working hours,
-absences, teams) and ``storage_feeds`` (subscriptions, calendar privacy); the names of workers and
-persons come from the accounts (``people_lookups``). Inside the agenda, each module imports the
+absences, teams), ``storage_feeds`` (subscriptions, calendar privacy) and ``storage_imports``
+(the iCalendar UIDs imported); the names of workers and persons come from the accounts
+(``people_lookups``). Inside the agenda, each module imports the
 one it needs.
 """
 
@@ -32,8 +33,9 @@ from virage.agenda.storage_appointments import (
     get_appointment,
     get_checkin,
     insert_appointments,
+    lock_busy_time,
     mark_done_before,
-    next_appointment_id,
+    new_appointment_ids,
     set_attendees,
     update_appointment,
 )
@@ -62,6 +64,7 @@ from virage.agenda.storage_feeds import (
     structure_privacy,
     touch_feed,
 )
+from virage.agenda.storage_imports import claim_uid, create_imports_table, uid_imported
 from virage.agenda.storage_series import (
     SERIES_FIELDS,
     any_series_to_extend,
@@ -70,13 +73,13 @@ from virage.agenda.storage_series import (
     count_series_rows,
     get_series,
     insert_series,
+    lock_series,
     move_rows,
     restore_rows,
     rows_from,
     series_occurrences,
     series_rows_from,
     series_to_extend,
-    series_with_uid,
     update_series,
 )
 from virage.agenda.storage_tables import (
@@ -115,12 +118,14 @@ __all__ = [
     "check_out",
     "checkins_of_appointment",
     "checkins_of_user",
+    "claim_uid",
     "count_series_before",
     "count_series_rows",
     "create_agenda_tables",
     "create_availability_tables",
     "create_feed",
     "create_feed_tables",
+    "create_imports_table",
     "create_settings_table",
     "create_team",
     "day_of_user",
@@ -140,9 +145,11 @@ __all__ = [
     "insert_absence",
     "insert_appointments",
     "insert_series",
+    "lock_busy_time",
+    "lock_series",
     "mark_done_before",
     "move_rows",
-    "next_appointment_id",
+    "new_appointment_ids",
     "person_appointments",
     "person_basics",
     "person_series",
@@ -153,7 +160,6 @@ __all__ = [
     "series_occurrences",
     "series_rows_from",
     "series_to_extend",
-    "series_with_uid",
     "set_attendees",
     "set_structure_privacy",
     "set_team_members",
@@ -162,6 +168,7 @@ __all__ = [
     "team_member_ids",
     "teams_of_structure",
     "touch_feed",
+    "uid_imported",
     "update_appointment",
     "update_series",
     "user_names",

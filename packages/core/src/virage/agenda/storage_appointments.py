@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from virage.accounts import lookups
+from virage.agenda.storage_util import BUSY_TIME_LOCK, xact_lock
 from virage.agenda.storage_util import chunks as _chunks
 from virage.agenda.storage_util import marks as _marks
 from virage.db import Database, utcnow_iso
@@ -46,9 +47,35 @@ _INSERT_APPOINTMENT = (
 )
 
 
-def next_appointment_id(db: Database) -> int:
-    """The next free id (call inside the write transaction that inserts)."""
-    return (db.execute("SELECT max(id) FROM agenda_appointments").fetchone()[0] or 0) + 1
+def new_appointment_ids(db: Database, count: int) -> list[int]:
+    """``count`` fresh ids for occurrences inserted with their attendees (call inside the write
+    transaction that inserts them).
+
+    SQLite: the ones after the largest, this transaction holding the write lock. PostgreSQL:
+    taken from the table's sequence, so that concurrent transactions never pick the same.
+    """
+    if count <= 0:
+        return []
+    if db.dialect == "postgresql":
+        rows = db.execute(
+            "SELECT nextval(CAST(pg_get_serial_sequence('agenda_appointments', 'id') AS regclass))"
+            " FROM generate_series(1, CAST(? AS INTEGER))",
+            [count],
+        ).fetchall()
+        return sorted(r[0] for r in rows)
+    first = (db.execute("SELECT max(id) FROM agenda_appointments").fetchone()[0] or 0) + 1
+    return list(range(first, first + count))
+
+
+def lock_busy_time(db: Database, user_ids: Iterable[int]) -> None:
+    """Serialise the writes of busy time of these professionals until the transaction ends, so
+    that a conflict check and the booking it allows are not raced by another booking.
+
+    SQLite's write transaction (``BEGIN IMMEDIATE``) already does so; PostgreSQL (READ COMMITTED)
+    takes one advisory lock per professional, always in the same order (no deadlock).
+    """
+    for uid in sorted({int(u) for u in user_ids}):
+        xact_lock(db, BUSY_TIME_LOCK, uid)
 
 
 def insert_appointments(db: Database, rows: list[dict[str, Any]], attendees: list[tuple]) -> None:
@@ -220,18 +247,24 @@ def get_checkin(db: Database, appointment_id: int, user_id: int) -> dict | None:
     )
 
 
-def check_in(db: Database, appointment_id: int, user_id: int, at: str) -> None:
-    db.execute(
-        "INSERT INTO agenda_checkins (appointment_id, user_id, checked_in_at) VALUES (?, ?, ?)",
+def check_in(db: Database, appointment_id: int, user_id: int, at: str) -> bool:
+    """Record the arrival; ``False`` when it was already recorded (the database decides)."""
+    cur = db.execute(
+        "INSERT INTO agenda_checkins (appointment_id, user_id, checked_in_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (appointment_id, user_id) DO NOTHING",
         [appointment_id, user_id, at],
     )
+    return cur.rowcount == 1
 
 
-def check_out(db: Database, appointment_id: int, user_id: int, at: str) -> None:
-    db.execute(
-        "UPDATE agenda_checkins SET checked_out_at = ? WHERE appointment_id = ? AND user_id = ?",
+def check_out(db: Database, appointment_id: int, user_id: int, at: str) -> bool:
+    """Record the departure; ``False`` when it was already recorded (the database decides)."""
+    cur = db.execute(
+        "UPDATE agenda_checkins SET checked_out_at = ? WHERE appointment_id = ? AND user_id = ?"
+        " AND checked_in_at IS NOT NULL AND checked_out_at IS NULL",
         [at, appointment_id, user_id],
     )
+    return cur.rowcount == 1
 
 
 def checkins_of_appointment(db: Database, appointment_id: int) -> list[dict]:

@@ -42,10 +42,10 @@ def insert_absence(
 ) -> int:
     cur = db.execute(
         "INSERT INTO agenda_absences (user_id, kind, start_utc, end_utc, created_by, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         [user_id, kind, start, end, by, utcnow_iso()],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def get_absence(db: Database, absence_id: int) -> dict | None:
@@ -84,12 +84,15 @@ def absences_of_user(db: Database, user_id: int, since_iso: str = "") -> list[di
 # --------------------------------------------------------------------------- teams
 
 
-def create_team(db: Database, structure_id: int, name: str) -> int:
-    cur = db.execute(
-        "INSERT INTO agenda_teams (structure_id, name, created_at) VALUES (?, ?, ?)",
+def create_team(db: Database, structure_id: int, name: str) -> int | None:
+    """The new team's id, or ``None`` when the structure already has one of that name (the
+    database decides, when two are created at the same moment)."""
+    row = db.execute(
+        "INSERT INTO agenda_teams (structure_id, name, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (structure_id, name) DO NOTHING RETURNING id",
         [structure_id, name, utcnow_iso()],
-    )
-    return cur.lastrowid
+    ).fetchone()
+    return row[0] if row else None
 
 
 def get_team(db: Database, team_id: int) -> dict | None:

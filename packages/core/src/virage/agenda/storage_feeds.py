@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from virage.agenda.storage_util import FEED_LOCK, xact_lock
 from virage.agenda.storage_util import marks as _marks
 from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
@@ -12,16 +13,19 @@ from virage.db import fetch_one as _row
 
 
 def create_feed(db: Database, user_id: int, token_hash: str) -> int:
+    """A new subscription replacing the user's others (inside a transaction: two created at the
+    same moment leave one active)."""
+    xact_lock(db, FEED_LOCK, user_id)
     now = utcnow_iso()
     db.execute(
         "UPDATE agenda_feeds SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
         [now, user_id],
     )
     cur = db.execute(
-        "INSERT INTO agenda_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO agenda_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?) RETURNING id",
         [user_id, token_hash, now],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def feed_by_hash(db: Database, token_hash: str) -> dict | None:

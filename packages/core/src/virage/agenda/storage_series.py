@@ -62,10 +62,19 @@ def insert_series(db: Database, values: dict[str, Any]) -> int:
     data = _encode_series(values)
     cols = ", ".join(data)
     cur = db.execute(
-        f"INSERT INTO agenda_series ({cols}, created_at, updated_at) VALUES ({_marks(data)}, ?, ?)",
+        f"INSERT INTO agenda_series ({cols}, created_at, updated_at) VALUES ({_marks(data)}, ?, ?)"
+        " RETURNING id",
         [*data.values(), now, now],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
+
+
+def lock_series(db: Database, series_id: int) -> None:
+    """Hold a series until the transaction ends, before reading the occurrences it rewrites:
+    a concurrent rewrite, cancellation or extension of the same series waits (PostgreSQL; on
+    SQLite the write transaction already holds every other writer)."""
+    if db.dialect == "postgresql":
+        db.execute("SELECT id FROM agenda_series WHERE id = ? FOR UPDATE", [series_id])
 
 
 def get_series(db: Database, series_id: int) -> dict | None:
@@ -84,12 +93,16 @@ def update_series(db: Database, series_id: int, changes: dict[str, Any]) -> None
 
 
 def series_to_extend(db: Database, until_iso: str) -> list[dict]:
+    """Open-ended series materialised short of ``until_iso`` (inside the transaction that
+    extends them). PostgreSQL locks them: a concurrent extension waits, then finds the series
+    extended already (its condition is checked again on the row it waited for)."""
+    lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
     return [
         _decode_series(r)
         for r in _rows(
             db,
             "SELECT * FROM agenda_series WHERE open_ended = 1 AND materialised_until < ?"
-            " AND cancelled_at IS NULL",
+            f" AND cancelled_at IS NULL ORDER BY id{lock}",
             [until_iso],
         )
     ]
@@ -106,16 +119,6 @@ def any_series_to_extend(db: Database, until_iso: str) -> bool:
     )
 
 
-def series_with_uid(db: Database, structure_id: int, uid: str) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM agenda_series WHERE structure_id = ? AND ical_uid = ?"
-        " UNION ALL SELECT 1 FROM agenda_appointments WHERE structure_id = ? AND ical_uid = ?"
-        " LIMIT 1",
-        [structure_id, uid, structure_id, uid],
-    ).fetchone()
-    return row is not None
-
-
 def count_series_rows(db: Database, series_id: int) -> int:
     return db.execute(
         "SELECT count(*) FROM agenda_appointments WHERE series_id = ?", [series_id]
@@ -128,7 +131,8 @@ def series_rows_from(db: Database, series_id: int, from_iso: str) -> list[dict]:
         db,
         "SELECT a.id, a.recurrence_id, a.start_utc, a.end_utc, a.status, a.detached,"
         " a.cancel_reason, a.updated_by,"
-        " EXISTS (SELECT 1 FROM agenda_checkins c WHERE c.appointment_id = a.id) AS checked"
+        " CASE WHEN EXISTS (SELECT 1 FROM agenda_checkins c WHERE c.appointment_id = a.id)"
+        " THEN 1 ELSE 0 END AS checked"
         " FROM agenda_appointments a WHERE a.series_id = ? AND a.recurrence_id >= ?"
         " ORDER BY a.recurrence_id",
         [series_id, from_iso],
@@ -159,7 +163,8 @@ def rows_from(db: Database, series_id: int, from_iso: str) -> list[dict]:
     return _rows(
         db,
         "SELECT a.id, a.recurrence_id, a.start_utc, a.end_utc, a.status, a.with_series,"
-        " EXISTS (SELECT 1 FROM agenda_checkins c WHERE c.appointment_id = a.id) AS checked"
+        " CASE WHEN EXISTS (SELECT 1 FROM agenda_checkins c WHERE c.appointment_id = a.id)"
+        " THEN 1 ELSE 0 END AS checked"
         " FROM agenda_appointments a WHERE a.series_id = ? AND a.recurrence_id >= ?"
         " ORDER BY a.recurrence_id",
         [series_id, from_iso],
@@ -202,9 +207,9 @@ def restore_rows(
     for chunk in _chunks(ids):
         db.execute(
             "UPDATE agenda_appointments SET status = ?, cancel_reason = NULL, with_series = 0,"
-            " forced = MAX(forced, ?), updated_by = ?, updated_at = ?"
+            " forced = CASE WHEN forced > ? THEN forced ELSE ? END, updated_by = ?, updated_at = ?"
             f" WHERE id IN ({_marks(chunk)})",
-            [status, int(forced), actor_id, now, *chunk],
+            [status, int(forced), int(forced), actor_id, now, *chunk],
         )
         db.execute(
             f"UPDATE agenda_attendees SET busy = ? WHERE appointment_id IN ({_marks(chunk)})",

@@ -17,7 +17,7 @@ from virage.db import fetch_all as _rows
 _VIEW_COLUMNS = (
     "a.id, a.structure_id, a.series_id, a.kind, a.title, a.person_id, a.place, a.place_detail,"
     " a.start_utc, a.end_utc, a.status, a.cancel_reason, a.to_bring, a.forced,"
-    " (a.notes != '') AS has_notes"
+    " CASE WHEN a.notes != '' THEN 1 ELSE 0 END AS has_notes"
 )
 
 

@@ -48,6 +48,8 @@ def save_team(
             if existing:
                 raise Conflict(f"L'équipe « {name} » existe déjà.")
             team_id = storage_availability.create_team(db, structure_id, name)
+            if team_id is None:
+                raise Conflict(f"L'équipe « {name} » existe déjà.")
         else:
             team = storage_availability.get_team(db, team_id)
             if team is None or team["structure_id"] != structure_id:
