@@ -292,7 +292,9 @@ class PostgresPool:
             check_role(conn)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: list[PostgresDatabase] = []
+        # Each connection handed out, with the thread that holds it: a thread that ended (the
+        # worker threads of anyio and of test clients come and go) gives its connection back.
+        self._all: list[tuple[threading.Thread, PostgresDatabase]] = []
         self._reopen = False
         self.group_committer = GroupCommitter(lambda: connect_postgres(url))
 
@@ -316,9 +318,12 @@ class PostgresPool:
                     self._reopen = False
         db: PostgresDatabase | None = getattr(self._local, "db", None)
         if db is not None and (db.conn.closed or db.conn.broken):
+            with self._lock:
+                self._all = [(t, d) for t, d in self._all if d is not db]
             self._pool.putconn(db.conn)
             db = None
         if db is None:
+            self._release_ended_threads()
             try:
                 conn = self._pool.getconn(timeout=5)
             except psycopg_pool.PoolTimeout as exc:
@@ -326,13 +331,21 @@ class PostgresPool:
             db = PostgresDatabase(conn, release=self._pool.putconn)
             self._local.db = db
             with self._lock:
-                self._all.append(db)
+                self._all.append((threading.current_thread(), db))
         return db
+
+    def _release_ended_threads(self) -> None:
+        with self._lock:
+            ended = [db for thread, db in self._all if not thread.is_alive()]
+            self._all = [(t, db) for t, db in self._all if t.is_alive()]
+        for db in ended:
+            if not db.conn.closed:
+                db.close()
 
     def close(self) -> None:
         self.group_committer.close()
         with self._lock:
-            for db in self._all:
+            for _thread, db in self._all:
                 if not db.conn.closed:
                     db.close()
             self._all.clear()
