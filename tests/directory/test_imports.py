@@ -11,7 +11,7 @@ import pytest
 from tests.directory.conftest import PROFESSIONALS, STRUCTURES, structure
 from virage.accounts import service as accounts_service
 from virage.db import connect
-from virage.directory import storage
+from virage.directory import search, storage
 from virage.directory.imports import run_import
 from virage.directory.sources import ProfessionalRecord, Rejected, RoleRecord
 from virage.errors import InvalidInput, NotFound
@@ -80,10 +80,8 @@ def test_changes_update_and_keep_the_network_fields(db, source, importer, list_f
     row = storage.get_structure(db, sid)
     assert row["name"] == "SSIAD du Bassin Burgien et Revermont" and row["phone"] == "0474000099"
     assert json.loads(row["extra"]) == {"Places": "40"}
-    hits = db.execute(
-        "SELECT rowid FROM directory_structures_fts WHERE directory_structures_fts MATCH 'revermont'"
-    ).fetchall()
-    assert hits == [(sid,)]
+    hits = search.search_structures(db, search.SearchParams(q="revermont", open_only=False))
+    assert [r["id"] for r in hits.results] == [sid]  # the index follows the new name
 
 
 def test_absent_and_inactive_entries_are_closed(db, source, importer, list_file):

@@ -45,6 +45,9 @@ def test_apostrophes_and_hyphens_split_words(client, h):
 def test_prefix_while_typing(client, h):
     assert names(client.get(API, params={"q": "ssiad péro"}, headers=h)) == ["SSIAD de Péronnas"]
     assert names(client.get(API, params={"q": "albiz"}, headers=h)) == ["EHPAD Résidence L'Albizia"]
+    for typed in ("ehpad saint eti", "EHPAD Saint-Ét", "ehpad st etienn"):
+        found = names(client.get(API, params={"q": typed}, headers=h))
+        assert set(found) == {"EHPAD Saint-Étienne", "EHPAD ST ETIENNE"}, typed
     # when nothing matches exactly, every word is tried as a prefix
     broad = client.get(API, params={"q": "ssi bur"}, headers=h).json()
     assert broad["broadened"] is True

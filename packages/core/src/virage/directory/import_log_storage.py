@@ -15,10 +15,10 @@ def start_import(
 ) -> int:
     cur = db.execute(
         "INSERT INTO directory_imports (source, format, filename, actor, partial, started_at,"
-        " status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
+        " status) VALUES (?, ?, ?, ?, ?, ?, 'running') RETURNING id",
         [source, fmt, filename, actor, int(partial), utcnow_iso()],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def finish_import(
@@ -47,7 +47,7 @@ def record_failed_import(
     now = utcnow_iso()
     cur = db.execute(
         "INSERT INTO directory_imports (source, format, filename, actor, partial, started_at,"
-        " finished_at, status, report) VALUES (?, ?, ?, ?, ?, ?, ?, 'failed', ?)",
+        " finished_at, status, report) VALUES (?, ?, ?, ?, ?, ?, ?, 'failed', ?) RETURNING id",
         [
             source,
             fmt,
@@ -59,7 +59,7 @@ def record_failed_import(
             json.dumps(report, ensure_ascii=False),
         ],
     )
-    return cur.lastrowid
+    return cur.fetchone()[0]
 
 
 def list_imports(db: Database, limit: int = 50) -> list[dict]:
@@ -81,9 +81,12 @@ def last_successful_import(db: Database, source: str) -> dict | None:
 def last_complete_import(db: Database, source: str, fmt: str) -> dict | None:
     """The last successful complete (not partial) import of ``source`` in format ``fmt``, with the
     size of its file in bytes (``size``, None for imports recorded before sizes were)."""
+    size = "json_extract(report, '$.octets')"
+    if db.dialect == "postgresql":
+        size = "(report::jsonb ->> 'octets')::bigint"
     return _row(
         db,
-        "SELECT id, finished_at, json_extract(report, '$.octets') AS size FROM directory_imports"
+        f"SELECT id, finished_at, {size} AS size FROM directory_imports"
         " WHERE source = ? AND format = ? AND status = 'done' AND partial = 0"
         " ORDER BY id DESC LIMIT 1",
         [source, fmt],

@@ -42,6 +42,9 @@ class Run:
         self._listed: list[str] = []  # FINESS numbers of rejected records of listed entries
         self._listed_professionals: list[str] = []  # IDNPS of rejected professionals
         self._structure_refs: dict[str, tuple | None] = {}
+        #: The references of every structure are loaded (a number absent is not in the directory).
+        self._refs_complete = False
+        self._refs_loaded = False
 
     def warn(self, line, ref, message) -> None:
         if len(self.report.warnings) < MAX_WARNINGS:
@@ -119,6 +122,9 @@ class Run:
                 self.report.count_closed(rec.kind)
             else:
                 self.report.updated += 1
+        if new or changed:  # references loaded before may be missing or stale
+            self._structure_refs.clear()
+            self._refs_complete = self._refs_loaded = False
         import_sql.insert_structures(self.db, new, self.import_id)
         import_sql.update_structures(self.db, changed, self.import_id)
         import_sql.mark_structures_seen(self.db, same, self.import_id)
@@ -205,10 +211,17 @@ class Run:
 
     # ---------------------------------------------------------------- professionals
 
-    # ---------------------------------------------------------------- professionals
-
     def _structure_ref(self, finess: str) -> tuple | None:
+        if finess not in self._structure_refs and not self._refs_loaded:
+            # The first role read loads every structure's reference at once (one query rather
+            # than one per structure; a round trip each on PostgreSQL).
+            self._refs_loaded = True
+            refs = import_sql.structure_refs(self.db, MAX_STRUCTURE_REFS)
+            if refs is not None:
+                self._structure_refs, self._refs_complete = refs, True
         if finess not in self._structure_refs:
+            if self._refs_complete:
+                return None
             if len(self._structure_refs) > MAX_STRUCTURE_REFS:
                 self._structure_refs.clear()
             self._structure_refs[finess] = storage.structure_ref(self.db, finess)

@@ -1,8 +1,10 @@
 """The SQL of imports: look-ups and writes a batch of records at a time, counts and closures.
 
-An import holds the write lock from its first statement (``BEGIN IMMEDIATE``), so the ids of new
-rows are given here (after the largest one), which lets one ``executemany`` write a batch of
-entities, their roles and their index entries.
+An import holds the write lock from its first statement (SQLite's ``BEGIN IMMEDIATE``; on
+PostgreSQL, :func:`lock_for_import` locks the directory's tables against other writers, readers
+go on), so the ids of new rows are given here (after the largest one), which lets one
+``executemany`` write a batch of entities, their roles and their index entries (PostgreSQL sends
+a batch in one pipeline).
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ _IN_CHUNK = 500
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), _IN_CHUNK):
         yield items[start : start + _IN_CHUNK]
+
+
+def lock_for_import(db: Database) -> None:
+    """PostgreSQL: keep other writers of the directory out until the import's transaction ends,
+    as SQLite's write lock does (searches still read)."""
+    if db.dialect == "postgresql":
+        db.execute(
+            "LOCK TABLE directory_structures, directory_professionals, directory_roles,"
+            " directory_communes, directory_structures_search, directory_professionals_search"
+            " IN SHARE ROW EXCLUSIVE MODE"
+        )
 
 
 def _next_id(db: Database, table: str) -> int:
@@ -178,6 +191,21 @@ def close_missing_structures(
 # --------------------------------------------------------------------------- professionals
 
 
+def structure_refs(db: Database, limit: int) -> dict[str, tuple] | None:
+    """Every structure's reference for roles, by FINESS number (as
+    :func:`virage.directory.professional_storage.structure_ref` gives one), in one query rather
+    than one per structure (a round trip each on PostgreSQL); ``None`` beyond ``limit``."""
+    if db.execute("SELECT COUNT(*) FROM directory_structures").fetchone()[0] > limit:
+        return None
+    return {
+        row[0]: tuple(row[1:])
+        for row in db.execute(
+            "SELECT finess, id, city, postcode, commune_code, departement, lat, lon"
+            " FROM directory_structures WHERE finess IS NOT NULL"
+        )
+    }
+
+
 def professionals_for_import(db: Database, ids: Sequence[str]) -> dict[str, tuple]:
     """IDNPS → (id, content_hash, status, seen_import)."""
     found: dict[str, tuple] = {}
@@ -278,11 +306,15 @@ def extra_of(value: str | None) -> dict[str, Any]:
 
 def enlarge_cache(db: Database, kib: int) -> int:
     """Give this connection a page cache of ``kib`` KiB for a bulk import; returns the setting to
-    give back to :func:`restore_cache`."""
+    give back to :func:`restore_cache` (SQLite; PostgreSQL's cache is the server's)."""
+    if db.dialect != "sqlite":
+        return 0
     previous = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute(f"PRAGMA cache_size = -{int(kib)}")
     return int(previous)
 
 
 def restore_cache(db: Database, previous: int) -> None:
+    if db.dialect != "sqlite":
+        return
     db.execute(f"PRAGMA cache_size = {int(previous)}")

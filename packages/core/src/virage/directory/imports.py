@@ -138,6 +138,7 @@ def run_import(
     cache = import_sql.enlarge_cache(db, IMPORT_CACHE_KIB)
     try:
         with transaction(db):
+            import_sql.lock_for_import(db)
             open_before = import_sql.count_open(db, source.name)
             import_id = storage.start_import(
                 db, source.name, source_format.name, path.name, actor_label, partial

@@ -89,10 +89,11 @@ def save_professional(
     if pid is None:
         cur = db.execute(
             f"INSERT INTO directory_professionals ({_P_COLS}, user_id, content_hash,"
-            f" seen_import, created_at, updated_at) VALUES ({_P_MARKS}, ?, ?, ?, ?, ?)",
+            f" seen_import, created_at, updated_at) VALUES ({_P_MARKS}, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             [*row, user_id, content_hash, import_id, now, now],
         )
-        pid = cur.lastrowid
+        pid = cur.fetchone()[0]
         index_rows = search_index.add
     else:
         db.execute(
@@ -128,6 +129,13 @@ def link_professionals_to_users(db: Database, users_by_rpps: dict[str, int]) -> 
     if not users_by_rpps:
         return 0
     accounts = json.dumps(users_by_rpps)
+    if db.dialect == "postgresql":
+        cur = db.execute(
+            "UPDATE directory_professionals p SET user_id = a.value::bigint"
+            " FROM jsonb_each_text(?::jsonb) a WHERE a.key = p.rpps AND p.user_id IS NULL",
+            [accounts],
+        )
+        return cur.rowcount
     cur = db.execute(
         "UPDATE directory_professionals SET user_id ="
         " (SELECT a.value FROM json_each(?) a WHERE a.key = directory_professionals.rpps)"

@@ -6,18 +6,34 @@ The search index is a separate FTS5 table per entity (``directory_structures_fts
 remove_diacritics 2`` tokenizer (accent- and case-insensitive; hyphens and apostrophes separate
 words). It is written by the same functions that write the entities (:mod:`.storage`), so it never
 drifts. Since 0012 it is contentless, with its text kept beside it (see :mod:`.search_index_storage`).
+
+On PostgreSQL, coordinates are ``double precision`` (PostgreSQL's ``REAL`` has 6 digits only), the
+distance function ``dir_distance_km`` is made with the tables (SQLite's is given to each connection
+in Python), and the search index is made by 0012 (a generated ``tsvector``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from virage.db import Database
 from virage.directory import search_index_storage as search_index
 
 
+def _execute(db: Database, sql: str) -> None:
+    if db.dialect == "postgresql":
+        sql = sql.replace(" REAL", " DOUBLE PRECISION")
+    db.execute(sql)
+
+
 def create_tables(db: Database) -> None:
-    db.execute(
+    if db.dialect == "postgresql":
+        from virage.directory.search_sql import PG_DISTANCE_FUNCTION
+
+        db.execute(PG_DISTANCE_FUNCTION)
+    _execute(
+        db,
         """CREATE TABLE directory_structures (
             id INTEGER PRIMARY KEY,
             kind TEXT NOT NULL CHECK (kind IN ('ET', 'EJ')),
@@ -51,7 +67,7 @@ def create_tables(db: Database) -> None:
             seen_import INTEGER,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
-        )"""
+        )""",
     )
     db.execute("CREATE INDEX directory_structures_geo ON directory_structures (lat, lon)")
     db.execute("CREATE INDEX directory_structures_category ON directory_structures (category_code)")
@@ -59,7 +75,8 @@ def create_tables(db: Database) -> None:
     db.execute("CREATE INDEX directory_structures_commune ON directory_structures (commune_code)")
     db.execute("CREATE INDEX directory_structures_ej ON directory_structures (ej_finess)")
     db.execute("CREATE INDEX directory_structures_source ON directory_structures (source, kind)")
-    db.execute(
+    _execute(
+        db,
         """CREATE TABLE directory_professionals (
             id INTEGER PRIMARY KEY,
             idnps TEXT UNIQUE,
@@ -86,7 +103,7 @@ def create_tables(db: Database) -> None:
             seen_import INTEGER,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
-        )"""
+        )""",
     )
     db.execute("CREATE INDEX directory_professionals_rpps ON directory_professionals (rpps)")
     db.execute("CREATE INDEX directory_professionals_user ON directory_professionals (user_id)")
@@ -110,7 +127,8 @@ def create_tables(db: Database) -> None:
     )
     db.execute("CREATE INDEX directory_roles_professional ON directory_roles (professional_id)")
     db.execute("CREATE INDEX directory_roles_structure ON directory_roles (structure_id)")
-    db.execute(
+    _execute(
+        db,
         """CREATE TABLE directory_communes (
             code TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -119,7 +137,7 @@ def create_tables(db: Database) -> None:
             postcode TEXT,
             lat REAL,
             lon REAL
-        )"""
+        )""",
     )
     db.execute("CREATE INDEX directory_communes_key ON directory_communes (name_key)")
     db.execute("CREATE INDEX directory_communes_postcode ON directory_communes (postcode)")
@@ -188,10 +206,10 @@ def create_search_index(db: Database) -> None:
 
 
 def rebuild_search_index(db: Database) -> None:
-    """0012: the contentless index with facets, filled from the 0011 index and the entities."""
+    """0012: the contentless index with facets, filled from the 0011 index and the entities
+    (PostgreSQL, which had no 0011 index: filled from the entities)."""
     if db.dialect == "postgresql":
-        search_index.create(db, search_index.STRUCTURES)
-        search_index.create(db, search_index.PROFESSIONALS)
+        _create_and_fill_pg_index(db)
         return
     old = "directory_structures_fts_0011"
     db.execute(f"ALTER TABLE directory_structures_fts RENAME TO {old}")
@@ -221,6 +239,34 @@ def rebuild_search_index(db: Database) -> None:
         ((*r[:5], search_index.professional_facets(*r[5:])) for r in _all(rows)),
     )
     db.execute(f"DROP TABLE {old}")
+
+
+def _create_and_fill_pg_index(db: Database) -> None:
+    from virage.directory.professional_storage import professional_index_row
+    from virage.directory.storage import structure_index_row
+
+    search_index.create(db, search_index.STRUCTURES)
+    search_index.create(db, search_index.PROFESSIONALS)
+    rows = db.fetch_all("SELECT * FROM directory_structures ORDER BY id")
+    search_index.fill_from(
+        db,
+        search_index.STRUCTURES,
+        (structure_index_row(r["id"], r, json.loads(r["extra"] or "{}")) for r in rows),
+    )
+    places: dict[int, list[str]] = {}
+    for r in db.fetch_all(
+        "SELECT r.professional_id, s.city, s.postcode FROM directory_roles r"
+        " JOIN directory_structures s ON s.id = r.structure_id ORDER BY r.id"
+    ):
+        places.setdefault(r["professional_id"], []).extend(
+            v for v in (r["city"], r["postcode"]) if v
+        )
+    rows = db.fetch_all("SELECT * FROM directory_professionals ORDER BY id")
+    search_index.fill_from(
+        db,
+        search_index.PROFESSIONALS,
+        (professional_index_row(r["id"], r, places.get(r["id"], [])) for r in rows),
+    )
 
 
 def _all(cursor) -> Iterator[tuple]:

@@ -13,6 +13,15 @@ given the exact text it indexed: the text table keeps it.
 contains one (:func:`virage.directory.normalize.fold`), so filters (open only, category,
 département, commune, profession) are part of the full-text query and a search never joins the
 entity table before its page is known. Facets are indexed in the ``other`` column.
+
+On PostgreSQL the text table is the index: a generated ``tsvector`` (``doc``) weights the columns
+A to D, and the facets are an array (``tags``); both under GIN indexes. The text is folded as the
+searched words are (:func:`virage.directory.normalize.fold`: Unicode NFKD, combining marks dropped,
+lower case) and cut into words at every character that is not a letter or a digit, as FTS5's
+``unicode61`` does (PostgreSQL's own parser would keep « a.b@c.fr » or « 04.74 » whole). The fold
+is PostgreSQL's ``normalize`` rather than ``virage_fold``: the same result on Latin letters, three
+times faster to index (``virage_fold``'s ``translate`` over four hundred letters costs 20 µs a
+column). The queries are spelled in :mod:`.fts_storage`.
 """
 
 from __future__ import annotations
@@ -54,12 +63,16 @@ PROFESSIONALS = Index("directory_professionals", "profession")
 
 
 #: PostgreSQL: the index is the text table itself, with a generated ``tsvector`` (columns weighted
-#: A to D, folded by ``virage_fold``) and the facets as an array, both under GIN indexes.
-PG_DOCUMENT = (
-    "setweight(to_tsvector('simple', virage_fold(name)), 'A')"
-    " || setweight(to_tsvector('simple', virage_fold({second})), 'B')"
-    " || setweight(to_tsvector('simple', virage_fold(place)), 'C')"
-    " || setweight(to_tsvector('simple', virage_fold(other)), 'D')"
+#: A to D, folded, words of letters and digits only) and the facets as an array, both under GIN
+#: indexes. Lower case after the accents are gone: ``lower`` of ASCII does not depend on the locale.
+PG_COMBINING = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+PG_WORDS = (
+    "to_tsvector('simple', regexp_replace(lower(regexp_replace(normalize({column}, NFKD),"
+    f" '{PG_COMBINING}', '', 'g')), '[^0-9a-z]+', ' ', 'g'))"
+)
+PG_DOCUMENT = " || ".join(
+    f"setweight({PG_WORDS.format(column=column)}, '{weight}')"
+    for column, weight in (("name", "A"), ("{second}", "B"), ("place", "C"), ("other", "D"))
 )
 
 
@@ -162,11 +175,11 @@ def _stored(db: Database, index: Index, ids: Sequence[int]) -> list[tuple]:
 
 def remove(db: Database, index: Index, ids: Iterable[int]) -> None:
     """Forget entries (FTS5 'delete' command, given the text it indexed)."""
+    if db.dialect == "postgresql":
+        db.executemany(f"DELETE FROM {index.text} WHERE id = ?", [(i,) for i in ids])
+        return
     stored = _stored(db, index, list(ids))
     if not stored:
-        return
-    if db.dialect == "postgresql":
-        db.executemany(f"DELETE FROM {index.text} WHERE id = ?", [(r[0],) for r in stored])
         return
     db.executemany(
         f"INSERT INTO {index.fts} ({index.fts}, rowid, {index.columns})"
@@ -179,12 +192,30 @@ def remove(db: Database, index: Index, ids: Iterable[int]) -> None:
 def replace(db: Database, index: Index, rows: Iterable[Row]) -> None:
     """Index entries again, with new text."""
     rows = [tuple(r) for r in rows]
+    if db.dialect == "postgresql":  # one statement per entry (the index follows the text)
+        columns = ("name", index.second, "place", "other", "facets")
+        db.executemany(
+            f"INSERT INTO {index.text} (id, {', '.join(columns)}) VALUES (?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns)}",
+            rows,
+        )
+        return
     remove(db, index, (r[0] for r in rows))
     add(db, index, rows)
 
 
 def mark_closed(db: Database, index: Index, ids: Sequence[int]) -> None:
     """Add the ``_closed`` facet to entries just closed."""
+    if db.dialect == "postgresql":
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            db.execute(
+                f"UPDATE {index.text} SET facets = CASE facets WHEN '' THEN '{CLOSED}'"
+                f" ELSE '{CLOSED} ' || facets END WHERE id IN ({','.join('?' * len(chunk))})"
+                f" AND NOT tags @> ARRAY['{CLOSED}']::text[]",
+                chunk,
+            )
+        return
     rows = _stored(db, index, ids)
     replace(
         db,

@@ -1,13 +1,15 @@
-"""The SQL of directory searches: full text (FTS5), filters, distance, sort and pages.
+"""The SQL of directory searches: full text, filters, distance, sort and pages.
 
 :mod:`virage.directory.search` validates what a person asked and builds a :class:`SearchQuery`;
 this module runs it. ``floor=True`` runs the same SQL bare, for the benchmark.
 
 A text search without a radius stays inside the full-text index until its page is known (see
-:mod:`.search_index_storage`): the filters are facets of the FTS5 query, and one pass in the index ranks
-the matches (``bm25``, then id: a stable order) and keeps the best ``COUNT_CAP + 1``, whose number
-is the total. Up to ``EXACT_ORDER_MAX`` matches, their rows are read and equal ranks are put in
-name order, open before closed; beyond, only the rows of the page are read.
+:mod:`.search_index_storage`): the filters are facets of the full-text query (see
+:mod:`.fts_storage`, the only place that spells it for the engine), and one pass in the index
+ranks the matches (``bm25`` on SQLite, ``ts_rank`` on PostgreSQL, then id: a stable order) and
+keeps the best ``COUNT_CAP + 1``, whose number is the total. Up to ``EXACT_ORDER_MAX`` matches,
+their rows are read and equal ranks are put in name order, open before closed; beyond, only the
+rows of the page are read.
 
 A word start typed in a national directory (« ehpad sa », 10,000 matches) costs a few
 milliseconds this way, against 20 to 35 with a join of every match before the ``LIMIT``. The sort
@@ -23,7 +25,7 @@ from typing import Any
 from virage.db import Database
 from virage.db import fetch_all as _rows
 from virage.directory import search_index_storage as search_index
-from virage.directory.fts_storage import Term, facet_query, match_expression
+from virage.directory.fts_storage import Term, full_text, match_expression
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
@@ -36,8 +38,20 @@ def haversine_km(lat1: float, lon1: float, lat2: float | None, lon2: float | Non
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+#: PostgreSQL: the distance function, made by the directory's first migration (SQLite's is
+#: :func:`haversine_km`, given to each connection by :func:`_register_functions`).
+PG_DISTANCE_FUNCTION = """CREATE OR REPLACE FUNCTION dir_distance_km(
+    lat1 double precision, lon1 double precision, lat2 double precision, lon2 double precision)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT 2 * 6371.0088 * asin(least(1.0, sqrt(
+        power(sin(radians(lat2 - lat1) / 2), 2)
+        + cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2))))
+$$"""
+
+
 def _register_functions(db: Database) -> None:
-    db.conn.create_function("dir_distance_km", 4, haversine_km, deterministic=True)
+    if db.dialect == "sqlite":
+        db.conn.create_function("dir_distance_km", 4, haversine_km, deterministic=True)
 
 
 @dataclass
@@ -87,10 +101,6 @@ EXACT_ORDER_MAX = 200
 GEO_FIRST_MAX_CANDIDATES = 1500
 
 
-#: bm25 weights of the indexed columns: name, category (or profession), place, other.
-WEIGHTS = "10.0, 4.0, 2.0, 1.0"
-
-
 def _by_ids(db, table: str, columns: str, ids: list[int], *, raw: bool = False) -> dict[int, Any]:
     marks = ",".join("?" * len(ids))
     sql = f"SELECT {columns} FROM {table} s WHERE s.id IN ({marks})"
@@ -108,34 +118,36 @@ def _text_search(
     db: Database,
     q: SearchQuery,
     *,
-    table: str,
-    fts: str,
+    index: search_index.Index,
     columns: str,
     facets: list[list[str]],
     name_order: str,
     floor: bool,
 ) -> tuple[list, int]:
-    match = facet_query(q.match or "", facets, q.open_only)
+    table = index.table
+    ft = full_text(db, index, q.terms, facets, q.open_only)
+    match = [*ft.source_params, *ft.where_params]
     if q.sort != "relevance":
         total = db.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ? LIMIT {COUNT_CAP + 1})",
-            [match],
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {ft.source} WHERE {ft.where}"
+            f" LIMIT {COUNT_CAP + 1}) AS m",
+            match,
         ).fetchone()[0]
         sql = (
-            f"SELECT * FROM (SELECT {columns}, NULL AS rank, NULL AS distance_km FROM {fts}"
-            f" JOIN {table} s ON s.id = {fts}.rowid WHERE {fts} MATCH ?)"
+            f"SELECT * FROM (SELECT {columns}, NULL AS rank, NULL AS distance_km FROM {ft.source}"
+            f" JOIN {table} s ON s.id = {ft.id} WHERE {ft.where}) AS m"
             f" ORDER BY {name_order}, id LIMIT ? OFFSET ?"
         )
         if floor:
-            raw = db.execute(sql, [match, q.limit, q.offset]).fetchall()
+            raw = db.execute(sql, [*match, q.limit, q.offset]).fetchall()
             return raw, len(raw)
-        return _rows(db, sql, [match, q.limit, q.offset]), total
+        return _rows(db, sql, [*match, q.limit, q.offset]), total
     # One pass in the index ranks every match and keeps the best COUNT_CAP + 1 (or down to the
     # page asked): their number is the total, « more than COUNT_CAP » beyond.
     ranked = db.execute(
-        f"SELECT rowid, bm25({fts}, {WEIGHTS}) AS rank FROM {fts} WHERE {fts} MATCH ?"
-        " ORDER BY rank, rowid LIMIT ?",
-        [match, max(COUNT_CAP + 1, q.offset + q.limit)],
+        f"SELECT {ft.id} AS id, {ft.rank} AS rank FROM {ft.source} WHERE {ft.where}"
+        f" ORDER BY rank, {ft.id} LIMIT ?",
+        [*match, max(COUNT_CAP + 1, q.offset + q.limit)],
     ).fetchall()
     total = min(len(ranked), COUNT_CAP + 1)
     if total <= min(EXACT_ORDER_MAX, COUNT_CAP):  # few: equal ranks in name order, open first
@@ -172,8 +184,7 @@ def _search(
     db: Database,
     q: SearchQuery,
     *,
-    table: str,
-    fts: str,
+    index: search_index.Index,
     columns: str,
     filters: list[tuple[str, list[Any]]],
     facets: list[list[str]],
@@ -181,6 +192,8 @@ def _search(
     floor: bool = False,
 ) -> tuple[list, int]:
     _register_functions(db)
+    table = index.table
+    source_params: list[Any] = []
     params: list[Any] = []
     where: list[str] = []
     box: tuple[float, float, float, float] | None = None
@@ -190,8 +203,7 @@ def _search(
         return _text_search(
             db,
             q,
-            table=table,
-            fts=fts,
+            index=index,
             columns=columns,
             facets=facets,
             name_order=name_order,
@@ -210,13 +222,17 @@ def _search(
         # text match of the country. The unary + keeps SQLite from driving the query by id.
         source = f"{table} s"
         rank = "0"
-        where.append(f"+s.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)")
-        params.append(q.match)
+        matches, match_params = full_text(db, index, q.terms).ids()
+        unary = "+" if db.dialect == "sqlite" else ""
+        where.append(f"{unary}s.id IN ({matches})")
+        params.extend(match_params)
     elif q.match:
-        source = f"{fts} JOIN {table} s ON s.id = {fts}.rowid"
-        rank = f"bm25({fts}, {WEIGHTS})"
-        where.append(f"{fts} MATCH ?")
-        params.append(q.match)
+        ft = full_text(db, index, q.terms)
+        source = f"{ft.source} JOIN {table} s ON s.id = {ft.id}"
+        source_params.extend(ft.source_params)
+        rank = ft.rank
+        where.append(ft.where)
+        params.extend(ft.where_params)
     else:
         source = f"{table} s"
         rank = "0"
@@ -250,10 +266,10 @@ def _search(
         ids_sql = (
             f"SELECT id, rank, distance_km FROM (SELECT s.id AS id, {rank} AS rank,"
             f" {distance} AS distance_km, s.status AS status,"
-            f" {_name_key(name_order)} AS name_key FROM {source}{where_sql})"
+            f" {_name_key(name_order)} AS name_key FROM {source}{where_sql}) AS m"
             f" ORDER BY {order_ids}"
         )
-        ranked = db.execute(ids_sql, [*dist_params, *params]).fetchall()
+        ranked = db.execute(ids_sql, [*dist_params, *source_params, *params]).fetchall()
         page = ranked[q.offset : q.offset + q.limit]
         if floor:
             return page, len(ranked)
@@ -274,12 +290,12 @@ def _search(
             rows.append(row)
         return rows, len(ranked)
 
-    # bm25() in a subquery, so that the outer ORDER BY can use its alias.
+    # The rank in a subquery, so that the outer ORDER BY can use its alias.
     sql = (
         f"SELECT * FROM (SELECT {columns}, {rank} AS rank, {distance} AS distance_km"
-        f" FROM {source}{where_sql}) ORDER BY {order} LIMIT ? OFFSET ?"
+        f" FROM {source}{where_sql}) AS m ORDER BY {order} LIMIT ? OFFSET ?"
     )
-    page_params = [*dist_params, *params, q.limit, q.offset]
+    page_params = [*dist_params, *source_params, *params, q.limit, q.offset]
     if floor:  # the bare query, for the benchmark: no total count, raw tuples
         raw = db.execute(sql, page_params).fetchall()
         return raw, len(raw)
@@ -290,8 +306,8 @@ def _search(
         # A separate count (no ranking, no sorting, stopped after COUNT_CAP + 1 matches) is much
         # cheaper than a window function, which would keep every match in memory.
         total = db.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {source}{where_sql} LIMIT {COUNT_CAP + 1})",
-            params,
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {source}{where_sql} LIMIT {COUNT_CAP + 1}) AS m",
+            [*source_params, *params],
         ).fetchone()[0]
     else:
         total = 0
@@ -307,7 +323,7 @@ def search_structures(db: Database, q: SearchQuery, *, floor: bool = False) -> t
     """Structures matching ``q``; returns (rows of the page, total count).
 
     ``floor=True`` runs the same SQL without the total count and returns raw tuples: the cost of
-    the query in SQLite alone, which the benchmark compares with the full search.
+    the query in the engine alone, which the benchmark compares with the full search.
     """
     filters: list[tuple[str, list[Any]]] = []
     facets: list[list[str]] = []
@@ -324,8 +340,7 @@ def search_structures(db: Database, q: SearchQuery, *, floor: bool = False) -> t
     return _search(
         db,
         q,
-        table=index.table,
-        fts=index.fts,
+        index=index,
         columns=STRUCTURE_SUMMARY_COLUMNS,
         filters=filters,
         facets=facets,
@@ -368,8 +383,7 @@ def search_professionals(db: Database, q: SearchQuery, *, floor: bool = False) -
     return _search(
         db,
         q,
-        table=index.table,
-        fts=index.fts,
+        index=index,
         columns=PROFESSIONAL_SUMMARY_COLUMNS,
         filters=filters,
         facets=facets,

@@ -1,5 +1,5 @@
 """Storage of the directory: structures, professionals, their roles and communes, with their
-full-text index (SQLite FTS5), written by the same functions that write the entities, so that it
+full-text index (see :mod:`.search_index_storage`), written by the same functions that write the entities, so that it
 never drifts. The only SQL of the domain, with its siblings :mod:`.schema` (tables),
 :mod:`.search_sql` (searches) and :mod:`.import_log_storage` (history of imports), whose public names are
 re-exported here.
@@ -160,7 +160,7 @@ def insert_structure(
     extra = extra or {}
     cur = db.execute(
         f"INSERT INTO directory_structures ({_S_COLS}, extra, content_hash, seen_import,"
-        f" created_at, updated_at) VALUES ({_S_MARKS}, ?, ?, ?, ?, ?)",
+        f" created_at, updated_at) VALUES ({_S_MARKS}, ?, ?, ?, ?, ?) RETURNING id",
         [
             *(values.get(f) for f in STRUCTURE_FIELDS),
             json.dumps(extra, ensure_ascii=False),
@@ -170,7 +170,7 @@ def insert_structure(
             now,
         ],
     )
-    sid = cur.lastrowid
+    sid = cur.fetchone()[0]
     search_index.add(db, search_index.STRUCTURES, [structure_index_row(sid, values, extra)])
     return sid
 
@@ -223,14 +223,17 @@ def categories_in_use(db: Database) -> list[dict]:
     return _rows(
         db,
         "SELECT category_code AS code, MAX(category_label) AS label,"
-        " SUM(status = 'open') AS open_count, COUNT(*) AS count"
+        " SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_count, COUNT(*) AS count"
         " FROM directory_structures WHERE category_code IS NOT NULL"
         " GROUP BY category_code ORDER BY label",
     )
 
 
 def count_structures(db: Database) -> dict[str, int]:
-    row = db.execute("SELECT COUNT(*), SUM(status = 'open') FROM directory_structures").fetchone()
+    row = db.execute(
+        "SELECT COUNT(*), SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END)"
+        " FROM directory_structures"
+    ).fetchone()
     return {"total": row[0] or 0, "open": row[1] or 0}
 
 
