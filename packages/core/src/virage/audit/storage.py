@@ -13,15 +13,18 @@ from virage.groupcommit import flush_into, write_soon
 
 
 def create_audit_log(db: Database) -> None:
+    # The ids an entry names are whatever a request asked for, up to SQLite's 64-bit integers:
+    # PostgreSQL's INTEGER has 32 bits (a refusal for person 2**40 must still be recorded).
+    ids = "BIGINT" if db.dialect == "postgresql" else "INTEGER"
     db.execute(
-        """CREATE TABLE audit_log (
+        f"""CREATE TABLE audit_log (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,
-            actor_user_id INTEGER,
+            actor_user_id {ids},
             actor_label TEXT NOT NULL,
             via TEXT NOT NULL,
-            structure_id INTEGER,
-            person_id INTEGER,
+            structure_id {ids},
+            person_id {ids},
             action TEXT NOT NULL,
             target TEXT,
             route TEXT,
