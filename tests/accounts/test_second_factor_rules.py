@@ -145,6 +145,25 @@ def test_an_app_code_is_valid_one_step_around_and_once(db):
     assert not second_factor.verify_app(db, user["id"], "abcdef", later)
 
 
+def test_a_security_key_counter_takes_every_32_bit_value(db):
+    # WebAuthn's signature counter is unsigned 32-bit: some keys start high (a timestamp).
+    user = storage.get_user_by_username(db, "nurse_a")
+    top = 2**32 - 1
+    key_id = second_factor_storage.add_key(
+        db,
+        user_id=user["id"],
+        credential_id="compteur-haut",
+        public_key=b"\x01\x02",
+        sign_count=top - 1,
+        rp_id="testserver.local",
+        name="Clé au compteur élevé",
+        at=T0.isoformat(),
+    )
+    second_factor_storage.key_used(db, key_id, top, T0.isoformat())
+    [key] = [k for k in second_factor_storage.keys_of(db, user["id"]) if k["id"] == key_id]
+    assert (key["sign_count"], bytes(key["public_key"])) == (top, b"\x01\x02")
+
+
 def test_rfc_6238_reference_code():
     # RFC 6238, appendix B: SHA-1 secret "12345678901234567890", T = 59 s → 94287082 (8 digits).
     secret = base64.b32encode(b"12345678901234567890").decode()

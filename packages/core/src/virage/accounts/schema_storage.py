@@ -177,13 +177,16 @@ def create_second_factor_tables(db: Database) -> None:
             created_at TEXT NOT NULL
         )"""
     )
+    # A key's signature counter is an unsigned 32-bit number (WebAuthn): beyond PostgreSQL's
+    # INTEGER, within SQLite's.
+    counter = "BIGINT" if db.dialect == "postgresql" else "INTEGER"
     db.execute(
-        """CREATE TABLE security_keys (
+        f"""CREATE TABLE security_keys (
             id INTEGER PRIMARY KEY,
             user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             credential_id TEXT NOT NULL UNIQUE,
             public_key BLOB NOT NULL,
-            sign_count INTEGER NOT NULL DEFAULT 0,
+            sign_count {counter} NOT NULL DEFAULT 0,
             rp_id TEXT NOT NULL,
             name TEXT NOT NULL,
             created_at TEXT NOT NULL,
