@@ -9,7 +9,8 @@ module branches on ``db.dialect`` — or calls one of these helpers when the nee
   case without accents, for full-text search), and the row-level-security function;
 - :func:`after_migration` (PostgreSQL): a table's ``id INTEGER PRIMARY KEY`` keeps SQLite's
   meaning there too — a 64-bit key given by the database when the insert leaves it out, and never
-  reused below an id inserted explicitly (copies, seeds) — and ``REAL`` stays 8 bytes;
+  reused below an id inserted explicitly (copies, seeds) — ``INTEGER`` stays 64 bits and
+  ``REAL`` 8 bytes;
 - :func:`refuse` declares a trigger that refuses a change with a message (append-only tables,
   frozen records): ``IntegrityError`` on both engines;
 - :func:`now_text` is the SQL expression of the current UTC time as Virage stores it (text).
@@ -29,6 +30,15 @@ NOCASE = (
 BLOB_TYPE = """DO $$ BEGIN
     IF to_regtype('blob') IS NULL THEN CREATE DOMAIN blob AS bytea; END IF;
 END $$"""
+#: Row-level security: does the current request act for ``structure`` (see virage.db_policies)?
+SCOPE_FUNCTION = """CREATE OR REPLACE FUNCTION virage_sees(structure BIGINT) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT CASE coalesce(current_setting('virage.structures', true), '')
+        WHEN 'all' THEN true
+        WHEN '' THEN false
+        ELSE structure = ANY (string_to_array(current_setting('virage.structures', true), ',')::bigint[])
+    END
+$$"""
 ROWID_FUNCTION = """CREATE OR REPLACE FUNCTION virage_rowid() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.id IS NULL THEN
@@ -80,42 +90,32 @@ def prepare(db: Database) -> None:
     db.execute(BLOB_TYPE)
     db.execute(ROWID_FUNCTION)
     db.execute(_fold_function())
-    from virage.db_policies import create_scope_function
-
-    create_scope_function(db)
+    db.execute(SCOPE_FUNCTION)
 
 
 def after_migration(db: Database) -> None:
-    """PostgreSQL: give each new ``id INTEGER PRIMARY KEY`` SQLite's rowid behaviour, and each
-    ``REAL`` column SQLite's 8-byte precision (PostgreSQL's ``real`` has 4: coordinates would
-    lose their last digits)."""
+    """PostgreSQL: keep SQLite's meaning of the types a migration wrote — ``INTEGER`` is 64 bits
+    (PostgreSQL's has 32: an identifier or a counter beyond 2**31 would fail), ``REAL`` 8 bytes
+    (PostgreSQL's has 4: coordinates would lose their last digits) — and give each new
+    ``id INTEGER PRIMARY KEY`` SQLite's rowid behaviour."""
     if db.dialect != "postgresql":
         return
     # pg_catalog, not information_schema: this runs after every migration step.
-    for row in db.fetch_all(
-        "SELECT c.relname AS table_name, a.attname AS column_name FROM pg_attribute a"
-        " JOIN pg_class c ON c.oid = a.attrelid"
-        " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
-        " AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'real'::regtype"
-        " ORDER BY 1, 2"
-    ):
-        db.execute(
-            f'ALTER TABLE "{row["table_name"]}" ALTER COLUMN "{row["column_name"]}"'
-            " TYPE double precision"
-        )
-    rows = db.fetch_all(
+    ids = db.fetch_all(
         "SELECT c.relname AS table_name FROM pg_index i"
         " JOIN pg_class c ON c.oid = i.indrelid"
         " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]"
-        " WHERE i.indisprimary AND i.indnatts = 1 AND a.attname = 'id'"
-        " AND a.atttypid = 'integer'::regtype"
+        " WHERE i.indisprimary AND i.indnatts = 1 AND a.attname = 'id' AND NOT a.atthasdef"
+        " AND a.attidentity = '' AND a.atttypid IN ('integer'::regtype, 'bigint'::regtype)"
         " AND c.relnamespace = current_schema()::regnamespace"
+        " AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid"
+        "  AND t.tgname = c.relname || '_rowid')"
         " ORDER BY 1"
     )
-    for row in rows:
+    widen(db)
+    for row in ids:
         table = row["table_name"]
         seq = f"{table}_id_seq"
-        db.execute(f'ALTER TABLE "{table}" ALTER COLUMN id TYPE BIGINT')
         db.execute(f'CREATE SEQUENCE IF NOT EXISTS "{seq}" OWNED BY "{table}".id')
         db.execute(
             f'SELECT setval(\'"{seq}"\', GREATEST((SELECT MAX(id) FROM "{table}"), 1),'
@@ -125,6 +125,32 @@ def after_migration(db: Database) -> None:
             f'CREATE TRIGGER "{table}_rowid" BEFORE INSERT ON "{table}"'
             f" FOR EACH ROW EXECUTE FUNCTION virage_rowid('\"{seq}\"')"
         )
+
+
+def widen(db: Database, table: str | None = None) -> None:
+    """PostgreSQL: ``integer`` columns become ``bigint`` and ``real`` ones ``double precision``
+    (of one table, or of every table of the schema). Done before a policy or a trigger names a
+    column: PostgreSQL cannot change a column's type once they depend on it."""
+    if db.dialect != "postgresql":
+        return
+    narrow: dict[str, list[str]] = {}
+    for row in db.fetch_all(
+        "SELECT c.relname AS table_name, a.attname AS column_name,"
+        " format_type(a.atttypid, NULL) AS type FROM pg_attribute a"
+        " JOIN pg_class c ON c.oid = a.attrelid"
+        " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+        " AND a.attnum > 0 AND NOT a.attisdropped"
+        " AND a.atttypid IN ('integer'::regtype, 'real'::regtype)"
+        " AND (CAST(? AS TEXT) IS NULL OR c.relname = ?)"
+        " ORDER BY 1, 2",
+        [table, table],
+    ):
+        wide = "BIGINT" if row["type"] == "integer" else "double precision"
+        narrow.setdefault(row["table_name"], []).append(
+            f'ALTER COLUMN "{row["column_name"]}" TYPE {wide}'
+        )
+    for name, changes in narrow.items():
+        db.execute(f'ALTER TABLE "{name}" {", ".join(changes)}')
 
 
 def resync_rowids(db: Database) -> None:
@@ -175,6 +201,7 @@ def refuse(
         raise ValueError(f"trigger name must be an identifier: {name!r}")
     quoted = message.replace("'", "''")
     if db.dialect == "postgresql":
+        widen(db, table)  # before the trigger depends on the table's columns
         # The condition goes in the function: PostgreSQL's WHEN takes no subquery.
         db.execute(
             f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$"

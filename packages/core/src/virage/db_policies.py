@@ -16,15 +16,7 @@ remain the lock).
 from __future__ import annotations
 
 from virage.db import Database
-
-SCOPE_FUNCTION = """CREATE OR REPLACE FUNCTION virage_sees(structure BIGINT) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT CASE coalesce(current_setting('virage.structures', true), '')
-        WHEN 'all' THEN true
-        WHEN '' THEN false
-        ELSE structure = ANY (string_to_array(current_setting('virage.structures', true), ',')::bigint[])
-    END
-$$"""
+from virage.db_ddl import SCOPE_FUNCTION, widen
 
 
 def create_scope_function(db: Database) -> None:
@@ -32,6 +24,7 @@ def create_scope_function(db: Database) -> None:
 
 
 def enable(db: Database, table: str) -> None:
+    widen(db, table)  # before a policy depends on its columns (see virage.db_ddl)
     db.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
     db.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
 
