@@ -96,18 +96,24 @@ def _check_integrity(conn: sqlite3.Connection, what: str) -> None:
         raise InvalidInput(f"{what} est endommagée (contrôle d'intégrité : {result}).")
 
 
+def check_new_file(*paths: Path) -> None:
+    """A backup is written to a new file in an existing folder: never over another one."""
+    for path in paths:
+        if path.exists():
+            raise InvalidInput(
+                f"Le fichier {path} existe déjà : une sauvegarde n'en écrase jamais une autre. "
+                "Choisissez un nouveau nom (par exemple avec la date)."
+            )
+    if not paths[0].parent.is_dir():
+        raise InvalidInput(f"Le dossier {paths[0].parent} n'existe pas.")
+
+
 def backup(source: Path | str, target: Path | str) -> BackupReport:
     """Copy the live database ``source`` into the new file ``target``, then verify the copy."""
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise InvalidInput(f"La base {source} n'existe pas : vérifiez VIRAGE_DB.")
-    if target.exists():
-        raise InvalidInput(
-            f"Le fichier {target} existe déjà : une sauvegarde n'en écrase jamais une autre. "
-            "Choisissez un nouveau nom (par exemple avec la date)."
-        )
-    if not target.parent.is_dir():
-        raise InvalidInput(f"Le dossier {target.parent} n'existe pas.")
+    check_new_file(target)
     src = _open_readonly(source)
     partial = target.with_name(target.name + ".partielle")
     try:

@@ -20,7 +20,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from virage.backup import BackupReport
+from virage.backup import BackupReport, check_new_file
 from virage.db import connect
 from virage.db_copy import fingerprint, tables
 from virage.errors import ConfigurationError, InvalidInput
@@ -76,13 +76,7 @@ def _print_path(path: Path) -> Path:
 def backup(url: str, target: Path) -> BackupReport:
     """Dump the PostgreSQL database at ``url`` into the new file ``target``; check the dump."""
     target = Path(target)
-    if target.exists() or _print_path(target).exists():
-        raise InvalidInput(
-            f"Le fichier {target} existe déjà : une sauvegarde n'en écrase jamais une autre. "
-            "Choisissez un nouveau nom (par exemple avec la date)."
-        )
-    if not target.parent.is_dir():
-        raise InvalidInput(f"Le dossier {target.parent} n'existe pas.")
+    check_new_file(target, _print_path(target))
     db = connect(url)
     try:
         found = tables(db)

@@ -31,6 +31,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 
 from virage.db_scope import scope_setting, user_setting
+from virage.db_sqlite import first, rows_as_dicts
 from virage.errors import ConfigurationError, InvalidInput, ServiceUnavailable
 from virage.limits import INT_MESSAGE
 
@@ -164,13 +165,10 @@ class PostgresDatabase:
         return self._run("executemany", sql, [list(p) for p in seq_of_parameters])
 
     def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cur = self.execute(sql, parameters)
-        names = [d.name for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return rows_as_dicts(self.execute(sql, parameters))
 
     def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> dict[str, Any] | None:
-        rows = self.fetch_all(sql, parameters)
-        return rows[0] if rows else None
+        return first(self.fetch_all(sql, parameters))
 
     def insert_row(self, table: str, values: dict[str, Any]) -> int:
         names = list(values)

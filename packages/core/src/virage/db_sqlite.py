@@ -17,6 +17,16 @@ from virage.limits import INT_MESSAGE
 BUSY_TIMEOUT_MS = 5000
 
 
+def rows_as_dicts(cursor) -> list[dict[str, Any]]:
+    """A DB-API cursor's rows as dicts keyed by column name (both engines' cursors)."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def first(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return rows[0] if rows else None
+
+
 def connect_sqlite(path: Path | str) -> SQLiteDatabase:
     """Open the database file with the settings Virage relies on.
 
@@ -92,13 +102,10 @@ class SQLiteDatabase(sqlite_utils.Database):
             raise InvalidInput(INT_MESSAGE) from exc
 
     def fetch_all(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cur = self.execute(sql, list(parameters))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return rows_as_dicts(self.execute(sql, list(parameters)))
 
     def fetch_one(self, sql: str, parameters: Sequence[Any] = ()) -> dict[str, Any] | None:
-        rows = self.fetch_all(sql, parameters)
-        return rows[0] if rows else None
+        return first(self.fetch_all(sql, parameters))
 
     def insert_row(self, table: str, values: dict[str, Any]) -> int:
         names = list(values)
