@@ -14,6 +14,10 @@ from virage.backup import backup, fingerprint, restore
 from virage.cli import main
 from virage.errors import InvalidInput
 
+# The embedded engine's own backup (online backup API, files): PostgreSQL has its drill in
+# tests/core/test_db_copy.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _fingerprint(path) -> dict:
     conn = sqlite3.connect(path)

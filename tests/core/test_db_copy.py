@@ -9,6 +9,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from tests.conftest import plugin_allow_list
 from virage.db import connect
 from virage.db_copy import fingerprint, tables
 from virage.demo import create_demo
@@ -22,7 +23,8 @@ pytestmark = pytest.mark.sqlite_only
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("copy") / "demo.db"
-    settings = Settings(db_path=path, secret_key="copy-test")
+    # The same plugins as the command line the tests run (VIRAGE_PLUGINS, if set).
+    settings = Settings(db_path=path, secret_key="copy-test", plugins=plugin_allow_list())
     create_demo(settings, PluginHost(settings), seed=7)
     return path
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from playwright.sync_api import expect
+
+from virage.db import connect
 
 DEMO_PASSWORD = "demo-virage-2026"
 
@@ -18,8 +18,18 @@ def sign_in(page, base: str, username: str, password: str = DEMO_PASSWORD) -> No
 
 
 def query(server_env: dict, sql: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(server_env["VIRAGE_DB"])
+    """Read the server's database (SQLite, or its PostgreSQL schema in that pass of the suite)."""
+    db = connect(server_env["VIRAGE_DB"])
     try:
-        return conn.execute(sql, params).fetchall()
+        return [tuple(row) for row in db.execute(sql, list(params)).fetchall()]
     finally:
-        conn.close()
+        db.close()
+
+
+def execute(server_env: dict, sql: str, params=()) -> None:
+    """Write to the server's database behind its back (a test's shortcut)."""
+    db = connect(server_env["VIRAGE_DB"])
+    try:
+        db.execute(sql, list(params))
+    finally:
+        db.close()

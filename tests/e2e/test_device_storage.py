@@ -10,12 +10,11 @@ is not lost when her session expires: she logs in again and it leaves.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import query, sign_in
+from tests.e2e.helpers import execute, query, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -274,14 +273,12 @@ def test_her_outbox_survives_the_end_of_her_session(live_server, server_env, bro
     page.get_by_role("button", name="Enregistrer la transmission").click()
     expect(page.get_by_text("Pas de réseau pour l'instant")).to_be_visible()
 
-    conn = sqlite3.connect(server_env["VIRAGE_DB"])
-    with conn:
-        conn.execute(
-            "UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00' WHERE user_id ="
-            " (SELECT id FROM users WHERE username = ?)",
-            (NURSE,),
-        )
-    conn.close()
+    execute(
+        server_env,
+        "UPDATE sessions SET expires_at = '2000-01-01T00:00:00+00:00' WHERE user_id ="
+        " (SELECT id FROM users WHERE username = ?)",
+        (NURSE,),
+    )
     ctx.set_offline(False)
     page.goto(f"{live_server}/moi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
