@@ -31,14 +31,32 @@ BLOB_TYPE = """DO $$ BEGIN
     IF to_regtype('blob') IS NULL THEN CREATE DOMAIN blob AS bytea; END IF;
 END $$"""
 #: Row-level security: does the current request act for ``structure`` (see virage.db_policies)?
-SCOPE_FUNCTION = """CREATE OR REPLACE FUNCTION virage_sees(structure BIGINT) RETURNS boolean
+SCOPE_FUNCTIONS = (
+    """CREATE OR REPLACE FUNCTION virage_sees(structure BIGINT) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT CASE coalesce(current_setting('virage.structures', true), '')
         WHEN 'all' THEN true
         WHEN '' THEN false
         ELSE structure = ANY (string_to_array(current_setting('virage.structures', true), ',')::bigint[])
     END
-$$"""
+$$""",
+    """CREATE OR REPLACE FUNCTION virage_scope_all() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(current_setting('virage.structures', true), '') = 'all'
+$$""",
+    """CREATE OR REPLACE FUNCTION virage_scope() RETURNS bigint[] LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN coalesce(current_setting('virage.structures', true), '') IN ('', 'all')
+        THEN '{}'::bigint[]
+        ELSE string_to_array(current_setting('virage.structures', true), ',')::bigint[] END
+$$""",
+)
+
+
+def sees(column: str) -> str:
+    """The policy condition "the request acts for this row's structure". The scope is read once
+    per query (two InitPlans), not once per row, and an index on the column can serve it."""
+    return f'((SELECT virage_scope_all()) OR "{column}" = ANY (CAST((SELECT virage_scope()) AS bigint[])))'
+
+
 ROWID_FUNCTION = """CREATE OR REPLACE FUNCTION virage_rowid() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.id IS NULL THEN
@@ -90,7 +108,8 @@ def prepare(db: Database) -> None:
     db.execute(BLOB_TYPE)
     db.execute(ROWID_FUNCTION)
     db.execute(_fold_function())
-    db.execute(SCOPE_FUNCTION)
+    for function in SCOPE_FUNCTIONS:
+        db.execute(function)
 
 
 def after_migration(db: Database) -> None:

@@ -16,11 +16,12 @@ remain the lock).
 from __future__ import annotations
 
 from virage.db import Database
-from virage.db_ddl import SCOPE_FUNCTION, widen
+from virage.db_ddl import SCOPE_FUNCTIONS, sees, widen
 
 
 def create_scope_function(db: Database) -> None:
-    db.execute(SCOPE_FUNCTION)
+    for function in SCOPE_FUNCTIONS:
+        db.execute(function)
 
 
 def enable(db: Database, table: str) -> None:
@@ -36,7 +37,7 @@ def structure_policy(db: Database, table: str, column: str = "structure_id") -> 
     enable(db, table)
     db.execute(
         f'CREATE POLICY "{table}_structure" ON "{table}"'
-        f' USING (virage_sees("{column}")) WITH CHECK (virage_sees("{column}"))'
+        f" USING {sees(column)} WITH CHECK {sees(column)}"
     )
 
 

@@ -9,6 +9,7 @@ and the triggers keep the trail append-only.
 from __future__ import annotations
 
 from virage.db import Database
+from virage.db_ddl import sees
 from virage.db_policies import enable
 
 
@@ -18,8 +19,8 @@ def create_row_security(db: Database) -> None:
         return
     enable(db, "audit_log")
     db.execute(
-        'CREATE POLICY "audit_log_read" ON audit_log FOR SELECT USING (virage_sees(structure_id)'
-        " OR actor_user_id = nullif(current_setting('virage.user', true), '')::bigint)"
+        f'CREATE POLICY "audit_log_read" ON audit_log FOR SELECT USING ({sees("structure_id")}'
+        " OR actor_user_id = (SELECT nullif(current_setting('virage.user', true), '')::bigint))"
     )
     db.execute('CREATE POLICY "audit_log_append" ON audit_log FOR INSERT WITH CHECK (true)')
     # Updates and deletes reach the refusing triggers, which raise an integrity error as on
