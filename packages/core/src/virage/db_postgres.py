@@ -31,7 +31,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 
 from virage.db_scope import scope_setting, user_setting
-from virage.db_sqlite import first, rows_as_dicts
+from virage.db_sqlite import first, rows_as_dicts, savepoint_on
 from virage.errors import ConfigurationError, InvalidInput, ServiceUnavailable
 from virage.limits import INT_MESSAGE
 
@@ -206,19 +206,12 @@ class PostgresDatabase:
     def savepoint(self, name: str) -> Iterator[PostgresDatabase]:
         if not name.isidentifier():
             raise ValueError(f"savepoint name must be an identifier: {name!r}")
-        if not self.in_transaction:
-            with self.transaction(), self.savepoint(name):
+        if not self.in_transaction:  # PostgreSQL has savepoints inside a transaction only
+            with self.transaction(), savepoint_on(self, name):
                 yield self
             return
-        self.conn.execute(f"SAVEPOINT {name}")
-        try:
+        with savepoint_on(self, name):
             yield self
-        except BaseException:
-            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        else:
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
 
     @property
     def write_count(self) -> int:

@@ -27,6 +27,22 @@ def first(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+@contextmanager
+def savepoint_on(db, name: str) -> Iterator[Any]:
+    """A nested block on ``db``'s connection, rolled back alone when it raises (both engines)."""
+    if not name.isidentifier():
+        raise ValueError(f"savepoint name must be an identifier: {name!r}")
+    db.conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        db.conn.execute(f"RELEASE SAVEPOINT {name}")
+        raise
+    else:
+        db.conn.execute(f"RELEASE SAVEPOINT {name}")
+
+
 def connect_sqlite(path: Path | str) -> SQLiteDatabase:
     """Open the database file with the settings Virage relies on.
 
@@ -140,19 +156,8 @@ class SQLiteDatabase(sqlite_utils.Database):
     def write_count(self) -> int:
         return self.conn.total_changes
 
-    @contextmanager
-    def savepoint(self, name: str) -> Iterator[SQLiteDatabase]:
-        if not name.isidentifier():
-            raise ValueError(f"savepoint name must be an identifier: {name!r}")
-        self.conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield self
-        except BaseException:
-            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        else:
-            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+    def savepoint(self, name: str):
+        return savepoint_on(self, name)
 
 
 class SQLitePool:
