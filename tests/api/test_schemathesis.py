@@ -60,10 +60,13 @@ def api(tmp_path_factory):
         ).stdout
         tokens[who] = out.strip().splitlines()[-1].strip()
     port = free_port()
+    # The server's log goes to a file (a pipe nobody reads would fill and block the server); a
+    # failing test shows the tracebacks it holds.
+    log = (folder / "server.log").open("w")
     server = subprocess.Popen(
         [*run, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -77,6 +80,13 @@ def api(tmp_path_factory):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
+
+
+def _tracebacks(folder: Path) -> str:
+    text = (folder / "server.log").read_text(errors="replace")
+    blocks = [b for b in text.split("Traceback (most recent call last)") if b][1:]
+    return "\n---\n".join(b[-2500:] for b in blocks[-3:])
 
 
 @pytest.mark.parametrize("who", ["anonyme", "coordination", "infirmier"])
@@ -117,4 +127,6 @@ def test_no_server_error_anywhere_in_the_api(api, who):
         f for f in data["failures"] if {f.get("type"), f.get("code"), f.get("title")} & FORBIDDEN
     ]
     server_errors = [f for f in data["failures"] if "server error" in f.get("title", "").lower()]
-    assert not bad and not server_errors, json.dumps(bad + server_errors, ensure_ascii=False)[:3000]
+    assert not bad and not server_errors, (
+        json.dumps(bad + server_errors, ensure_ascii=False)[:3000] + "\n" + _tracebacks(folder)
+    )

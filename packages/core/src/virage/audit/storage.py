@@ -10,6 +10,7 @@ from virage.db import Database, utcnow_iso
 from virage.db import fetch_all as _rows
 from virage.db_ddl import refuse
 from virage.groupcommit import flush_into, write_soon
+from virage.limits import MAX_INT
 
 
 def create_audit_log(db: Database) -> None:
@@ -61,7 +62,26 @@ def append(
     emergency: bool = False,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Append one entry; durable before the current answer leaves (``virage.groupcommit``)."""
+    """Append one entry; durable before the current answer leaves (``virage.groupcommit``).
+
+    An id outside the 64-bit range (a request for person 10**30) names nothing the database can
+    hold: the column stays empty and the value asked for is kept, as text, in the details, so the
+    refusal is still recorded and the batch it is written with is not lost.
+    """
+    out_of_range = {
+        name: str(value)
+        for name, value in (
+            ("actor_user_id", actor_user_id),
+            ("structure_id", structure_id),
+            ("person_id", person_id),
+        )
+        if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT
+    }
+    if out_of_range:
+        details = {**(details or {}), "identifiants_hors_limites": out_of_range}
+        actor_user_id = None if "actor_user_id" in out_of_range else actor_user_id
+        structure_id = None if "structure_id" in out_of_range else structure_id
+        person_id = None if "person_id" in out_of_range else person_id
     write_soon(
         db,
         "INSERT INTO audit_log (at, actor_user_id, actor_label, via, structure_id, person_id,"
