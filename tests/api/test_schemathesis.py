@@ -38,7 +38,7 @@ def _st() -> str:
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    from virage_demo_territory.tour.server import free_port, wait_until_up
+    from virage_demo_territory.tour.server import free_port, start_server, wait_until_up
 
     folder = tmp_path_factory.mktemp("schemathesis")
     env = {
@@ -60,15 +60,9 @@ def api(tmp_path_factory):
         ).stdout
         tokens[who] = out.strip().splitlines()[-1].strip()
     port = free_port()
-    # The server's log goes to a file (a pipe nobody reads would fill and block the server); a
-    # failing test shows the tracebacks it holds.
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        [*run, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
+    # A failing test shows the tracebacks of the server's log.
+    server = start_server(
+        [*run, "serve", "--host", "127.0.0.1", "--port", str(port)], env, folder / "server.log"
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -80,7 +74,6 @@ def api(tmp_path_factory):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
 
 
 def _tracebacks(folder: Path) -> str:

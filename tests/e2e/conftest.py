@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from virage_demo_territory.tour.server import free_port, wait_until_up
+from virage_demo_territory.tour.server import free_port, start_server, wait_until_up
 
 from tests.conftest import ROOT
 
@@ -36,13 +37,11 @@ def server_env(tmp_path_factory, built_docs) -> dict[str, str]:
 def live_server(server_env) -> str:
     """Base URL (without trailing slash) of a running demo server."""
     port = free_port()
-    proc = subprocess.Popen(
+    proc = start_server(
         [sys.executable, "-m", "virage.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=server_env,
+        server_env,
+        Path(server_env["VIRAGE_DB"]).with_name("server.log"),
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

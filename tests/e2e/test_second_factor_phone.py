@@ -12,11 +12,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyotp
 import pytest
 from playwright.sync_api import expect
-from virage_demo_territory.tour.server import free_port, wait_until_up
+from virage_demo_territory.tour.server import free_port, start_server, wait_until_up
 
 from tests.conftest import ROOT
 
@@ -71,13 +72,11 @@ def strict_server(tmp_path_factory):
             "nurse",
         )
     port = free_port()
-    proc = subprocess.Popen(
+    proc = start_server(
         [sys.executable, "-m", "virage.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
+        env,
+        Path(env["VIRAGE_DB"]).with_name("server.log"),
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

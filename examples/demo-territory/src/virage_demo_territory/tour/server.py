@@ -36,12 +36,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(
+    command: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+) -> subprocess.Popen:
+    """Start a server whose output goes to the file ``log``.
+
+    Never a pipe: a pipe that nobody reads fills up after some 64 kB of log lines and the server
+    then blocks on its next write, in the middle of a test.
+    """
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    proc.log_path = log  # read by wait_until_up when the server stops early
+    return proc
+
+
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     """Wait until ``url`` answers 200; fail with the server's output if it stopped."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read() if proc.stdout else ""
+            log = getattr(proc, "log_path", None)
+            out = Path(log).read_text(errors="replace")[-5000:] if log else ""
             raise TourError(
                 f"le serveur de démonstration s'est arrêté (code {proc.returncode}) :\n{out}"
             )
@@ -84,12 +99,10 @@ def demo_server(
     if built.returncode != 0:
         raise TourError(f"la base de démonstration n'a pas pu être créée : {built.stderr.strip()}")
     port = free_port()
-    proc = subprocess.Popen(
+    proc = start_server(
         [sys.executable, "-m", "virage.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+        env,
+        folder / "server.log",
     )
     url = f"http://127.0.0.1:{port}"
     try:
