@@ -47,6 +47,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.agenda.plugin",
     "virage.agenda.transmission_visits",
     "virage.directory.copying",
+    "virage.accounts.structures_plugin",
+    "virage.accounts.structure_sections",
+    "virage.agenda.settings_section",
+    "virage.transmissions.settings_section",
 )
 
 

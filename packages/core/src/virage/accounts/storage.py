@@ -143,9 +143,14 @@ def add_membership(db: Database, user_id: int, structure_id: int, role: str) -> 
 
 
 def memberships_of(db: Database, user_id: int) -> dict[int, str]:
+    """The account's roles in the structures that are not closed (members of a closed structure
+    can no longer act in it: see ``structure_admin``)."""
     return dict(
         db.execute(
-            "SELECT structure_id, role FROM memberships WHERE user_id = ?", [user_id]
+            "SELECT m.structure_id, m.role FROM memberships m"
+            " JOIN structures s ON s.id = m.structure_id"
+            " WHERE m.user_id = ? AND s.closed_at IS NULL",
+            [user_id],
         ).fetchall()
     )
 

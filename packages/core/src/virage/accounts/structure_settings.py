@@ -1,6 +1,8 @@
-"""« Réglages de la structure » (``/structures/{id}/reglages``), for the director: when the second
-factor is required (« toujours » or « hors des réseaux de la structure », with those networks), and
-the date the CSE was informed and consulted (shown in every worker's first-use notice).
+"""« Réglages de la structure » (``/structures/{id}/reglages``), for the director and the network
+administrator: when the second factor is required (« toujours » or « hors des réseaux de la
+structure », with those networks), the date the CSE was informed and consulted (shown in every
+worker's first-use notice), and the sections that domains and plugins add through the hook
+``structure_settings_sections`` (each with its own form: see :mod:`virage.accounts.settings_sections`).
 
 Roles that read health data need a second factor whatever is chosen here (see
 :mod:`virage.accounts.second_factor`). Every change is in the structure's audit trail.
@@ -19,6 +21,8 @@ from pydantic import BaseModel, Field
 from virage.access import ROLES, Registry
 from virage.accounts import addresses, notice_storage, second_factor, storage
 from virage.accounts import second_factor_storage as sf_store
+from virage.accounts import settings_sections as extra
+from virage.accounts import structure_admin as admin
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.context import AccessContext
 from virage.accounts.display import HELPERS
@@ -67,8 +71,21 @@ def clean(form: SettingsForm) -> tuple[str, list[str], str | None]:
     return form.policy, networks, _cse_day(form.cse_date)
 
 
-def _context(access: AccessContext, registry: Registry, request: Request, settings, sid: int):
+def _context(
+    access: AccessContext,
+    registry: Registry,
+    request: Request,
+    settings,
+    sid: int,
+    failed: tuple[str, extra.SettingsForm, str] | None = None,
+):
     structure = storage.get_structure(access.db, sid)
+    sections = [
+        extra.rendered(s, failed[1], failed[2])
+        if failed and s.key == failed[0]
+        else extra.rendered(s, None)
+        for s in extra.sections(access, structure)
+    ]
     rule = sf_store.structure_rules(access.db, [sid])[0]
     health = second_factor.health_roles(registry)
     address = addresses.resolve(request.scope, settings).address
@@ -83,6 +100,8 @@ def _context(access: AccessContext, registry: Registry, request: Request, settin
         "other_roles": [ROLES[r] for r in ROLES if r not in health],
         "address": address,
         "address_inside": second_factor.in_networks(address, rule["networks"]),
+        "sections": sections,
+        "network": admin.is_network_admin(access),
     }
 
 
@@ -101,7 +120,7 @@ class StructureSettingsPages(Controller):
         structure_id: FromPath[int],
         enregistre: Annotated[bool, QueryParameter()] = False,
     ) -> Template:
-        access.require(PERMISSION, structure_id=structure_id)
+        admin.require_admin(access, structure_id, PERMISSION)
         context = _context(access, registry, request, settings, structure_id)
         context["fait"] = "Réglages enregistrés." if enregistre else None
         return Template("accounts/structure_settings.html", context=context)
@@ -116,7 +135,7 @@ class StructureSettingsPages(Controller):
         structure_id: FromPath[int],
         data: URLEncodedBody[SettingsForm],
     ) -> Response:
-        access.require(PERMISSION, structure_id=structure_id, action="structures.settings.update")
+        admin.require_admin(access, structure_id, "structures.settings.update")
         try:
             policy, networks, cse = clean(data)
         except InvalidInput as exc:
@@ -137,3 +156,26 @@ class StructureSettingsPages(Controller):
                 details={"second_facteur": policy, "reseaux": networks, "cse_consulte_le": cse},
             )
         return Redirect(f"/structures/{structure_id}/reglages?enregistre=1", status_code=303)
+
+    @post("/{key:str}", status_code=303)
+    async def save_section(
+        self,
+        request: Request,
+        access: Access,
+        registry: Permissions,
+        settings: AppSettings,
+        structure_id: FromPath[int],
+        key: FromPath[str],
+    ) -> Response:
+        """One section contributed by a domain or a plugin (hook ``structure_settings_sections``)."""
+        admin.require_admin(access, structure_id, "structures.settings.update")
+        form = extra.SettingsForm.from_pairs((await request.form()).multi_items())
+        structure = storage.get_structure(access.db, structure_id)
+        try:
+            extra.save(access, structure, key, form)
+        except InvalidInput as exc:
+            context = _context(
+                access, registry, request, settings, structure_id, (key, form, exc.message)
+            )
+            return Template("accounts/structure_settings.html", context=context, status_code=400)
+        return Redirect(f"/structures/{structure_id}/reglages?enregistre=1#{key}", status_code=303)

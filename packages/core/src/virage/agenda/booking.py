@@ -33,6 +33,7 @@ from virage.agenda.series import (
     occurrence_end,
     plan_series,
 )
+from virage.agenda.settings_section import require_in_use
 from virage.agenda.timeutil import (
     MAX_DURATION,
     is_open_ended,
@@ -91,6 +92,7 @@ def book(
     db = access.db
     kinds = registry(plugins)
     kind = get_kind(kinds, data["kind"])
+    require_in_use(db, structure_id, kind)
     pros = check_professionals(access, structure_id, data["professional_ids"])
     person_id = data.get("person_id")
     if kind.person == "required" and person_id is None:

@@ -14,8 +14,8 @@ from virage.accounts import persons as persons_service
 from virage.accounts.auth import require_actor_guard
 from virage.agenda import service
 from virage.agenda.kinds import PLACES
-from virage.agenda.kinds import registry as kinds_registry
 from virage.agenda.limits import in_range
+from virage.agenda.settings_section import kinds_in_use
 from virage.agenda.timeutil import to_local
 from virage.agenda.web_forms import (
     Id,
@@ -66,7 +66,7 @@ def _booking_context(
     access, plugins, structure: dict, values: dict, q: str | None = None
 ) -> dict[str, Any]:
     sid = structure["id"]
-    kinds = kinds_registry(plugins)
+    kinds = {k.name: k for k in kinds_in_use(access.db, plugins, sid)}
     members = service.professionals_for(access, sid)
     can_book_all = access.allowed("agenda.book", structure_id=sid)
     if not can_book_all:

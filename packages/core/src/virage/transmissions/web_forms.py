@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from virage.errors import Conflict, Forbidden, InvalidInput
 from virage.transmissions import service, timefmt, visits
 from virage.transmissions.models import DarParts
+from virage.transmissions.settings_section import filter_for_structure
 from virage.transmissions.targets import CATEGORIES, PRIORITIES
 
 
@@ -93,7 +94,7 @@ def _form_values(form: TransmissionForm | None, **defaults: Any) -> dict[str, An
 
 def _form_context(access, person: dict, values: dict, **extra: Any) -> dict[str, Any]:
     db = access.db
-    nomenclature = service.nomenclature(db)
+    nomenclature = filter_for_structure(db, person["structure_id"], service.nomenclature(db))
     templates_by_target: dict[str, list[dict]] = {}
     for t in nomenclature["templates"]:
         templates_by_target.setdefault(t["target"], []).append(t)

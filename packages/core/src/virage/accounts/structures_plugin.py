@@ -1,0 +1,30 @@
+"""Built-in plugin: the administration of structures (pages, migrations) and the hook by which
+domains and plugins add their part to « Réglages de la structure »."""
+
+from __future__ import annotations
+
+from virage.accounts import settings_hookspecs, structure_admin_storage, structure_admin_web
+from virage.db import Migration
+from virage.plugins import hookimpl
+
+
+@hookimpl
+def register_hookspecs():
+    return [settings_hookspecs]
+
+
+@hookimpl
+def register_migrations():
+    return [
+        Migration(
+            "core",
+            "0105_structures_admin",
+            structure_admin_storage.add_admin_columns,
+            "Structures : lien avec l'annuaire (FINESS), date de fermeture",
+        ),
+    ]
+
+
+@hookimpl
+def register_routes():
+    return [structure_admin_web.AdministrationPages, structure_admin_web.StructureHomePage]
