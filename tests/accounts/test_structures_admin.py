@@ -141,7 +141,9 @@ def test_director_edits_her_structure_but_not_its_kind_nor_another(world, client
     a, b = world.structures["a"], world.structures["b"]
     director = clients("director_a")
     page = f"/administration/structures/{a}"
-    response = post(director, page, page, {"name": "SSIAD A du Val", "kind": "EHPAD", "commune": "Loue"})
+    response = post(
+        director, page, page, {"name": "SSIAD A du Val", "kind": "EHPAD", "commune": "Loue"}
+    )
     assert response.status_code == 303
     row = storage.get_structure(db, a)
     assert (row["name"], row["kind"], row["commune"]) == ("SSIAD A du Val", "SSIAD", "Loue")
