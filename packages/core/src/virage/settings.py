@@ -89,6 +89,16 @@ def _forwarded_header(environ: Mapping[str, str], name: str) -> str:
     return raw
 
 
+def _public_url(environ: Mapping[str, str], name: str) -> str:
+    raw = environ.get(name, "").strip().rstrip("/")
+    if raw and (not raw.startswith(("http://", "https://")) or " " in raw or len(raw) > 200):
+        raise ConfigurationError(
+            f"{name}={raw[:60]!r} n'est pas compris : indiquez l'adresse complète, par exemple "
+            "https://virage.mon-reseau.fr"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one Virage instance.
@@ -125,6 +135,10 @@ class Settings:
     forwarded_header: str = FORWARDED_HEADERS[0]
     """``VIRAGE_FORWARDED_HEADER``: ``X-Forwarded-For`` (default) or ``Forwarded`` (RFC 7239), the
     header those proxies write; the other one is ignored."""
+    public_url: str = ""
+    """``VIRAGE_PUBLIC_URL``: the address people open Virage at (``https://virage.example.org``),
+    for the links the command line prints (invitations, password resets); the pages use the
+    address of the request when it is unset."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -149,6 +163,7 @@ class Settings:
             transmission_grace_minutes=_minutes(env, "VIRAGE_TRANSMISSION_GRACE_MINUTES", 5),
             trusted_proxies=_networks(env, "VIRAGE_TRUSTED_PROXIES"),
             forwarded_header=_forwarded_header(env, "VIRAGE_FORWARDED_HEADER"),
+            public_url=_public_url(env, "VIRAGE_PUBLIC_URL"),
             **kwargs,
         )
         settings.check()

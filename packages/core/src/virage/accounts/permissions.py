@@ -14,6 +14,13 @@ ACCOUNT_PERMISSIONS = (
         personal_data=False,
     ),
     permission(
+        "accounts.manage",
+        "Administrer les comptes de la structure : inviter, changer les rôles, retirer, "
+        "désactiver, donner un lien de réinitialisation du mot de passe",
+        ["director"],
+        personal_data=False,
+    ),
+    permission(
         "persons.objection.manage",
         "Enregistrer ou lever l'opposition d'une personne au partage de ses informations hors "
         "de son équipe de soins",

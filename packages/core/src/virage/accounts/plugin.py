@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from virage.access import CORE_PERMISSIONS
 from virage.accounts import (
+    admin_web,
     api,
     device_web,
     hookspecs,
+    lifecycle_storage,
+    link_web,
     login_web,
     notice_web,
     objection_web,
     policy_storage,
     schema_storage,
     second_factor_web,
+    self_service_web,
     structure_settings,
     web,
 )
@@ -80,6 +84,18 @@ def register_migrations():
             audit.create_row_security,
             "Sécurité par ligne (PostgreSQL) : journal des accès",
         ),
+        Migration(
+            "core",
+            "0100_account_lifecycle",
+            lifecycle_storage.create_lifecycle_tables,
+            "Cycle de vie des comptes : liens à usage unique, désactivation",
+        ),
+        Migration(
+            "core",
+            "0101_session_browser",
+            lifecycle_storage.add_session_browser,
+            "Sessions : navigateur d'ouverture",
+        ),
     ]
 
 
@@ -94,6 +110,9 @@ def register_routes():
         login_web.SessionPages,
         login_web.SecondStepPages,
         web.MePages,
+        self_service_web.SelfServicePages,
+        link_web.LinkPages,
+        admin_web.AccountAdminPages,
         device_web.DeviceKeyPages,
         second_factor_web.SecondFactorPages,
         notice_web.NoticePages,

@@ -18,6 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from virage.access import ROLES, Actor
 from virage.accounts import storage, throttle
+from virage.accounts.display import jour
+from virage.accounts.lifecycle_storage import NO_PASSWORD
 from virage.audit.service import record
 from virage.db import Database, utcnow, utcnow_iso
 from virage.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -58,7 +60,7 @@ def create_user(
     *,
     username: str,
     display_name: str,
-    password: str,
+    password: str | None,
     structure_id: int | None = None,
     role: str | None = None,
     is_network_admin: bool = False,
@@ -66,6 +68,8 @@ def create_user(
     email: str | None = None,
     rpps: str | None = None,
 ) -> int:
+    """Create an account; ``password=None``: invited, no password until she chooses hers (see
+    :mod:`virage.accounts.lifecycle`)."""
     username = username.strip()
     if not username or any(c.isspace() for c in username):
         raise InvalidInput("L'identifiant ne peut pas être vide ni contenir d'espace.")
@@ -81,7 +85,7 @@ def create_user(
         db,
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=hash_password(password),
+        password_hash=NO_PASSWORD if password is None else hash_password(password),
         email=email,
         profession=profession,
         rpps=rpps,
@@ -199,8 +203,18 @@ def begin_login(
 
 
 def password_hash_of(attempt: throttle.Attempt) -> str:
-    """The hash to verify against: an unknown identifier costs the same as a known one."""
-    return attempt.user["password_hash"] if attempt.user else _DUMMY_HASH
+    """The hash to verify against: an unknown identifier, or an invited account without a password
+    yet, costs the same as a known one (and ``finish_login`` refuses the latter whatever typed)."""
+    if attempt.user and attempt.user["password_hash"] != NO_PASSWORD:
+        return attempt.user["password_hash"]
+    return _DUMMY_HASH
+
+
+def deactivated_sentence(user: dict) -> str:
+    """What a deactivated account's person reads (after giving the right password only)."""
+    day = jour(user.get("deactivated_at"))
+    when = f" le {day}" if day else ""
+    return f"Ce compte a été désactivé{when} ; adressez-vous à la direction de votre structure."
 
 
 def open_session(
@@ -238,6 +252,8 @@ def finish_login(
     """
     now = now or utcnow()
     user = attempt.user
+    if user and user["password_hash"] == NO_PASSWORD:
+        password_ok = False  # invited: no password chosen yet (the dummy one must never match)
     if not (user and password_ok and user["active"]):
         throttle.failed(db, attempt, now)
         if user:
@@ -249,7 +265,11 @@ def finish_login(
                 route=route,
                 actor_label=f"tentative sur le compte {user['username']}",
                 target=f"user:{user['id']}",
+                details={"raison": "compte désactivé"} if password_ok else None,
             )
+        if user and password_ok:
+            # Only someone who knows the password learns that the account was deactivated.
+            raise NotAuthenticated(deactivated_sentence(user))
         raise NotAuthenticated("Identifiant ou mot de passe incorrect.")
     if second_step(user):
         throttle.cancel(db, attempt)
