@@ -1,5 +1,5 @@
 """The accounts domain's hooks: a person's record page, her RGPD export and deletion, what is
-recorded about a worker.
+recorded about a worker, other ways to log in.
 
 Added to the plugin manager by the domain (hook ``register_hookspecs``); implement them with
 ``@hookimpl`` from :mod:`virage.sdk`. See :mod:`virage.hookspecs` for the conventions.
@@ -16,8 +16,10 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from virage.access import PersonRef
     from virage.accounts.context import AccessContext
     from virage.accounts.export import ExportSection
+    from virage.accounts.login_options import LoginOption
     from virage.db import Database
     from virage.plugins import PluginHost
+    from virage.settings import Settings
     from virage.web.sections import PageSection
 
 hookspec = pluggy.HookspecMarker("virage")
@@ -93,4 +95,20 @@ def on_person_deleted(db: Database, person_id: int) -> None:
     entries: they are never deleted.
 
     Called for every plugin by ``virage persons purge``, before the person's row is deleted.
+    """
+
+
+@hookspec
+def login_page_options(settings: Settings) -> Sequence[LoginOption] | None:
+    """Offer another way to log in on the log-in page (single sign-on: Pro Santé Connect…).
+
+    :param settings: the instance's settings (a plugin reads its own ``VIRAGE_<PLUGIN>_*``
+        variables itself, and offers nothing while they are missing).
+
+    Return :class:`virage.accounts.login_options.LoginOption` items (a button each, above the
+    password form, which always stays), or ``None``. The option's address starts the log-in; it
+    receives ``?suivant=`` and, once the person is known and her account found, finishes with
+    :func:`virage.sdk.login.finish`: never open a session yourself, never create an account.
+
+    Called for every plugin each time the log-in page is rendered.
     """

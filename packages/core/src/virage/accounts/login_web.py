@@ -28,6 +28,7 @@ from virage.accounts import (
 )
 from virage.accounts.auth import SESSION_COOKIE
 from virage.accounts.display import HELPERS
+from virage.accounts.login_options import collect as login_options
 from virage.db import utcnow
 from virage.deps import DB, AppSettings, Permissions
 from virage.errors import InvalidInput, NotAuthenticated, TooManyRequests
@@ -39,7 +40,7 @@ def safe_next(target: str | None) -> str:
     """Only local paths: never redirect to another site after log-in."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/moi"
+    return "/"  # the home by role (virage.system.home)
 
 
 # Why the log-in page is shown: fixed sentences chosen by a code, never text from the address bar
@@ -100,10 +101,14 @@ def with_session(response: Response, result: service.LoginResult, https: bool) -
     return response
 
 
-def _login_page(suivant: str, message: str | None, status: int, headers=None) -> Template:
+def _login_page(request, suivant: str, message: str | None, status: int, headers=None):
     response = Template(
         "accounts/login.html",
-        context={"suivant": safe_next(suivant), "erreur": message},
+        context={
+            "suivant": safe_next(suivant),
+            "erreur": message,
+            "login_options": login_options(request),
+        },
         status_code=status,
         headers=headers,
     )
@@ -118,12 +123,17 @@ class SessionPages(Controller):
     @get("/connexion", name="login")
     async def login_page(
         self,
+        request: Request,
         suivant: Annotated[str | None, QueryParameter()] = None,
         motif: Annotated[str | None, QueryParameter()] = None,
     ) -> Template:
         return Template(
             "accounts/login.html",
-            context={"suivant": safe_next(suivant), "motif": LOGIN_REASONS.get(motif or "")},
+            context={
+                "suivant": safe_next(suivant),
+                "motif": LOGIN_REASONS.get(motif or ""),
+                "login_options": login_options(request),
+            },
         )
 
     @post("/connexion", status_code=303)
@@ -158,6 +168,7 @@ class SessionPages(Controller):
                     "suivant": safe_next(data.suivant),
                     "erreur": exc.message,
                     "username": data.username,
+                    "login_options": login_options(request),
                 },
                 status_code=exc.status_code,
                 headers={"Retry-After": str(retry_after)} if retry_after else None,
@@ -287,7 +298,7 @@ class SecondStepPages(Controller):
             ok = bool(key)
         if not ok:
             if not login_steps.failed(db, step, attempt, method, route=route, now=now):
-                return _login_page(step.next, LOGIN_REASONS["trop-d-essais"], 401)
+                return _login_page(request, step.next, LOGIN_REASONS["trop-d-essais"], 401)
             return self._page(request, settings, db, step, registry, WRONG[method], 401)
         if method == "secours":
             event, details = "accounts.second_factor.recovery_used", {"restants": remaining}
@@ -339,7 +350,7 @@ class SecondStepPages(Controller):
                 db, step, attempt, method, route=route, now=now, counted=False
             )
             if not alive:
-                return _login_page(step.next, LOGIN_REASONS["trop-d-essais"], 401)
+                return _login_page(request, step.next, LOGIN_REASONS["trop-d-essais"], 401)
             return self._page(request, settings, db, step, registry, error, 400)
         codes = second_factor.new_recovery_codes(db, step.user["id"], now)
         result = login_steps.succeeded(

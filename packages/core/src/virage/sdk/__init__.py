@@ -12,7 +12,7 @@ the order of items that are not documented as ordered, and anything whose name s
 
 The domains' public functions are in sub-modules, imported the same way::
 
-    from virage.sdk import agenda, accounts, directory, transmissions, audit
+    from virage.sdk import agenda, accounts, directory, transmissions, audit, login
     from virage.sdk import hookimpl, AccessContext, InvalidInput
 
 ``virage.sdk.testing`` gathers what a plugin's tests need (an application, a database, the
@@ -72,7 +72,7 @@ from virage.errors import (
 )
 from virage.french import plural
 from virage.plugins import PluginHost, hookimpl
-from virage.sdk import accounts, agenda, audit, directory, transmissions
+from virage.sdk import accounts, agenda, audit, directory, login, transmissions
 from virage.settings import Settings
 from virage.transmissions.targets import TransmissionTarget, TransmissionTemplate
 from virage.version import SDK_VERSION
@@ -133,6 +133,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "iso",
+    "login",
     "parse_iso",
     "permission",
     "plural",

@@ -26,7 +26,7 @@ from virage.directory.seeding import (
     save_professional,
     set_structure_extra,
 )
-from virage.directory.service import professional_detail, require_read
+from virage.directory.service import professional_by_idnps, professional_detail, require_read
 
 __all__ = [
     "LEGAL_STATUSES",
@@ -40,6 +40,7 @@ __all__ = [
     "imports",
     "insert_structure",
     "luhn_key",
+    "professional_by_idnps",
     "professional_detail",
     "refresh_communes",
     "require_read",
