@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.accounts.structure_sections",
     "virage.agenda.settings_section",
     "virage.transmissions.settings_section",
+    "virage.directory.import_plugin",
 )
 
 
