@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from virage.access import ROLES
-from virage.accounts import persons, second_factor, service, storage
+from virage.accounts import lifecycle_cli, persons, second_factor, service, storage
 from virage.audit.service import record
 from virage.errors import NotFound
 from virage.french import plural
@@ -54,6 +54,8 @@ def register(cli: click.Group) -> None:
     @cli.group()
     def users() -> None:
         """Comptes des professionnels."""
+
+    lifecycle_cli.register(users)
 
     @users.command("create")
     @click.option("--username", required=True, help="Identifiant de connexion")

@@ -140,11 +140,19 @@ def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+            row = {
+                h: (printable(values[i].strip()) if i < len(values) else "")
+                for i, h in enumerate(header)
+            }
             rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise InvalidInput(f"Le fichier CSV est mal formé ({exc}).") from None
     return rows
+
+
+def printable(text: str) -> str:
+    """What the report may repeat of a line: no control characters (terminal escapes…)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _structure(manager: Manager, key: str) -> int:

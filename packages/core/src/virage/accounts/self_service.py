@@ -61,13 +61,6 @@ def browser_hint(user_agent: str | None) -> str | None:
     return f"{browser} sur {system}" if system else browser
 
 
-def note_browser(db, session_id: str, user_agent: str | None) -> None:
-    """Remember the browser a session was opened from (shown on « Mes sessions »)."""
-    hint = browser_hint(user_agent)
-    if hint:
-        store.set_session_browser(db, session_id, hint)
-
-
 async def change_password(access: AccessContext, current: str, new: str, confirm: str) -> int:
     """Change her own password (the current one required); her other sessions are closed.
     Returns how many sessions were closed."""
@@ -97,10 +90,15 @@ async def change_password(access: AccessContext, current: str, new: str, confirm
     return closed
 
 
-def my_sessions(access: AccessContext) -> list[dict]:
-    """Her open sessions, newest first, each with ``ref`` (to close it) and ``current``."""
+def my_sessions(access: AccessContext, user_agent: str | None = None) -> list[dict]:
+    """Her open sessions, newest first, each with ``ref`` (to close it) and ``current``. The
+    current session learns its browser hint from ``user_agent`` if it has none yet."""
     actor = access.require_login()
     rows = store.sessions_of(access.db, actor.user_id, utcnow_iso())
+    for r in rows:
+        if r["id"] == actor.session_id and not r["browser"] and browser_hint(user_agent):
+            r["browser"] = browser_hint(user_agent)
+            store.set_session_browser(access.db, r["id"], r["browser"])
     return [
         {
             "ref": session_ref(r["id"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
@@ -54,12 +54,15 @@ class SelfServicePages(Controller):
 
     @get("/sessions", name="my-sessions")
     async def sessions(
-        self, access: Access, fait: Annotated[str | None, QueryParameter(max_length=20)] = None
+        self,
+        request: Request,
+        access: Access,
+        fait: Annotated[str | None, QueryParameter(max_length=20)] = None,
     ) -> Template:
         return Template(
             "accounts/my_sessions.html",
             context={
-                "sessions": self_service.my_sessions(access),
+                "sessions": self_service.my_sessions(access, request.headers.get("user-agent")),
                 "done": DONE.get(fait or ""),
                 **HELPERS,
             },
