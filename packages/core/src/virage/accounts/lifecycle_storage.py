@@ -203,7 +203,10 @@ def list_accounts(
         where.append("u.active = ?")
         params.append(int(active))
     if search:
-        where.append("(lower(u.display_name) LIKE ? OR lower(u.username) LIKE ?)")
+        # PostgreSQL: LIKE refuses the case-insensitive (nondeterministic) collation of these
+        # columns; compare their lower case under the plain one.
+        plain = ' COLLATE "C"' if db.dialect == "postgresql" else ""
+        where.append(f"(lower(u.display_name{plain}) LIKE ? OR lower(u.username{plain}) LIKE ?)")
         pattern = "%" + search.lower().replace("%", "").replace("_", "") + "%"
         params += [pattern, pattern]
     sql = (
