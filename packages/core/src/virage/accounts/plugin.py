@@ -20,6 +20,7 @@ from virage.accounts import (
     structure_settings,
     web,
 )
+from virage.accounts.action_labels import ACTION_LABELS
 from virage.accounts.permissions import ACCOUNT_PERMISSIONS
 from virage.audit import service as audit
 from virage.db import Migration
@@ -97,6 +98,11 @@ def register_migrations():
             "Sessions : navigateur d'ouverture",
         ),
     ]
+
+
+@hookimpl
+def register_audit_actions():
+    return ACTION_LABELS
 
 
 @hookimpl
