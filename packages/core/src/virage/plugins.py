@@ -42,6 +42,7 @@ ENTRY_POINT_GROUP = "virage"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.system.plugin",
     "virage.accounts.plugin",
+    "virage.audit.plugin",
     "virage.transmissions.plugin",
     "virage.directory.plugin",
     "virage.agenda.plugin",

@@ -209,3 +209,20 @@ def emergency_of_user(db: Database, user_id: int) -> list[dict]:
         " WHERE e.user_id = ? ORDER BY e.granted_at DESC",
         [user_id],
     )
+
+
+# --------------------------------------------------------------------------- names for the journal
+
+
+def names_of(db: Database, person_ids: list[int], user_id: int) -> list[dict]:
+    """Id, structure, names of these persons, and whether ``user_id`` is in their care team."""
+    if not person_ids:
+        return []
+    marks = ", ".join("?" * len(person_ids))
+    return _rows(
+        db,
+        "SELECT p.id, p.structure_id, p.given_names, p.family_name,"
+        " EXISTS (SELECT 1 FROM care_team c WHERE c.person_id = p.id AND c.user_id = ?) AS in_team"
+        f" FROM persons p WHERE p.id IN ({marks})",
+        [user_id, *person_ids],
+    )

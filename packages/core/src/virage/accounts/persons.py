@@ -11,7 +11,7 @@ from typing import Any
 
 from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import export as export_builder
-from virage.accounts import objection_storage, storage
+from virage.accounts import objection_storage, person_storage, storage
 from virage.accounts.context import AccessContext
 from virage.audit import service as audit
 from virage.db import Database, transaction, utcnow
@@ -155,6 +155,31 @@ def access_log(access: AccessContext, person_id: int) -> list[dict]:
     ``motif`` (see :func:`virage.audit.service.describe`)."""
     access.require("persons.access_log.read", person_id=person_id, action="persons.access_log.read")
     return audit.describe(audit.for_person(access.db, person_id))
+
+
+def names_for(access: AccessContext, person_ids: list[int] | set[int]) -> dict[int, str]:
+    """« Prénom NOM » of those persons the actor may know exist, for the pages showing the journal.
+
+    Known: the persons of a structure where the actor's role lists the persons (direction, DPO,
+    coordination, secretariat), and those whose care team she is in. The others (another
+    structure's, a record she was refused) are left out: the page shows « une personne ». No
+    audit entry of its own: the page that shows the names records its read.
+    """
+    actor = access.require_login()
+    ids = sorted({i for i in person_ids if i is not None})[:1000]
+    names = {}
+    for row in person_storage.names_of(access.db, ids, actor.user_id):
+        if row["in_team"] or access.allowed("persons.list", structure_id=row["structure_id"]):
+            names[row["id"]] = f"{row['given_names'] or ''} {(row['family_name'] or '').upper()}"
+    return {k: v.strip() for k, v in names.items()}
+
+
+def choices_for_journal(access: AccessContext, structure_id: int) -> list[dict]:
+    """Every person of the structure (followed or not), for the journal's person filter; empty
+    when the actor's role does not list the persons. The caller has checked ``audit.read``."""
+    if not access.allowed("persons.list", structure_id=structure_id):
+        return []
+    return storage.list_persons(access.db, structure_id, status=None, limit=2000)
 
 
 # --------------------------------------------------------------------------- retention

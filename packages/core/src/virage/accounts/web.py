@@ -22,7 +22,7 @@ from virage.accounts import (
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.display import HELPERS
 from virage.accounts.models import PersonCreate, PersonUpdate
-from virage.audit import service as audit
+from virage.audit import journal
 from virage.deps import Access, Plugins
 from virage.errors import Forbidden, InvalidInput, NotFound, french_message
 from virage.web.sections import sort_sections
@@ -57,8 +57,11 @@ class MePages(Controller):
         """Everything Virage records about the worker: nothing else is recorded."""
         actor = access.require_login()
         db = access.db
+        records = worker_records.of_worker(db, actor)
+        records["audit"] = journal.describe(access, records["audit"])
         context = {
-            **worker_records.of_worker(db, actor),
+            **records,
+            "activity_reads": journal.reads_of_my_activity(access),
             **HELPERS,
             "sections": sort_sections(
                 plugins.call_flat("extra_worker_records", db=db, user_id=actor.user_id)
@@ -185,6 +188,7 @@ class PersonPages(Controller):
                     m for m in members if m["id"] not in in_team and m["role"] in CARE_TEAM_ROLES
                 ],
                 "access_log": access_log,
+                "can_read_journal": access.allowed("audit.read", structure_id=structure_id),
                 "roles": ROLES,
                 "objection_choices": objections.SCOPE_CHOICES,
                 "objection_phrases": objections.SCOPES,
@@ -269,44 +273,6 @@ class StructurePages(Controller):
     path = "/structures/{structure_id:int}"
     include_in_schema = False
     guards = [require_actor_guard]
-
-    @get("/journal", name="journal")
-    async def journal(
-        self,
-        access: Access,
-        structure_id: Id,
-        format: Annotated[str, QueryParameter()] = "html",
-        action: Annotated[str | None, QueryParameter()] = None,
-        urgence: Annotated[bool, QueryParameter()] = False,
-    ) -> Response | Template:
-        access.require(
-            "audit.read",
-            structure_id=structure_id,
-            action="audit.export" if format == "csv" else "audit.read",
-        )
-        if format == "csv":
-            return Response(
-                audit.structure_csv(access.db, structure_id),
-                media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/* types
-                headers={
-                    "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
-                },
-            )
-        entries = audit.describe(
-            audit.for_structure(
-                access.db, structure_id, action=action or None, emergency_only=urgence
-            )
-        )
-        return Template(
-            "accounts/journal.html",
-            context={
-                "structure": service.get_structure(access.db, structure_id),
-                "entries": entries,
-                "action": action or "",
-                "urgence": urgence,
-                "counts": persons.counts(access.db, structure_id),
-            },
-        )
 
     @get("/jetons", name="tokens")
     async def tokens(self, access: Access, structure_id: Id) -> Template:

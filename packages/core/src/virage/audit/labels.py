@@ -1,8 +1,28 @@
-"""French labels of audit actions, for the journal pages (the raw code stays in exports)."""
+"""French labels of audit actions, for the pages that show the journal (codes stay in exports).
+
+Every action code written to the trail has a label (a test checks it, on the code base and on the
+codes the suite records). Labels come from, in order:
+
+1. the core's :data:`CORE_ACTION_LABELS` below;
+2. what the built-in domains and the plugins declare through the hook ``register_audit_actions``
+   (:mod:`virage.audit.hookspecs`): ``{"<plugin>.<verb>": "Libellé en français"}``;
+3. the label of the permission of the same name (an action recorded under a permission's name
+   is the use of that permission).
+
+A code without any label is shown as it is: the test fails first.
+"""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from virage.access import Registry
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from virage.plugins import PluginHost
 
 CORE_ACTION_LABELS: dict[str, str] = {
     "accounts.login": "Connexion",
@@ -22,6 +42,8 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "emergency_access.open": "Ouverture d'un accès d'urgence",
     "audit.read": "Consultation du journal",
     "audit.export": "Export du journal",
+    "audit.worker_activity": "Consultation de l'activité d'un professionnel (DPO, motif)",
+    "persons.access_log.read": "Consultation de « qui a consulté ce dossier »",
     "tokens.created": "Jeton d'API créé",
     "tokens.revoked": "Jeton d'API révoqué",
     "users.created": "Compte créé",
@@ -82,6 +104,13 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "transmissions.targets.retired": "Cible de transmission retirée",
     "transmissions.targets.enabled": "Cible de transmission remise",
     "transmissions.templates.added": "Modèle de transmission ajouté",
+    # directory (virage.directory)
+    "directory.extra.update": "Annuaire : compléments d'une structure modifiés",
+    "directory.imports.read": "Annuaire : consultation des imports",
+    "directory.correction.report": "Annuaire : correction signalée",
+    "directory.correction.list": "Annuaire : consultation des corrections signalées",
+    "directory.correction.review": "Annuaire : correction examinée",
+    "directory.correction.export": "Annuaire : export des corrections signalées",
 }
 
 
@@ -89,6 +118,7 @@ CORE_ACTION_LABELS: dict[str, str] = {
 #: action. Any other flagged entry is a read during an emergency access.
 FLAG_LABELS: dict[str, str] = {
     "persons.export.health": "export complet motivé (droit d'accès)",
+    "audit.worker_activity": "consultation motivée de l'activité d'un professionnel",
 }
 FLAG_DEFAULT = "bris de glace"
 
@@ -98,14 +128,69 @@ def flag_label(action: str) -> str:
 
 
 def make_action_label(registry: Registry):
-    """Return a function code -> French label (core labels, then permission labels, then code)."""
+    """Return a function code -> French label (core labels, then permission labels, then code).
 
-    def action_label(code: str) -> str:
-        if code in CORE_ACTION_LABELS:
-            return CORE_ACTION_LABELS[code]
+    Without the plugins' declarations: pages that show the journal use :func:`action_labels`.
+    """
+    return ActionLabels(dict(CORE_ACTION_LABELS), registry).label
+
+
+@dataclass(frozen=True)
+class ActionLabels:
+    """The French labels of every action code an application knows."""
+
+    declared: dict[str, str]
+    registry: Registry
+
+    def label(self, code: str) -> str:
+        if code in self.declared:
+            return self.declared[code]
         try:
-            return registry.get(code).label
+            return self.registry.get(code).label
         except KeyError:
             return code
 
-    return action_label
+    def has(self, code: str) -> bool:
+        return self.label(code) != code
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, label) of every known action, by label: the journal's action filter."""
+        codes = set(self.declared) | {p.name for p in self.registry.all() if p.personal_data}
+        return sorted(((c, self.label(c)) for c in codes), key=lambda x: x[1].casefold())
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def declared_labels(plugins: PluginHost) -> dict[str, str]:
+    """The labels the core and every plugin declare (``register_audit_actions``); a faulty
+    declaration is reported as a failure of its plugin and left out."""
+    labels = dict(CORE_ACTION_LABELS)
+    for name, declared in plugins.call_each("register_audit_actions"):
+        if declared is None:
+            continue
+        if not isinstance(declared, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in declared.items()
+        ):
+            plugins.record_failure(
+                name,
+                "register_audit_actions",
+                f"dict code -> libellé attendu, reçu {declared!r:.80}",
+            )
+            continue
+        labels.update(declared)
+    return labels
+
+
+def action_labels(plugins: PluginHost | None, registry: Registry) -> ActionLabels:
+    """The labels of an application (computed once per plugin host)."""
+    if plugins is None:
+        return ActionLabels(dict(CORE_ACTION_LABELS), registry)
+    cached = _CACHE.get(plugins)
+    if cached is None or cached.registry is not registry:
+        cached = ActionLabels(declared_labels(plugins), registry)
+        _CACHE[plugins] = cached
+    return cached
+
+
+LabelFunction = Callable[[str], str]

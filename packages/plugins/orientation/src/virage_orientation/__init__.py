@@ -178,3 +178,10 @@ def extra_worker_records(db, user_id):
     from virage_orientation import web
 
     return web.worker_section(db, user_id)
+
+
+@hookimpl
+def register_audit_actions():
+    from virage_orientation.audit_actions import LABELS
+
+    return LABELS

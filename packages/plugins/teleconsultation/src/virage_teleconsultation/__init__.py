@@ -205,3 +205,10 @@ def extra_plugin_info():
         "séance, compte rendu en transmission.",
         "documentation": "/docs/guides/teleconsultation/",
     }
+
+
+@hookimpl
+def register_audit_actions():
+    from virage_teleconsultation.audit_actions import LABELS
+
+    return LABELS

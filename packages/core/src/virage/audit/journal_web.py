@@ -1,0 +1,102 @@
+"""The journal's pages: a structure's journal (direction, DPO), a worker's activity (DPO, reason)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.response import Response, Template
+from pydantic import ValidationError
+
+from virage.accounts import persons, service
+from virage.accounts.auth import require_actor_guard
+from virage.accounts.display import HELPERS
+from virage.audit import journal
+from virage.audit import service as audit
+from virage.deps import Access
+from virage.errors import InvalidInput, french_message
+
+Id = FromPath[int]
+
+
+def _filters(values: dict[str, Any]) -> journal.Filters:
+    """The filters from a query string or a form; empty fields mean « all »."""
+    given = {k: v for k, v in values.items() if k in journal.Filters.model_fields and v != ""}
+    try:
+        return journal.Filters.model_validate(given)
+    except ValidationError as exc:
+        details = [
+            {"champ": ".".join(str(p) for p in e["loc"]), "message": french_message(e["msg"])}
+            for e in exc.errors()
+        ]
+        raise InvalidInput(
+            "Un des filtres n'est pas valide : corrigez-le.", details=details
+        ) from None
+
+
+def _worker_id(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise InvalidInput("Choisissez un professionnel dans la liste.") from None
+
+
+class JournalPages(Controller):
+    path = "/structures/{structure_id:int}/journal"
+    include_in_schema = False
+    guards = [require_actor_guard]
+
+    @get("/", name="journal")
+    async def journal(
+        self,
+        access: Access,
+        request: Request,
+        structure_id: Id,
+        format: Annotated[str, QueryParameter()] = "html",
+        professionnel: Annotated[str | None, QueryParameter()] = None,
+    ) -> Response | Template:
+        if format == "csv":
+            access.require("audit.read", structure_id=structure_id, action="audit.export")
+            return Response(
+                audit.structure_csv(access.db, structure_id),
+                media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/* types
+                headers={
+                    "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
+                },
+            )
+        filters = _filters(dict(request.query_params))
+        if professionnel:
+            # A worker's activity is not a filter of the journal: the DPO asks for it with a
+            # reason (POST below). Refused here to everyone, and recorded.
+            journal.worker_page(access, structure_id, _worker_id(professionnel), None, filters)
+        page = journal.structure_page(access, structure_id, filters)
+        return self._render(access, structure_id, filters, page)
+
+    @post("/activite", status_code=200, name="journal-worker")
+    async def worker_activity(
+        self, access: Access, structure_id: Id, data: URLEncodedBody[dict[str, str]]
+    ) -> Template:
+        filters = _filters(data)
+        page = journal.worker_page(
+            access, structure_id, _worker_id(data.get("professionnel")), data.get("motif"), filters
+        )
+        return self._render(access, structure_id, filters, page, motif=data.get("motif", ""))
+
+    def _render(self, access, structure_id, filters, page, motif: str = "") -> Template:
+        person = None
+        if filters.personne:
+            person = persons.names_for(access, [filters.personne]).get(filters.personne)
+        return Template(
+            "audit/journal.html",
+            context={
+                "structure": service.get_structure(access.db, structure_id),
+                "filters": filters,
+                "filter_query": filters.model_dump(mode="json", exclude_defaults=True),
+                "person_name": person,
+                "motif": motif,
+                **page,
+                **journal.form_choices(access, structure_id),
+                **HELPERS,
+            },
+        )
