@@ -26,11 +26,13 @@ def director_reads_the_trail(t: Tour) -> None:
     rows = page.locator("tbody tr")
     expect(
         rows.filter(has_text="Sophie Lambert (sophie.matin)").filter(
-            has_text="transmissions.acknowledge"
+            has_text="Prise de connaissance d'une transmission"
         )
     ).to_have_count(1)
     expect(
-        rows.filter(has_text="Nadia Benali (nadia.nuit)").filter(has_text="transmissions.write")
+        rows.filter(has_text="Nadia Benali (nadia.nuit)").filter(
+            has_text="Écriture d'une transmission"
+        )
     ).not_to_have_count(0)
     t.shot(
         page,
@@ -66,7 +68,7 @@ def worker_sees_her_records(t: Tour) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Ce qui est enregistré sur moi")
     expect(page.get_by_text("pas de géolocalisation")).to_be_visible()
     journal = page.locator("#journal ~ div tbody tr")
-    expect(journal.filter(has_text="transmissions.acknowledge")).not_to_have_count(0)
+    expect(journal.filter(has_text="Prise de connaissance d'une transmission")).not_to_have_count(0)
     t.shot(
         page,
         "ce-qui-est-enregistre-sur-moi",
