@@ -49,7 +49,6 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.agenda.transmission_visits",
     "virage.directory.copying",
     "virage.accounts.structures_plugin",
-    "virage.accounts.structure_sections",
     "virage.agenda.settings_section",
     "virage.transmissions.settings_section",
     "virage.directory.import_plugin",

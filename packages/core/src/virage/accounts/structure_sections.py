@@ -1,5 +1,6 @@
 """The accounts domain's own section of « Réglages de la structure »: how long the records of
-persons whose support ended are kept (``retention_years``, used by ``virage persons purge``)."""
+persons whose support ended are kept (``retention_years``, used by ``virage persons purge``).
+Registered by :mod:`virage.accounts.structures_plugin`."""
 
 from __future__ import annotations
 

@@ -3,9 +3,17 @@ domains and plugins add their part to « Réglages de la structure »."""
 
 from __future__ import annotations
 
-from virage.accounts import settings_hookspecs, structure_admin_storage, structure_admin_web
+from virage.accounts import (
+    settings_hookspecs,
+    structure_admin_storage,
+    structure_admin_web,
+    structure_sections,
+)
 from virage.db import Migration
 from virage.plugins import hookimpl
+
+#: The accounts domain's own section of the settings (conservation of records).
+structure_settings_sections = structure_sections.structure_settings_sections
 
 
 @hookimpl

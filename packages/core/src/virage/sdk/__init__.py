@@ -35,6 +35,7 @@ from virage.access import (
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.context import AccessContext
 from virage.accounts.export import ExportSection
+from virage.accounts.settings_sections import SettingsForm, SettingsSection
 from virage.agenda.kinds import AppointmentKind
 from virage.agenda.timeutil import (
     PARIS,
@@ -116,6 +117,8 @@ __all__ = [
     "Rejected",
     "RoleRecord",
     "Settings",
+    "SettingsForm",
+    "SettingsSection",
     "SourceFormat",
     "StructureRecord",
     "TooManyRequests",
