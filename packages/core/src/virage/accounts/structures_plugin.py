@@ -36,3 +36,23 @@ def register_migrations():
 @hookimpl
 def register_routes():
     return [structure_admin_web.AdministrationPages, structure_admin_web.StructureHomePage]
+
+
+@hookimpl
+def register_audit_actions():
+    return {
+        "structures.admin.read": "Administration d'une structure : consultation",
+        "structures.create": "Création d'une structure",
+        "structures.created": "Structure créée",
+        "structures.update": "Description d'une structure",
+        "structures.updated": "Description de la structure modifiée",
+        "structures.link.search": "Recherche de la fiche de la structure dans l'annuaire",
+        "structures.link": "Lien de la structure avec l'annuaire",
+        "structures.linked": "Structure reliée à sa fiche de l'annuaire",
+        "structures.unlinked": "Lien de la structure avec l'annuaire retiré",
+        "structures.close": "Fermeture d'une structure",
+        "structures.closed": "Structure fermée (membres sans accès, jetons révoqués)",
+        "structures.reopen": "Réouverture d'une structure",
+        "structures.reopened": "Structure rouverte",
+        "structures.settings.section": "Réglages de la structure enregistrés (une partie)",
+    }

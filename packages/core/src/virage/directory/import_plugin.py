@@ -9,3 +9,13 @@ from virage.plugins import hookimpl
 @hookimpl
 def register_routes():
     return [import_web.DirectoryImportPages]
+
+
+@hookimpl
+def register_audit_actions():
+    return {
+        "directory.import.form": "Annuaire : formulaire d'import",
+        "directory.import.start": "Annuaire : envoi d'un fichier à importer",
+        "directory.import.started": "Annuaire : import lancé depuis le navigateur",
+        "directory.import.progress": "Annuaire : suivi d'un import",
+    }
