@@ -24,4 +24,6 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.password.refused": "Changement de mot de passe refusé (mot de passe actuel faux)",
     "accounts.sessions.closed": "Sessions fermées par la personne",
     "accounts.token.revoked_by_owner": "Jeton d'API révoqué par son titulaire",
+    # virage.accounts.external_login (SDK: log in through another service)
+    "accounts.login.external": "Identité vérifiée par un service extérieur (Pro Santé Connect…)",
 }
