@@ -22,9 +22,9 @@ def _no_horizontal_scroll(page) -> None:
 def test_find_a_ssiad_near_a_village_on_a_phone(live_server, phone, capture):
     page = phone.new_page()
     sign_in(page, live_server, "sophie.matin")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Annuaire"
-    ).click()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_text("Plus", exact=True).click()  # on a phone, the directory is behind « Plus »
+    nav.get_by_role("link", name="Annuaire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Annuaire")
     expect(page.get_by_text("structures en activité")).to_be_visible()
     capture(page, "annuaire-recherche")

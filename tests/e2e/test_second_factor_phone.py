@@ -104,7 +104,7 @@ def heading(page):
 
 
 def password(page, base: str, username: str) -> None:
-    page.goto(f"{base}/connexion")
+    page.goto(f"{base}/connexion?suivant=/moi")  # not the home by role: the tests read /moi
     page.get_by_label("Identifiant").fill(username)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()

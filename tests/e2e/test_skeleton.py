@@ -36,13 +36,14 @@ def test_home_in_french_on_a_phone(live_server, phone):
 
 def test_hello_plugin_page_and_nav_item(live_server, phone):
     page = phone.new_page()
-    page.goto(live_server + "/")
-    nav = page.get_by_role("navigation", name="Navigation principale")
-    nav.get_by_role("link", name="Bonjour").click()
-    # The example plugin teaches authentication: no anonymous page.
-    expect(page).to_have_url(re.compile(r"/connexion\?suivant=/hello"))
-    sign_in(page, live_server, "paul.infirmier")
     page.goto(live_server + "/hello/")
+    # The example plugin teaches authentication: no anonymous page, no entry in her menu.
+    expect(page).to_have_url(re.compile(r"/connexion\?suivant=/hello"))
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    expect(nav.get_by_role("link", name="Bonjour")).to_have_count(0)
+    sign_in(page, live_server, "paul.infirmier")  # a nurse holds hello.greet: the entry shows
+    nav.get_by_text("Plus", exact=True).click()
+    nav.get_by_role("link", name="Bonjour").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour depuis un plugin")
 
 

@@ -46,7 +46,7 @@ class WellBehaved:
 
     @hookimpl
     def register_nav_items(self):
-        return [NavItem("Bien élevé", "/ok-plugin", order=600)]
+        return [NavItem("Bien élevé", "/ok-plugin", order=600, public=True)]
 
 
 class RecordsStartup:

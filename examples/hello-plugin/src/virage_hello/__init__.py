@@ -199,7 +199,9 @@ def register_template_dirs():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Bonjour", "/hello/", order=500)]
+    # Shown to who may read the page (SDK 1.4: a menu entry follows a permission; hiding is not
+    # security, the page checks it too).
+    return [NavItem("Bonjour", "/hello/", order=500, permission=READ)]
 
 
 @hookimpl

@@ -31,7 +31,7 @@ from virage.plugins import PluginFailure, PluginHost
 from virage.settings import Settings
 from virage.web.api_ui import SwaggerPage
 from virage.web.delivery import configure_delivery
-from virage.web.nav import NavItem, sort_nav
+from virage.web.nav import NavItem, sort_nav, split_for_phone, visible_nav
 from virage.web.openapi import DocumentedErrorsJsonPlugin
 from virage.web.request import VirageRequest
 from virage.web.templating import FILTERS, GLOBALS
@@ -79,6 +79,8 @@ class VirageLitestarPlugin(InitPluginProtocol):
         env.globals.update(GLOBALS)
         env.globals.update(
             nav_items=nav,
+            # {% set nav = main_nav(actor) %}: the entries this reader sees (virage.web.nav).
+            main_nav=lambda actor: split_for_phone(visible_nav(nav, self.registry, actor)),
             virage_version=__version__,
             docs_available=docs_available,
             action_label=make_action_label(self.registry),

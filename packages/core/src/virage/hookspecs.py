@@ -101,7 +101,17 @@ def register_nav_items(settings: Settings) -> Sequence[NavItem]:
     :param settings: the instance's :class:`virage.settings.Settings`.
 
     Return a list of :class:`virage.web.nav.NavItem` (label in French, ``href``, ``order``).
-    Items are sorted by ``order`` (core items use multiples of 10) then by label.
+    Items are sorted by ``order`` (core items use multiples of 5) then by label.
+
+    Say who uses the entry (SDK 1.4): ``permission="<your-plugin>.<action>"`` (or a tuple of
+    names: any of them) shows it only to a person holding that permission in one of her
+    structures (a ``"network"`` permission: to the network administration); ``roles=(...)`` to
+    who holds one of those roles; ``public=True`` also to anonymous visitors. An item with none
+    of them is shown to every signed-in person, as before 1.4. Hiding an entry is comfort, not
+    security: the page behind it checks access with ``access.require`` all the same.
+
+    On a phone, the first four entries a person sees stay in the strip and the others go behind
+    « Plus »: give a low ``order`` only to what the field uses all day.
 
     Called once for every plugin, when the application is built.
     """

@@ -116,7 +116,7 @@ class Tour:
         context.set_default_timeout(15_000)
         self._contexts.append(context)
         page = context.new_page()
-        page.goto(f"{self.url}/connexion")
+        page.goto(f"{self.url}/connexion?suivant=/moi")  # the scenes start on « Mes structures »
         page.get_by_label("Identifiant").fill(username)
         page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Se connecter").click()

@@ -135,7 +135,7 @@ def register_routes():
 @hookimpl
 def register_nav_items():
     return [
-        NavItem("Mes structures", "/moi", order=10),
+        NavItem("Mes structures", "/moi", order=80),
         NavItem("Ce qui est enregistré sur moi", "/moi/enregistrements", order=800),
     ]
 

@@ -13,7 +13,7 @@ from virage.agenda import (
     storage_views,
 )
 from virage.agenda.kinds import CORE_KINDS
-from virage.agenda.permissions import PERMISSIONS
+from virage.agenda.permissions import FIELD_ROLES, PERMISSIONS
 from virage.db import Migration
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
@@ -99,8 +99,9 @@ def register_routes():
 @hookimpl
 def register_nav_items():
     return [
-        NavItem("Ma journée", "/agenda/ma-journee", order=15),
-        NavItem("Agenda", "/agenda", order=20),
+        # Field roles' day on a phone; the secretariat and the direction use the agenda.
+        NavItem("Ma journée", "/agenda/ma-journee", order=15, roles=tuple(FIELD_ROLES)),
+        NavItem("Agenda", "/agenda", order=20, permission="agenda.read"),
     ]
 
 

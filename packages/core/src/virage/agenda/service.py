@@ -9,7 +9,8 @@ first, then the storage calls. They live in modules of their own, all gathered h
   :mod:`~virage.agenda.editing` (``update``), :mod:`~virage.agenda.status` (``cancel``,
   ``set_status``, ``checkin``);
 - :mod:`~virage.agenda.availability` (working hours, absences, ``search_free_slots``),
-  :mod:`~virage.agenda.teams`, :mod:`~virage.agenda.privacy` (calendar subscriptions);
+  :mod:`~virage.agenda.teams`, :mod:`~virage.agenda.today` (``team_today``, who works today),
+  :mod:`~virage.agenda.privacy` (calendar subscriptions);
 - :mod:`~virage.agenda.series` (materialisation of recurring series),
   :mod:`~virage.agenda.conflicts`, :mod:`~virage.agenda.checks`, :mod:`~virage.agenda.people`;
 - :mod:`~virage.agenda.records` (for other domains), :mod:`~virage.agenda.seeding` (demo data).
@@ -52,6 +53,7 @@ from virage.agenda.series import BOUNDED_SPAN, EXTEND_CHUNK, HORIZON, ensure_mat
 from virage.agenda.series_state import restore_series
 from virage.agenda.status import cancel, checkin, set_status
 from virage.agenda.teams import delete_team, list_teams, save_team, structure_teams, team_of
+from virage.agenda.today import team_today
 
 __all__ = [
     "ABSENCE_KINDS",
@@ -94,6 +96,7 @@ __all__ = [
     "structure_teams",
     "structure_window",
     "team_of",
+    "team_today",
     "update",
     "week",
     "worker_records",

@@ -96,7 +96,12 @@ def register_routes():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Annuaire", "/annuaire", order=30)]
+    # Every role reads the directory; the network administration imports it.
+    return [
+        NavItem(
+            "Annuaire", "/annuaire", order=70, permission=("directory.read", "directory.import")
+        )
+    ]
 
 
 @hookimpl

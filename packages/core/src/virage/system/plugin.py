@@ -33,9 +33,10 @@ def register_routes(settings: Settings):
 @hookimpl
 def register_nav_items():
     return [
-        NavItem("Accueil", "/", order=0),
-        NavItem("API", "/schema/", order=900),
-        NavItem("Documentation", "/docs/", order=910),
+        # « Accueil » is the brand link of the header; the API's reference is in the footer for
+        # everyone, in the menu for who manages tokens.
+        NavItem("API", "/schema/", order=900, permission=("tokens.manage", "structures.manage")),
+        NavItem("Documentation", "/docs/", order=910, public=True),
     ]
 
 

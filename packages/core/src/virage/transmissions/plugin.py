@@ -106,7 +106,7 @@ def register_routes():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Transmissions", "/transmissions", order=30)]
+    return [NavItem("Transmissions", "/transmissions", order=30, permission="transmissions.read")]
 
 
 @hookimpl

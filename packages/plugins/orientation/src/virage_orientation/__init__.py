@@ -34,7 +34,15 @@ def register_hookspecs():
 def register_migrations():
     from virage_orientation import schema
 
-    return [Migration(NAMESPACE, "0001_tables", schema.create_tables, "Tables de l'orientation")]
+    return [
+        Migration(NAMESPACE, "0001_tables", schema.create_tables, "Tables de l'orientation"),
+        Migration(
+            NAMESPACE,
+            "0002_offers_closed",
+            schema.create_offers_table,
+            "Orientation : offres qu'une structure ne reçoit pas",
+        ),
+    ]
 
 
 @hookimpl
@@ -104,7 +112,14 @@ def register_template_dirs():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Orientation", "/orientation/", order=60)]
+    return [
+        NavItem(
+            "Orientation",
+            "/orientation/",
+            order=60,
+            permission=("orientation.list", "orientation.receive", "orientation.dashboard"),
+        )
+    ]
 
 
 @hookimpl
@@ -178,6 +193,13 @@ def extra_worker_records(db, user_id):
     from virage_orientation import web
 
     return web.worker_section(db, user_id)
+
+
+@hookimpl
+def structure_settings_sections(access, structure):
+    from virage_orientation import settings
+
+    return settings.sections(access, structure)
 
 
 @hookimpl

@@ -126,7 +126,14 @@ def register_template_dirs():
 
 @hookimpl
 def register_nav_items():
-    return [NavItem("Téléconsultation", "/teleconsultation/", order=45)]
+    return [
+        NavItem(
+            "Téléconsultation",
+            "/teleconsultation/",
+            order=45,
+            permission=("teleconsultation.read", "teleconsultation.overview"),
+        )
+    ]
 
 
 @hookimpl
