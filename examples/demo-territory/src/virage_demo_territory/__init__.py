@@ -20,8 +20,8 @@ here is real: names, numbers and situations are invented.
 
 from __future__ import annotations
 
-from virage.sdk import hookimpl
-from virage_demo_territory import agenda, directory, people, transmissions
+from virage.sdk import accounts, hookimpl
+from virage_demo_territory import agenda, directory, logins, people, transmissions
 
 #: The range of ``virage.sdk`` this plugin is written for: Virage refuses to load it otherwise.
 VIRAGE_SDK = ">=1,<2"
@@ -41,7 +41,9 @@ def on_demo_created(db, settings, seed, plugins):
         from virage_demo_territory import teleconsultation
 
         lines += teleconsultation.create(db, settings, seed, plugins)
-    return lines
+    # The logins first, from the list the README shows too (logins.py): they cannot drift.
+    present = {u for u in logins.usernames() if accounts.user_by_username(db, u)}
+    return logins.banner(present) + lines
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from virage.sdk import NETWORK_ADMIN_LABEL, ROLES, Database, accounts
+from virage.sdk import Database, accounts
 
 DEMO_PASSWORD = "demo-virage-2026"
 
@@ -238,13 +238,4 @@ def create(db: Database, seed: int) -> list[str]:
                     db, pid, users[username], users.get(coordinators[0]) if coordinators else None
                 )
 
-    names = {key: name for key, name, _kind, _commune in STRUCTURES}
-    lines = [
-        "",
-        "Territoire fictif « Val-de-Loue » — comptes de démonstration "
-        f"(mot de passe commun : {DEMO_PASSWORD}) :",
-    ]
-    for username, _name, profession, roles, _admin in USERS:
-        where = ", ".join(f"{ROLES[role]} — {names[key]}" for key, role in roles.items())
-        lines.append(f"  {username:<18} {profession} ({where or NETWORK_ADMIN_LABEL})")
-    return lines
+    return []  # the logins are listed by logins.banner(), with those of the other parts

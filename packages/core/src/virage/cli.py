@@ -130,18 +130,28 @@ def serve(ctx: Context, host: str, port: int, workers: int) -> None:
 @click.option(
     "--no-serve", is_flag=True, help="Créer la base de démonstration sans lancer le service."
 )
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Garder la base de démonstration déjà créée (ce qu'on y a fait) au lieu de la refaire.",
+)
 @pass_ctx
-def demo(ctx: Context, host: str, port: int, seed: int | None, no_serve: bool) -> None:
+def demo(ctx: Context, host: str, port: int, seed: int | None, no_serve: bool, keep: bool) -> None:
     """Créer ou rafraîchir la base de démonstration (territoire fictif), puis la servir.
 
-    La base est celle de VIRAGE_DB, ou var/demo.db si VIRAGE_DB n'est pas défini.
+    La base est celle de VIRAGE_DB, ou var/demo.db si VIRAGE_DB n'est pas défini. Sans
+    VIRAGE_PLUGINS, tous les plugins installés sauf l'exemple (hello). Avec --keep, une base de
+    démonstration déjà là est gardée (migrée) et servie telle quelle.
     """
-    from virage.demo import DEFAULT_DEMO_DB, DEFAULT_SEED, create_demo
+    from virage.demo import DEFAULT_DEMO_DB, DEFAULT_SEED, create_demo, demo_plugins, keep_demo
 
-    settings = ctx.settings
+    settings = demo_plugins(ctx.settings)
     if not os.environ.get("VIRAGE_DB"):
         settings = settings.with_(db_path=DEFAULT_DEMO_DB)
-    lines = create_demo(settings, ctx.plugins, seed=DEFAULT_SEED if seed is None else seed)
+    plugins = ctx.plugins if settings.plugins == ctx.settings.plugins else PluginHost(settings)
+    lines = keep_demo(settings, plugins) if keep and seed is None else None
+    if lines is None:
+        lines = create_demo(settings, plugins, seed=DEFAULT_SEED if seed is None else seed)
     # PostgreSQL: the server and the base, never the password of the URL.
     where = settings.db_url.split("@")[-1] if settings.is_postgres else settings.db_path
     click.echo(f"Base de démonstration prête : {where}")

@@ -47,6 +47,17 @@ def clear_demo_database(db: Database) -> bool:
     return True
 
 
+def postgres_demo_state(db: Database) -> bool | None:
+    """PostgreSQL, before ``virage demo`` keeps a database: ``True`` when the schema holds a
+    demonstration database, ``False`` when it is empty, ``None`` when it holds anything else."""
+    tables = storage.schema_tables(db)
+    if not tables:
+        return False
+    if "instance" not in tables or not is_demo(db):
+        return None
+    return True
+
+
 def ping(db: Database) -> bool:
     """The database answers (health check)."""
     return storage.ping(db)
