@@ -1,7 +1,7 @@
 """Ranking of the structures that fit a request, from the directory (public functions only).
 
-A candidate must be open, of a category compatible with the offer, within the radius, and must not
-say "non" for a criterion asked for. Its score then adds: closeness, declared places, criteria
+A candidate must be open, of a category compatible with the offer, within the radius, must not
+have set the offer aside in its settings, and must not say "non" for a criterion asked for. Its score then adds: closeness, declared places, criteria
 met; regional rules (hook ``orientation_score``) adjust it. Each candidate carries the reasons of
 its rank, in French ("à 8 km, unité protégée, 2 places déclarées").
 """
@@ -68,6 +68,9 @@ def candidates(db, request: dict[str, Any]) -> list[dict[str, Any]]:
 def rank(db, plugins: PluginHost | None, request: dict[str, Any]) -> list[dict[str, Any]]:
     """The proposals for ``request``, best first, each with ``score`` and ``reasons``."""
     rows = candidates(db, request)
+    # A structure that said, in its settings, it does not take this offer is not proposed.
+    closed = network.closed_for(db, [r["id"] for r in rows], request["offer"])
+    rows = [r for r in rows if r["id"] not in closed]
     places = network.places_for(db, [r["id"] for r in rows], request["offer"])
     public = {k: request.get(k) for k in PUBLIC_REQUEST_KEYS}
     out = []

@@ -17,6 +17,47 @@ def set_places(db, directory_id: int, offer: str, places: int) -> None:
     )
 
 
+def clear_places(db, directory_id: int, offer: str) -> None:
+    """The structure no longer declares places for ``offer`` (« non déclarées »)."""
+    db.execute(
+        "DELETE FROM orientation_places WHERE directory_id = ? AND offer = ?",
+        [directory_id, offer],
+    )
+
+
+def closed_offers(db, directory_id: int) -> set[str]:
+    """The offers for which the structure does not take orientations (settings of the structure)."""
+    rows = fetch_all(
+        db, "SELECT offer FROM orientation_offers_closed WHERE directory_id = ?", [directory_id]
+    )
+    return {r["offer"] for r in rows}
+
+
+def set_closed_offers(db, directory_id: int, offers: set[str]) -> None:
+    db.execute("DELETE FROM orientation_offers_closed WHERE directory_id = ?", [directory_id])
+    for offer in sorted(offers):
+        db.execute(
+            "INSERT INTO orientation_offers_closed (directory_id, offer, updated_at)"
+            " VALUES (?, ?, ?)",
+            [directory_id, offer, utcnow_iso()],
+        )
+
+
+def closed_for(db, directory_ids: list[int], offer: str) -> set[int]:
+    """Which of ``directory_ids`` do not take orientations for ``offer``."""
+    out: set[int] = set()
+    for start in range(0, len(directory_ids), 500):
+        chunk = directory_ids[start : start + 500]
+        for r in fetch_all(
+            db,
+            "SELECT directory_id FROM orientation_offers_closed WHERE offer = ?"
+            f" AND directory_id IN ({','.join('?' * len(chunk))})",
+            [offer, *chunk],
+        ):
+            out.add(r["directory_id"])
+    return out
+
+
 def places_for(db, directory_ids: list[int], offer: str) -> dict[int, dict]:
     out: dict[int, dict] = {}
     for start in range(0, len(directory_ids), 500):

@@ -95,3 +95,16 @@ def create_tables(db: Database) -> None:
             directory_id INTEGER NOT NULL
         )"""
     )
+
+
+def create_offers_table(db: Database) -> None:
+    """0002: the offers a structure of the directory does not take orientations for (set in
+    « Réglages de la structure »; none by default: every offer of its category)."""
+    db.execute(
+        """CREATE TABLE orientation_offers_closed (
+            directory_id INTEGER NOT NULL,
+            offer TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (directory_id, offer)
+        )"""
+    )
