@@ -141,7 +141,7 @@ def register(users: click.Group) -> None:
             f"Compte {username} désactivé : "
             f"{plural(counts['sessions'], 'session fermée', 'sessions fermées')}, "
             f"{plural(counts['jetons'], 'jeton révoqué', 'jetons révoqués')}. "
-            "Ce qu'il a écrit reste à son nom."
+            "Ce que la personne a écrit reste à son nom."
         )
 
     @users.command("reactivate")
