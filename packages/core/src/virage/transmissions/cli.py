@@ -1,14 +1,17 @@
-"""Command line: the network's shared nomenclature of transmissions (targets and templates)."""
+"""Command line: the network's shared nomenclature of transmissions (targets and templates).
+
+The checks and the audit are in :mod:`virage.transmissions.nomenclature_admin`, shared with the
+administration page ``/administration/transmissions``."""
 
 from __future__ import annotations
 
 import click
 
-from virage.audit.service import record
-from virage.db import transaction
-from virage.errors import Conflict, InvalidInput, NotFound
+from virage.errors import NotFound
+from virage.transmissions import nomenclature_admin as admin
+from virage.transmissions import nomenclature_storage as names
 from virage.transmissions import service, storage
-from virage.transmissions.targets import CATEGORIES, TransmissionTarget, TransmissionTemplate
+from virage.transmissions.targets import CATEGORIES
 
 
 def _db(ctx):
@@ -50,46 +53,37 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def targets_add(ctx, code, label, category, position):
         """Ajouter une cible à la nomenclature du réseau."""
-        code = code.strip().lower()
-        if not code.replace("_", "").isalnum() or not code.isascii() or not 2 <= len(code) <= 40:
-            raise InvalidInput(
-                "Le code d'une cible : 2 à 40 lettres minuscules sans accent, chiffres ou « _ »."
-            )
-        db = _db(ctx)
-        with transaction(db):
-            if not storage.upsert_target(
-                db, TransmissionTarget(code, label.strip(), category, position), "réseau"
-            ):
-                raise Conflict(f"La cible « {code} » existe déjà (voir « --all »).")
-            record(
-                db,
-                None,
-                "transmissions.targets.added",
-                target=code,
-                actor_label="ligne de commande",
-            )
+        code = admin.add_target(_db(ctx), admin.COMMAND_LINE, code, label, category, position)
         click.echo(f"Cible ajoutée : {code} — {label}")
 
-    def _set_active(ctx, code, active):
+    @targets.command("edit")
+    @click.argument("code")
+    @click.option("--label", default=None, help="Nouveau libellé")
+    @click.option("--category", type=click.Choice(sorted(CATEGORIES)), default=None)
+    @click.option("--position", type=int, default=None, help="Ordre d'affichage")
+    @click.pass_obj
+    def targets_edit(ctx, code, label, category, position):
+        """Changer le libellé, la catégorie ou l'ordre d'une cible (son code ne change pas)."""
         db = _db(ctx)
-        if not storage.set_target_active(db, code, active):
-            raise NotFound(
-                f"Cible « {code} » introuvable (voir « virage transmissions targets list --all »)."
-            )
-        record(
+        current = storage.get_target(db, code)
+        if current is None:
+            raise NotFound(f"Cible « {code} » introuvable (voir « --all »).")
+        admin.update_target(
             db,
-            None,
-            "transmissions.targets." + ("enabled" if active else "retired"),
-            target=code,
-            actor_label="ligne de commande",
+            admin.COMMAND_LINE,
+            code,
+            current["label"] if label is None else label,
+            current["category"] if category is None else category,
+            current["position"] if position is None else position,
         )
+        click.echo(f"Cible modifiée : {code}")
 
     @targets.command("retire")
     @click.argument("code")
     @click.pass_obj
     def targets_retire(ctx, code):
         """Retirer une cible des choix (les transmissions qui l'utilisent restent lisibles)."""
-        _set_active(ctx, code, False)
+        admin.set_target_active(_db(ctx), admin.COMMAND_LINE, code, False)
         click.echo(f"Cible retirée des choix : {code}")
 
     @targets.command("restore")
@@ -97,7 +91,7 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def targets_restore(ctx, code):
         """Remettre une cible retirée parmi les choix."""
-        _set_active(ctx, code, True)
+        admin.set_target_active(_db(ctx), admin.COMMAND_LINE, code, True)
         click.echo(f"Cible de nouveau proposée : {code}")
 
     @transmissions.group()
@@ -105,11 +99,15 @@ def register(cli: click.Group) -> None:
         """Modèles DAR pour les cibles fréquentes."""
 
     @templates.command("list")
+    @click.option("--all", "show_all", is_flag=True, help="Inclure les modèles retirés.")
     @click.pass_obj
-    def templates_list(ctx):
+    def templates_list(ctx, show_all):
         """Lister les modèles."""
-        for m in storage.list_templates(_db(ctx)):
-            click.echo(f"{m['id']:>4}  {m['target']:<16} {m['label']} ({m['source']})")
+        db = _db(ctx)
+        rows = names.all_templates(db) if show_all else storage.list_templates(db)
+        for m in rows:
+            state = "" if m.get("active", 1) else "  [retiré]"
+            click.echo(f"{m['id']:>4}  {m['target']:<16} {m['label']} ({m['source']}){state}")
 
     @templates.command("add")
     @click.argument("target")
@@ -120,24 +118,21 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def templates_add(ctx, target, label, data, actions, results):
         """Ajouter un modèle pour une cible."""
-        db = _db(ctx)
-        if storage.get_target(db, target) is None:
-            raise NotFound(
-                f"Cible « {target} » introuvable (voir « virage transmissions targets list »)."
-            )
-        if not (data or actions or results):
-            raise InvalidInput(
-                "Un modèle vide n'aide personne : indiquez --data, --actions ou --results."
-            )
-        if not storage.upsert_template(
-            db, TransmissionTemplate(target, label.strip(), data, actions, results), "réseau"
-        ):
-            raise Conflict(f"Un modèle « {label} » existe déjà pour la cible {target}.")
-        record(
-            db,
-            None,
-            "transmissions.templates.added",
-            target=target,
-            actor_label="ligne de commande",
-        )
+        admin.add_template(_db(ctx), admin.COMMAND_LINE, target, label, data, actions, results)
         click.echo(f"Modèle ajouté : {label} ({target})")
+
+    @templates.command("retire")
+    @click.argument("template_id", type=int)
+    @click.pass_obj
+    def templates_retire(ctx, template_id):
+        """Retirer un modèle des choix."""
+        admin.set_template_active(_db(ctx), admin.COMMAND_LINE, template_id, False)
+        click.echo(f"Modèle retiré des choix : {template_id}")
+
+    @templates.command("restore")
+    @click.argument("template_id", type=int)
+    @click.pass_obj
+    def templates_restore(ctx, template_id):
+        """Remettre un modèle retiré parmi les choix."""
+        admin.set_template_active(_db(ctx), admin.COMMAND_LINE, template_id, True)
+        click.echo(f"Modèle de nouveau proposé : {template_id}")

@@ -70,3 +70,50 @@ def get_template(db: Database, template_id: int) -> dict | None:
     return _row(
         db, "SELECT * FROM transmissions_templates WHERE id = ? AND active = 1", [template_id]
     )
+
+
+def update_target(db: Database, code: str, label: str, category: str, position: int) -> bool:
+    cur = db.execute(
+        "UPDATE transmissions_targets SET label = ?, category = ?, position = ? WHERE code = ?",
+        [label, category, position, code],
+    )
+    return cur.rowcount == 1
+
+
+def all_templates(db: Database) -> list[dict]:
+    """Every template, retired ones and those of a retired target included (administration)."""
+    return _rows(
+        db,
+        "SELECT m.id, m.target, m.label, m.data, m.actions, m.results, m.source, m.active"
+        " FROM transmissions_templates m JOIN transmissions_targets t ON t.code = m.target"
+        " ORDER BY t.position, m.target, m.label",
+    )
+
+
+def get_any_template(db: Database, template_id: int) -> dict | None:
+    return _row(db, "SELECT * FROM transmissions_templates WHERE id = ?", [template_id])
+
+
+def update_template(db: Database, template_id: int, template: TransmissionTemplate) -> bool:
+    cur = db.execute(
+        "UPDATE transmissions_templates SET label = ?, data = ?, actions = ?, results = ?"
+        " WHERE id = ?",
+        [template.label, template.data, template.actions, template.results, template_id],
+    )
+    return cur.rowcount == 1
+
+
+def set_template_active(db: Database, template_id: int, active: bool) -> bool:
+    cur = db.execute(
+        "UPDATE transmissions_templates SET active = ? WHERE id = ?", [int(active), template_id]
+    )
+    return cur.rowcount == 1
+
+
+def template_label_taken(db: Database, target: str, label: str, template_id: int) -> bool:
+    row = _row(
+        db,
+        "SELECT id FROM transmissions_templates WHERE target = ? AND label = ? AND id <> ?",
+        [target, label, template_id],
+    )
+    return row is not None

@@ -95,9 +95,10 @@ def register_transmission_targets():
 
 @hookimpl
 def register_routes():
-    from virage.transmissions import api, web, web_writing
+    from virage.transmissions import api, nomenclature_web, web, web_writing
 
     return [
+        nomenclature_web.NomenclaturePages,
         web.TransmissionPages,
         web_writing.TransmissionWritingPages,
         api.TransmissionsController,
@@ -191,4 +192,16 @@ def extra_plugin_info():
         "description": "Transmissions ciblées (DAR) : fil par personne, prise de poste, "
         "accusés de lecture, recherche, impression pour un transfert.",
         "documentation": "/docs/guides/transmissions/",
+    }
+
+
+@hookimpl
+def register_audit_actions():
+    # The network's nomenclature, managed from /administration/transmissions or the command line.
+    return {
+        "transmissions.nomenclature.manage": "Gestion des cibles et modèles de transmission",
+        "transmissions.targets.updated": "Cible de transmission modifiée",
+        "transmissions.templates.updated": "Modèle de transmission modifié",
+        "transmissions.templates.retired": "Modèle de transmission retiré",
+        "transmissions.templates.enabled": "Modèle de transmission remis",
     }
