@@ -53,6 +53,17 @@ def register_permissions():
 
 
 @hookimpl
+def register_audit_actions():
+    # French labels of the codes this plugin writes to the journal (« oidc.login » is its
+    # refusals: an unknown identity, a deactivated account, a failed exchange).
+    return {
+        "oidc.login": "Connexion Pro Santé Connect",
+        "oidc.link": "Compte relié à une identité Pro Santé Connect",
+        "oidc.unlink": "Compte délié de son identité Pro Santé Connect",
+    }
+
+
+@hookimpl
 def register_routes():
     from virage_oidc import web
 
