@@ -130,3 +130,14 @@ def test_a_build_in_the_future_lists_every_page_to_review_and_stays_strict(tmp_p
     assert "Expérimenter à petite échelle" in review
     lever = tmp_path / "site" / "leviers" / "experimenter-a-petite-echelle" / "index.html"
     assert "Page à revoir" in lever.read_text(encoding="utf-8")
+
+
+def test_no_page_is_dated_after_today():
+    """A page dated tomorrow tells a director the text was checked on a day that has not come."""
+    today = dt.date.today()
+    future = []
+    for path in (ROOT / "docs").rglob("*.md"):
+        dates = hook.page_dates(str(path), path.read_text(encoding="utf-8"))
+        if dates.updated and dates.updated > today:
+            future.append(f"{path.relative_to(ROOT)} ({dates.updated})")
+    assert not future, future
