@@ -214,3 +214,38 @@ def test_coordinator_home_shows_urgent_and_todays_team_without_figures(client_fo
 def test_the_network_admin_is_never_told_to_ask_herself(client_for):
     page = client_for("admin.reseau").get("/moi")
     assert "Demandez à l'administration du réseau" not in page.text
+
+
+# --------------------------------------------------------------------------- today's team
+
+
+def test_team_today_says_who_is_absent_never_why(demo):
+    from virage.agenda import service as agenda
+    from virage.agenda.timeutil import today_paris
+    from virage.db import connect
+    from virage.errors import Forbidden
+    from virage.plugins import PluginHost
+    from virage.sdk.accounts import access_for
+
+    db = connect(demo.db_path)
+    try:
+        plugins = PluginHost(demo.settings)
+        coordinator = access_for(db, plugins, "ines.coordination", "test")
+        [sid] = demo.ids("SELECT id FROM structures WHERE name = 'SSIAD du Val-de-Loue'")
+        [paul] = demo.ids("SELECT id FROM users WHERE username = 'paul.infirmier'")
+        day = today_paris()
+        agenda.add_absence(coordinator, sid, paul, ABSENCE, day, day)
+        team = agenda.team_today(coordinator, sid, day)
+        everyone = team["working"] + team["absent"]
+        if day.weekday() < 5 or any(m["id"] == paul for m in everyone):
+            assert paul in [m["id"] for m in team["absent"]]
+        assert paul not in [m["id"] for m in team["working"]]
+        assert all(set(m) <= {"id", "display_name", "role_label", "hours"} for m in everyone)
+        dpo = access_for(db, plugins, "dpo.reseau", "test")
+        with pytest.raises(Forbidden):
+            agenda.team_today(dpo, sid, day)
+    finally:
+        db.close()
+
+
+ABSENCE = "leave"
