@@ -129,11 +129,13 @@ def test_secretariat_sees_the_agenda_not_transmissions(client_for):
 def test_director_sees_api_and_no_transmissions(client_for):
     director = _nav(client_for("claire.direction").get("/moi").text)
     assert "API" in director and "Transmissions" not in director
+    assert director[0] == "Administration"
 
 
 def test_network_admin_menu(client_for):
     labels = _nav(client_for("admin.reseau").get("/moi").text)
     assert "Annuaire" in labels and "Agenda" not in labels and "Transmissions" not in labels
+    assert labels[0] == "Administration"
 
 
 # --------------------------------------------------------------------------- hiding is not security

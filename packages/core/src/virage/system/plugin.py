@@ -35,6 +35,14 @@ def register_nav_items():
     return [
         # « Accueil » is the brand link of the header; the API's reference is in the footer for
         # everyone, in the menu for who manages tokens.
+        # The administration pages (structures, accounts, settings): the network administration,
+        # and a director for her own structures.
+        NavItem(
+            "Administration",
+            "/administration",
+            order=5,
+            permission=("structures.manage", "structures.settings"),
+        ),
         NavItem("API", "/schema/", order=900, permission=("tokens.manage", "structures.manage")),
         NavItem("Documentation", "/docs/", order=910, public=True),
     ]
