@@ -91,6 +91,7 @@ PAGES = [
     "/personnes/{p1}/export.json",
     "/structures/{a}/journal",
     "/structures/{a}/journal?format=csv",
+    "/structures/{a}/journal?format=csv&personne={p1}",
     "/structures/{a}/jetons",
     "/structures/{a}/personnes/nouvelle",
     "/agenda",

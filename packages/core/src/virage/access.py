@@ -162,7 +162,7 @@ CORE_PERMISSIONS: tuple[Permission, ...] = (
     ),
     permission(
         "audit.read",
-        "Consulter et exporter le journal des accès de la structure",
+        "Consulter le journal des accès de la structure, et exporter les entrées d'une personne",
         ["director", "dpo"],
     ),
     permission(

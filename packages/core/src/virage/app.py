@@ -23,7 +23,7 @@ from virage import __version__
 from virage.access import Registry
 from virage.accounts.auth import AuthMiddleware
 from virage.accounts.context import AccessContext
-from virage.audit.labels import make_action_label
+from virage.audit.labels import action_labels
 from virage.db import ConnectionPool, Database, migrate
 from virage.errors import exception_handlers
 from virage.groupcommit import GroupCommitMiddleware
@@ -83,7 +83,8 @@ class VirageLitestarPlugin(InitPluginProtocol):
             main_nav=lambda actor: split_for_phone(visible_nav(nav, self.registry, actor)),
             virage_version=__version__,
             docs_available=docs_available,
-            action_label=make_action_label(self.registry),
+            # Core and plugin-declared labels (register_audit_actions), as the journal shows them.
+            action_label=action_labels(plugins, self.registry).label,
         )
         app_config.template_config = TemplateConfig(
             instance=JinjaTemplateEngine.from_environment(env)

@@ -139,8 +139,9 @@ def active_users_by_rpps(db: Database) -> dict[str, int]:
     return storage.active_users_by_rpps(db)
 
 
-def members_of(db: Database, structure_id: int) -> list[dict]:
-    return storage.members_of(db, structure_id)
+def members_of(db: Database, structure_id: int, *, with_inactive: bool = False) -> list[dict]:
+    """The structure's members; deactivated accounts too with ``with_inactive`` (``active`` says)."""
+    return storage.members_of(db, structure_id, with_inactive=with_inactive)
 
 
 def get_token(db: Database, token_id: int) -> dict | None:

@@ -155,12 +155,14 @@ def memberships_of(db: Database, user_id: int) -> dict[int, str]:
     )
 
 
-def members_of(db: Database, structure_id: int) -> list[dict]:
+def members_of(db: Database, structure_id: int, *, with_inactive: bool = False) -> list[dict]:
+    """The structure's members (active accounts only, unless ``with_inactive``), with ``active``."""
     return _rows(
         db,
-        "SELECT u.id, u.username, u.display_name, u.profession, m.role FROM memberships m"
-        " JOIN users u ON u.id = m.user_id WHERE m.structure_id = ? AND u.active = 1"
-        " ORDER BY u.display_name",
+        "SELECT u.id, u.username, u.display_name, u.profession, m.role, u.active"
+        " FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.structure_id = ?"
+        + ("" if with_inactive else " AND u.active = 1")
+        + " ORDER BY u.display_name",
         [structure_id],
     )
 

@@ -1,6 +1,7 @@
-"""JSON API of the journal: a structure's entries filtered by person, period and action
-(direction, DPO); a worker's activity for the DPO only, with a reason (POST, recorded, shown to
-the worker). No parameter of the listing filters by worker: ``actor_user_id`` is refused."""
+"""JSON API of the journal: the entries about one person of the token's structure, filtered by
+period and action (direction, DPO; ``person_id`` is required); the whole journal and a worker's
+activity for the DPO only, with a reason (POST, recorded and flagged; a worker's activity is shown
+to her). No parameter of the listing filters by worker: ``actor_user_id`` is refused."""
 
 from __future__ import annotations
 
@@ -39,6 +40,18 @@ class WorkerActivityRequest(BaseModel):
     offset: int = Field(default=0, ge=0)
 
 
+class FullJournalRequest(BaseModel):
+    motif: str = Field(
+        default="", max_length=500, description="Motif (10 caractères au moins), inscrit au journal"
+    )
+    since: date | None = None
+    until: date | None = None
+    action: str | None = Field(default=None, max_length=100)
+    emergency_only: bool = False
+    limit: int = Field(default=200, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)
+
+
 def _structure(access) -> int:
     actor = access.require_login()
     if actor.token_structure_id is None:
@@ -56,13 +69,24 @@ class AuditController(Controller):
     tags = ["Journal des accès"]
     guards = [require_actor_guard]
 
-    @get("/", summary="Journal des accès de la structure du jeton (direction, DPO)")
+    @get(
+        "/",
+        summary="Qui a consulté le dossier d'une personne : le journal de la structure du jeton, "
+        "filtré par personne (direction, DPO)",
+    )
     async def structure_log(
         self,
         access: Access,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
-        person_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        person_id: Annotated[
+            int | None,
+            QueryParameter(
+                ge=1,
+                description="Obligatoire : la personne dont on veut savoir qui a consulté le "
+                "dossier (tout le journal : POST /api/v1/audit/export, DPO, motif)",
+            ),
+        ] = None,
         action: Annotated[str | None, QueryParameter(max_length=100)] = None,
         since: Annotated[date | None, QueryParameter(description="Premier jour (Paris)")] = None,
         until: Annotated[date | None, QueryParameter(description="Dernier jour (Paris)")] = None,
@@ -81,7 +105,26 @@ class AuditController(Controller):
         )
         if actor_user_id is not None:
             journal.worker_page(access, sid, actor_user_id, None, filters)  # refuses, recorded
+        if person_id is None:
+            # Every line with its author, page after page: the DPO's, with a reason (POST
+            # /api/v1/audit/export). Refused here to everyone, and recorded.
+            journal.require_full(access, sid, None, filters)
         return _entries(journal.structure_page(access, sid, filters, window=(limit, offset)))
+
+    @post(
+        "/export",
+        status_code=200,
+        summary="Tout le journal de la structure du jeton (DPO, motif obligatoire, signalé)",
+    )
+    async def full_export(
+        self, access: Access, data: JSONBody[FullJournalRequest]
+    ) -> list[JournalEntry]:
+        sid = _structure(access)
+        filters = journal.Filters(
+            du=data.since, au=data.until, action=data.action, urgence=data.emergency_only
+        )
+        page = journal.full_page(access, sid, data.motif, filters, window=(data.limit, data.offset))
+        return _entries(page)
 
     @post(
         "/worker-activity",

@@ -4,6 +4,10 @@ Its legitimate use is « who accessed this person's data »: filters by person, 
 for the roles holding ``audit.read`` (direction, DPO). Reading one worker's activity over time is
 another act: the DPO only (``audit.worker_activity``), with a stated reason, recorded, flagged,
 and shown to that worker on « Ce qui est enregistré sur moi ». No count per worker anywhere.
+
+Exports follow the same rule: the direction exports the entries about one person (CSV, API with
+``person_id``); the whole journal of a structure (every line with its author, from which one could
+rebuild anyone's activity) is the DPO's, with a reason (``audit.export_all``, flagged).
 """
 
 from __future__ import annotations
@@ -18,15 +22,26 @@ from pydantic import BaseModel, Field
 from virage.accounts import persons, service
 from virage.accounts.context import AccessContext
 from virage.audit import query_storage
+from virage.audit import service as audit
 from virage.audit.labels import action_labels, flag_label
 from virage.audit.query_storage import WORKER_ACTIVITY, Query
-from virage.errors import InvalidInput, NotFound
+from virage.errors import Forbidden, InvalidInput, NotFound
 
 PARIS = ZoneInfo("Europe/Paris")
 #: Entries per page of the journal.
 PAGE_SIZE = 50
 #: Pages one may go back (50 × 200 = 10,000 entries); beyond, narrow the filters or export.
 MAX_PAGE = 200
+#: The DPO's complete export of a structure's journal (a permission with a reason).
+FULL_EXPORT = "audit.export_all"
+FULL_REFUSED = (
+    "Tout le journal de la structure (toutes les personnes, tous les professionnels) ne s'exporte "
+    "que par le ou la DPO, avec un motif. Choisissez une personne accompagnée : vous obtiendrez "
+    "qui a consulté son dossier."
+)
+PERSON_FIRST = (
+    "Choisissez d'abord une personne accompagnée : l'export donne qui a consulté son dossier."
+)
 WORKER_REASON_HINT = (
     "Indiquez le motif de cette consultation (au moins 10 caractères) : il est enregistré au "
     "journal et la personne dont vous consultez l'activité le verra sur sa page « Ce qui est "
@@ -82,6 +97,63 @@ def structure_page(
     return _page(access, filters.query(structure_id), filters, window)
 
 
+def full_page(
+    access: AccessContext,
+    structure_id: int,
+    reason: str | None,
+    filters: Filters,
+    *,
+    window: tuple[int, int] | None = None,
+) -> dict[str, Any]:
+    """The structure's journal without a person filter, for the API: the DPO, with a reason
+    (flagged). The direction reads it person by person (:func:`structure_page` with ``personne``)."""
+    require_full(access, structure_id, reason, filters)
+    return _page(access, filters.query(structure_id), filters, window)
+
+
+def person_csv(access: AccessContext, structure_id: int, filters: Filters) -> str:
+    """The entries about one person as CSV (``audit.read``: « who accessed her data »)."""
+    if filters.personne is None:
+        raise InvalidInput(PERSON_FIRST)
+    access.require(
+        "audit.read",
+        structure_id=structure_id,
+        action="audit.export",
+        details=_filter_details(filters),
+    )
+    return audit.entries_csv(query_storage.iter_matching(access.db, filters.query(structure_id)))
+
+
+def full_csv(access: AccessContext, structure_id: int, reason: str | None, filters: Filters) -> str:
+    """The whole journal of the structure as CSV, every person and every worker: the DPO only,
+    with a reason (recorded, flagged)."""
+    require_full(access, structure_id, reason, filters)
+    return audit.entries_csv(query_storage.iter_matching(access.db, filters.query(structure_id)))
+
+
+def require_full(
+    access: AccessContext, structure_id: int, reason: str | None, filters: Filters
+) -> None:
+    """Enforce ``audit.export_all``. A reader of the journal who is not the DPO is told what she
+    may do instead (choose a person); her attempt is recorded."""
+    if access.allowed("audit.read", structure_id=structure_id) and not access.allowed(
+        FULL_EXPORT, structure_id=structure_id
+    ):
+        access.audit(
+            FULL_EXPORT,
+            structure_id=structure_id,
+            outcome="denied",
+            details={"raison": "réservé au ou à la DPO"},
+        )
+        raise Forbidden(FULL_REFUSED)
+    access.require(
+        FULL_EXPORT,
+        structure_id=structure_id,
+        reason=reason,
+        details=_filter_details(filters),
+    )
+
+
 def worker_page(
     access: AccessContext,
     structure_id: int,
@@ -101,9 +173,8 @@ def worker_page(
         reason=reason,
         details=_filter_details(filters),
     )
-    worker = next(
-        (m for m in service.members_of(access.db, structure_id) if m["id"] == user_id), None
-    )
+    members = service.members_of(access.db, structure_id, with_inactive=True)
+    worker = next((m for m in members if m["id"] == user_id), None)
     if worker is None:
         raise NotFound("Ce professionnel ne fait pas partie de la structure.")
     page = _page(access, filters.query(structure_id, actor_user_id=user_id), filters, window)
@@ -168,10 +239,16 @@ def form_choices(access: AccessContext, structure_id: int) -> dict[str, Any]:
     labels = action_labels(access.plugins, access.registry)
     may_read_activity = access.allowed("audit.worker_activity", structure_id=structure_id)
     return {
+        "may_export_all": access.allowed(FULL_EXPORT, structure_id=structure_id),
         "person_choices": persons.choices_for_journal(access, structure_id),
         "action_choices": labels.choices(),
         "may_read_activity": may_read_activity,
-        "worker_choices": service.members_of(access.db, structure_id) if may_read_activity else [],
+        # Departed (deactivated) workers too: a complaint may come after someone has left.
+        "worker_choices": (
+            service.members_of(access.db, structure_id, with_inactive=True)
+            if may_read_activity
+            else []
+        ),
     }
 
 

@@ -1,4 +1,5 @@
-"""The journal's pages: a structure's journal (direction, DPO), a worker's activity (DPO, reason)."""
+"""The journal's pages: a structure's journal (direction, DPO), the entries about one person as
+CSV (direction, DPO), the whole journal as CSV and a worker's activity (DPO, with a reason)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from virage.accounts import persons, service
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.display import HELPERS
 from virage.audit import journal
-from virage.audit import service as audit
 from virage.deps import Access
 from virage.errors import InvalidInput, french_message
 
@@ -33,6 +33,14 @@ def _filters(values: dict[str, Any]) -> journal.Filters:
         raise InvalidInput(
             "Un des filtres n'est pas valide : corrigez-le.", details=details
         ) from None
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/* types
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _worker_id(value: str | None) -> int:
@@ -56,22 +64,27 @@ class JournalPages(Controller):
         format: Annotated[str, QueryParameter()] = "html",
         professionnel: Annotated[str | None, QueryParameter()] = None,
     ) -> Response | Template:
-        if format == "csv":
-            access.require("audit.read", structure_id=structure_id, action="audit.export")
-            return Response(
-                audit.structure_csv(access.db, structure_id),
-                media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/* types
-                headers={
-                    "Content-Disposition": f'attachment; filename="journal-structure-{structure_id}.csv"'
-                },
-            )
         filters = _filters(dict(request.query_params))
+        if format == "csv":
+            if filters.personne is None:  # the whole journal: the DPO, with a reason (POST)
+                journal.require_full(access, structure_id, None, filters)
+            csv = journal.person_csv(access, structure_id, filters)
+            return _csv(csv, f"journal-structure-{structure_id}-personne-{filters.personne}.csv")
         if professionnel:
             # A worker's activity is not a filter of the journal: the DPO asks for it with a
             # reason (POST below). Refused here to everyone, and recorded.
             journal.worker_page(access, structure_id, _worker_id(professionnel), None, filters)
         page = journal.structure_page(access, structure_id, filters)
         return self._render(access, structure_id, filters, page)
+
+    @post("/export", status_code=200, name="journal-export")
+    async def full_export(
+        self, access: Access, structure_id: Id, data: URLEncodedBody[dict[str, str]]
+    ) -> Response:
+        """The whole journal of the structure as CSV: the DPO, with a reason (flagged)."""
+        filters = _filters(data)
+        csv = journal.full_csv(access, structure_id, data.get("motif"), filters)
+        return _csv(csv, f"journal-structure-{structure_id}.csv")
 
     @post("/activite", status_code=200, name="journal-worker")
     async def worker_activity(

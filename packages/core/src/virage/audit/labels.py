@@ -41,7 +41,8 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "care_team.remove": "Retrait de l'équipe de soins",
     "emergency_access.open": "Ouverture d'un accès d'urgence",
     "audit.read": "Consultation du journal",
-    "audit.export": "Export du journal",
+    "audit.export": "Export du journal d'une personne (qui a consulté son dossier)",
+    "audit.export_all": "Export de tout le journal de la structure (DPO, motif)",
     "audit.worker_activity": "Consultation de l'activité d'un professionnel (DPO, motif)",
     "persons.access_log.read": "Consultation de « qui a consulté ce dossier »",
     "tokens.created": "Jeton d'API créé",
@@ -119,6 +120,7 @@ CORE_ACTION_LABELS: dict[str, str] = {
 FLAG_LABELS: dict[str, str] = {
     "persons.export.health": "export complet motivé (droit d'accès)",
     "audit.worker_activity": "consultation motivée de l'activité d'un professionnel",
+    "audit.export_all": "export motivé de tout le journal",
 }
 FLAG_DEFAULT = "bris de glace"
 

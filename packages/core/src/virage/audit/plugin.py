@@ -18,6 +18,14 @@ WORKER_ACTIVITY_PERMISSION = permission(
     reason_required=True,
 )
 
+FULL_EXPORT_PERMISSION = permission(
+    "audit.export_all",
+    "Exporter tout le journal de la structure, toutes personnes et tous professionnels confondus "
+    "(motif obligatoire, signalé au journal)",
+    ["dpo"],
+    reason_required=True,
+)
+
 
 @hookimpl
 def register_hookspecs():
@@ -31,7 +39,7 @@ def register_audit_actions():
 
 @hookimpl
 def register_permissions():
-    return [WORKER_ACTIVITY_PERMISSION]
+    return [WORKER_ACTIVITY_PERMISSION, FULL_EXPORT_PERMISSION]
 
 
 @hookimpl

@@ -4,6 +4,7 @@ and (for the DPO only, checked by the caller) by worker; the DPO's reads of a wo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from virage.audit.storage import COLUMNS
@@ -34,8 +35,7 @@ class Query:
     emergency_only: bool = False
 
 
-def search(db: Database, query: Query, *, limit: int, offset: int = 0) -> list[dict]:
-    """The entries matching ``query``, newest first."""
+def _where(query: Query) -> tuple[str, list]:
     where, params = ["structure_id = ?"], [query.structure_id]
     for column, value in (
         ("person_id", query.person_id),
@@ -53,13 +53,28 @@ def search(db: Database, query: Query, *, limit: int, offset: int = 0) -> list[d
         params.append(query.until)
     if query.emergency_only:
         where.append("emergency = 1")
+    return " AND ".join(where), params
+
+
+def search(db: Database, query: Query, *, limit: int, offset: int = 0) -> list[dict]:
+    """The entries matching ``query``, newest first."""
+    where, params = _where(query)
     flush_into(db)  # the request's own entries are part of what it reads back
     return _rows(
         db,
-        f"SELECT {COLUMNS} FROM audit_log WHERE {' AND '.join(where)}"
-        " ORDER BY id DESC LIMIT ? OFFSET ?",
+        f"SELECT {COLUMNS} FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
+
+
+def iter_matching(db: Database, query: Query) -> Iterator[dict]:
+    """Every entry matching ``query``, oldest first (the CSV exports)."""
+    where, params = _where(query)
+    flush_into(db)
+    cur = db.execute(f"SELECT {COLUMNS} FROM audit_log WHERE {where} ORDER BY id", params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield dict(zip(names, row, strict=True))
 
 
 def worker_activity_reads(db: Database, user_id: int, limit: int = 200) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from virage.access import Actor
@@ -130,11 +131,17 @@ CSV_HEADER = [
 
 
 def structure_csv(db: Database, structure_id: int) -> str:
-    """A structure's whole trail as CSV (``;``-separated, oldest first) for the journal's export."""
+    """A structure's whole trail as CSV (``;``-separated, oldest first). Who may have it is the
+    caller's to check: the journal (:mod:`virage.audit.journal`) gives it to the DPO only."""
+    return entries_csv(storage.iter_structure(db, structure_id))
+
+
+def entries_csv(entries: Iterable[dict]) -> str:
+    """Entries read from the trail as CSV (``;``-separated, in the order given)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(CSV_HEADER)
-    for e in storage.iter_structure(db, structure_id):
+    for e in entries:
         writer.writerow(
             [
                 e["id"],
