@@ -7,6 +7,7 @@ from virage.accounts import (
     admin_web,
     api,
     device_web,
+    home_web,
     hookspecs,
     lifecycle_storage,
     link_web,
@@ -113,6 +114,7 @@ def register_permissions():
 @hookimpl
 def register_routes():
     return [
+        home_web.HomePage,
         login_web.SessionPages,
         login_web.SecondStepPages,
         web.MePages,

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from litestar import Controller, HttpMethod, MediaType, get, route
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Redirect, Response, Template
+from litestar.response import Response, Template
 from pydantic import BaseModel, Field
 
 from virage import __version__
-from virage.deps import DB, Access, Plugins
+from virage.deps import DB, Plugins
 from virage.errors import ServiceUnavailable
 from virage.system import service
 
@@ -88,27 +88,6 @@ class PluginsController(Controller):
 class PagesController(Controller):
     path = "/"
     include_in_schema = False
-
-    @get("/", name="home", cache=False)
-    async def home(self, access: Access, plugins: Plugins) -> Template | Redirect:
-        """The home by role (:mod:`virage.system.home`): a redirect, or a page rendered here."""
-        from virage.agenda.timeutil import long_date, today_paris
-        from virage.system import home
-
-        target = home.home_for(access.db, access.actor)
-        if target.href:
-            return Redirect(target.href, status_code=303)
-        if target.page == "coordination":
-            day = today_paris()
-            return Template(
-                "coordination.html",
-                context={
-                    "blocks": home.coordination(access, day),
-                    "day_label": long_date(day),
-                    "failures": plugins.failures,
-                },
-            )
-        return Template("home.html", context={"failures": plugins.failures})
 
     @get("/plugins", name="plugins-page")
     async def plugins_page(self, plugins: Plugins) -> Template:

@@ -1,5 +1,8 @@
 """The home page by role: where a signed-in person lands, and what a coordinator's home shows.
 
+The accounts domain decides it: it owns roles and memberships. What the coordinator's home shows
+is asked to the transmissions and agenda services (never their storage).
+
 - the network administration → ``/administration``;
 - a coordinator (in any of her structures) → the coordination's home: the urgent transmissions
   nobody has read yet, and who works today, in each structure she coordinates;
@@ -22,9 +25,7 @@ from datetime import date
 from virage.access import Actor
 from virage.accounts import lookups
 from virage.accounts.context import AccessContext
-from virage.agenda import service as agenda
 from virage.db import Database
-from virage.transmissions import service as transmissions
 
 FIELD_ROLES = frozenset({"nurse", "care_assistant", "home_help", "social_worker"})
 #: Which role decides the home of a person holding several.
@@ -77,6 +78,9 @@ def _first_structure(db: Database, actor: Actor, role: str) -> int:
 def coordination(access: AccessContext, day: date) -> list[dict]:
     """For each structure the actor coordinates: its urgent unread transmissions and who works
     ``day`` (both asked to their domain's service, which checks and audits)."""
+    from virage.agenda import service as agenda
+    from virage.transmissions import service as transmissions
+
     actor = access.require_login()
     blocks = []
     for s in transmissions.coordinated_structures(access):
