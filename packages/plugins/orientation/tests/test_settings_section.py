@@ -11,17 +11,15 @@ from virage_orientation import network
 from tests.accounts.conftest import PASSWORD
 from tests.accounts.soft_key import give_key
 from tests.accounts.test_structures_admin import clients, db, post  # noqa: F401
-from virage.accounts import notice, notice_storage
-from virage.accounts import service as account_service
-from virage.db import utcnow_iso
-from virage.sdk.testing import create_app
+from virage.sdk.accounts import create_user
+from virage.sdk.testing import acknowledge_notice, create_app
 
 API = "/api/v1/orientation"
 
 
 @pytest.fixture
 def director_b(world, db):
-    uid = account_service.create_user(
+    uid = create_user(
         db,
         username="director_b",
         display_name="director b",
@@ -30,7 +28,7 @@ def director_b(world, db):
         role="director",
     )
     give_key(db, uid, "director_b")
-    notice_storage.acknowledge(db, uid, notice.NOTICE_VERSION, utcnow_iso(), [])
+    acknowledge_notice(db, uid)
     return "director_b"
 
 

@@ -37,6 +37,11 @@ def token_for(db: Database, user_id: int, structure_id: int, name: str = "jeton 
     return service.create_token(db, user_id, structure_id, name)[1]
 
 
+def acknowledge_notice(db: Database, user_id: int) -> None:
+    """The worker has read the first-use notice (otherwise every page of hers leads to it)."""
+    notice_storage.acknowledge(db, user_id, notice.NOTICE_VERSION, utcnow_iso(), [])
+
+
 def signed_in(db: Database, username: str, *, notice_read: bool = True) -> str:
     """A session cookie value (``SESSION_COOKIE``) for a worker, valid one hour.
 
@@ -52,7 +57,7 @@ def signed_in(db: Database, username: str, *, notice_read: bool = True) -> str:
             db, service.hash_secret(token), user["id"], utcnow() + timedelta(hours=1)
         )
         if notice_read:
-            notice_storage.acknowledge(db, user["id"], notice.NOTICE_VERSION, utcnow_iso(), [])
+            acknowledge_notice(db, user["id"])
     return token
 
 
@@ -64,6 +69,7 @@ def core_registry() -> Registry:
 __all__ = [
     "DEFAULT_SEED",
     "SESSION_COOKIE",
+    "acknowledge_notice",
     "applied_migrations",
     "build_registry",
     "cli",
