@@ -209,3 +209,8 @@ def set_template_active(db: Database, by: Author, template_id: int, active: bool
             _record(db, by, "transmissions.templates.enabled", target, {})
         else:
             _record(db, by, "transmissions.templates.retired", target, {})
+
+
+def nomenclature(db: Database) -> tuple[list, list]:
+    """Every target (retired ones too) and every template, for the network's administration page."""
+    return names.list_targets(db, active_only=False), names.all_templates(db)

@@ -18,7 +18,6 @@ from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
 from virage.errors import Conflict, InvalidInput
 from virage.transmissions import nomenclature_admin as admin
-from virage.transmissions import nomenclature_storage as names
 from virage.transmissions.targets import CATEGORIES
 
 PAGE = "/administration/transmissions"
@@ -57,10 +56,10 @@ def _allow(access) -> admin.Author:
 
 
 def _page(access, status_code: int = 200, **extra) -> Template:
-    targets = names.list_targets(access.db, active_only=False)
+    targets, templates = admin.nomenclature(access.db)
     context = {
         "targets": targets,
-        "templates": names.all_templates(access.db),
+        "templates": templates,
         "categories": CATEGORIES,
         "labels": {t["code"]: t["label"] for t in targets},
         "fait": None,
