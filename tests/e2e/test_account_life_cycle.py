@@ -145,6 +145,9 @@ def test_invite_work_and_leave(live_server, server_env, browser, capture):
     admin.goto(f"{live_server}/administration/comptes/{user_id}")
     expect(admin.get_by_role("heading", level=1)).to_have_text(NAME)
     admin.get_by_role("button", name="Désactiver le compte").click()
+    # A confirmation page says what will happen before anything does.
+    expect(admin.get_by_text("Rien n'est effacé")).to_be_visible()
+    admin.get_by_role("button", name="Confirmer la désactivation").click()
     expect(admin.get_by_role("button", name="Réactiver le compte")).to_be_visible()
     capture(admin, "administration-compte-desactive", full_page=True)
     admin_ctx.close()

@@ -21,7 +21,9 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.network_admin": "Administration du réseau accordée ou retirée",
     "accounts.import": "Import de comptes (fichier CSV)",
     "accounts.password.changed": "Mot de passe changé par la personne",
-    "accounts.password.refused": "Changement de mot de passe refusé (mot de passe actuel faux)",
+    "accounts.password.refused": (
+        "Changement de mot de passe refusé (mot de passe actuel faux, ou trop d'essais)"
+    ),
     "accounts.sessions.closed": "Sessions fermées par la personne",
     "accounts.token.revoked_by_owner": "Jeton d'API révoqué par son titulaire",
     # virage.accounts.external_login (SDK: log in through another service)

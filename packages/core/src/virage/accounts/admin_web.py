@@ -219,6 +219,18 @@ class AccountAdminPages(Controller):
     def _back(self, user_id: int, done: str) -> Redirect:
         return Redirect(f"{BASE}/{user_id}?fait={done}", status_code=303)
 
+    @get("/{user_id:int}/desactiver", name="account-deactivate-confirm")
+    async def deactivate_confirm(self, access: Access, user_id: Id) -> Template | Redirect:
+        """Say what deactivating does before doing it (no JavaScript needed)."""
+        manager = manager_for(access)
+        data = lifecycle.account(manager, user_id)
+        if not data["user"]["active"] or manager.user_id == user_id:
+            return Redirect(f"{BASE}/{user_id}", status_code=303)
+        live = [t for t in data["tokens"] if not t["revoked_at"]]
+        return Template(
+            "accounts/admin_deactivate.html", context={**data, "live_tokens": live, **HELPERS}
+        )
+
     @post("/{user_id:int}/desactiver", status_code=303)
     async def deactivate(self, access: Access, user_id: Id) -> Redirect:
         lifecycle.deactivate(manager_for(access), user_id)

@@ -100,4 +100,4 @@ def finish(
         db, user, device=device or throttle.new_device(), route=route, details=details
     )
     target = notice.after_login(db, user["id"], next_path)
-    return with_session(Redirect(target, status_code=303), result, client.https)
+    return with_session(Redirect(target, status_code=303), result, client.https, db, request)

@@ -19,17 +19,19 @@ from pydantic import BaseModel, Field
 
 from virage.accounts import (
     addresses,
+    lifecycle_storage,
     login_steps,
     notice,
     second_factor,
     security_keys,
+    self_service,
     service,
     throttle,
 )
 from virage.accounts.auth import SESSION_COOKIE
 from virage.accounts.display import HELPERS
 from virage.accounts.login_options import collect as login_options
-from virage.db import utcnow
+from virage.db import Database, utcnow
 from virage.deps import DB, AppSettings, Permissions
 from virage.errors import InvalidInput, NotAuthenticated, TooManyRequests
 
@@ -40,7 +42,7 @@ def safe_next(target: str | None) -> str:
     """Only local paths: never redirect to another site after log-in."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/"  # the home by role (virage.system.home)
+    return "/"  # the home by role (virage.accounts.home)
 
 
 # Why the log-in page is shown: fixed sentences chosen by a code, never text from the address bar
@@ -87,8 +89,18 @@ def _cookie(https: bool, path: str = "/") -> dict:
     return {"httponly": True, "samesite": "lax", "secure": https, "path": path}
 
 
-def with_session(response: Response, result: service.LoginResult, https: bool) -> Response:
-    """Set the session and device cookies; forget the log-in step."""
+def with_session(
+    response: Response,
+    result: service.LoginResult,
+    https: bool,
+    db: Database | None = None,
+    request: Request | None = None,
+) -> Response:
+    """Set the session and device cookies; forget the log-in step; keep the session's browser
+    hint (« Chrome sur Android », never the User-Agent itself) when ``db`` and ``request`` given."""
+    hint = self_service.browser_hint(request.headers.get("user-agent") if request else None)
+    if db is not None and hint:
+        lifecycle_storage.set_session_browser(db, result.actor.session_id, hint)
     max_age = int(service.SESSION_LIFETIME.total_seconds())
     response.set_cookie(SESSION_COOKIE, result.session_token, max_age=max_age, **_cookie(https))
     response.set_cookie(
@@ -184,7 +196,7 @@ class SessionPages(Controller):
             )
             return response
         target = notice.after_login(db, result.actor.user_id, safe_next(data.suivant))
-        return with_session(Redirect(target, status_code=303), result, client.https)
+        return with_session(Redirect(target, status_code=303), result, client.https, db, request)
 
     @post("/deconnexion", status_code=303)
     async def logout(self, request: Request, db: DB) -> Response:
@@ -314,8 +326,8 @@ class SecondStepPages(Controller):
                 "accounts/recovery_used.html",
                 context={**HELPERS, "remaining": remaining, "suivant": target},
             )
-            return with_session(page, result, client.https)
-        return with_session(Redirect(target, status_code=303), result, client.https)
+            return with_session(page, result, client.https, db, request)
+        return with_session(Redirect(target, status_code=303), result, client.https, db, request)
 
     async def _enrol(self, request, db, settings, registry, data, method: str) -> Response:
         step = self._step(request, db)
@@ -371,7 +383,7 @@ class SecondStepPages(Controller):
                 "suivant": notice.after_login(db, step.user["id"], step.next),
             },
         )
-        return with_session(page, result, client.https)
+        return with_session(page, result, client.https, db, request)
 
     @post("/application", status_code=200)
     async def enrol_app(

@@ -8,9 +8,9 @@ import hashlib
 import anyio.to_thread
 
 from virage.accounts import lifecycle_storage as store
-from virage.accounts import service, storage
+from virage.accounts import service, storage, throttle
 from virage.accounts.context import AccessContext
-from virage.db import transaction, utcnow_iso
+from virage.db import transaction, utcnow, utcnow_iso
 from virage.errors import Conflict, InvalidInput, NotFound
 
 MAX_PASSWORD = 500
@@ -61,19 +61,42 @@ def browser_hint(user_agent: str | None) -> str | None:
     return f"{browser} sur {system}" if system else browser
 
 
-async def change_password(access: AccessContext, current: str, new: str, confirm: str) -> int:
+async def change_password(
+    access: AccessContext, current: str, new: str, confirm: str, *, address: str = ""
+) -> int:
     """Change her own password (the current one required); her other sessions are closed.
-    Returns how many sessions were closed."""
+    Returns how many sessions were closed.
+
+    Checking the current password is throttled like the log-in (:mod:`.throttle`): after a few
+    wrong ones, ``PasswordCheckThrottled`` (429) for a while, before any check; a right one
+    forgets the failures. ``address``: the client's, shown to her with her failed attempts."""
     actor = access.require_login()
     if actor.via != "session":
         raise InvalidInput("Le mot de passe se change depuis une session, pas avec un jeton.")
     if len(current or "") > MAX_PASSWORD or len(new or "") > MAX_PASSWORD:
         raise InvalidInput(f"Le mot de passe est trop long : {MAX_PASSWORD} caractères au plus.")
     user = storage.get_user(access.db, actor.user_id)
-    ok = await anyio.to_thread.run_sync(service.verify_password, user["password_hash"], current)
+    target = f"user:{actor.user_id}"
+    try:
+        attempt = throttle.begin_password_check(access.db, user, address, utcnow())
+    except throttle.PasswordCheckThrottled:
+        access.audit(
+            "accounts.password.refused",
+            target=target,
+            outcome="denied",
+            details={"raison": "trop d'essais, attente imposée"},
+        )
+        raise
+    try:
+        ok = await anyio.to_thread.run_sync(service.verify_password, user["password_hash"], current)
+    except BaseException:
+        throttle.cancel(access.db, attempt)  # not checked after all: it does not count
+        raise
     if not ok:
-        access.audit("accounts.password.refused", target=f"user:{actor.user_id}", outcome="denied")
+        throttle.failed(access.db, attempt, utcnow())
+        access.audit("accounts.password.refused", target=target, outcome="denied")
         raise InvalidInput("Votre mot de passe actuel n'est pas le bon.")
+    throttle.password_check_succeeded(access.db, attempt)
     if new != confirm:
         raise InvalidInput("Les deux nouveaux mots de passe ne sont pas identiques : retapez-les.")
     if new == current:

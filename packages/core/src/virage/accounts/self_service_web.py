@@ -9,11 +9,11 @@ from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
-from virage.accounts import self_service
+from virage.accounts import addresses, self_service
 from virage.accounts.auth import require_actor_guard
 from virage.accounts.display import HELPERS
-from virage.deps import Access
-from virage.errors import InvalidInput
+from virage.deps import Access, AppSettings
+from virage.errors import InvalidInput, TooManyRequests
 
 DONE = {
     "ferme": "Session fermée.",
@@ -39,14 +39,25 @@ class SelfServicePages(Controller):
         return Template("accounts/my_password.html", context={})
 
     @post("/mot-de-passe", status_code=200)
-    async def change_password(self, access: Access, data: URLEncodedBody[PasswordForm]) -> Template:
+    async def change_password(
+        self,
+        request: Request,
+        access: Access,
+        settings: AppSettings,
+        data: URLEncodedBody[PasswordForm],
+    ) -> Template:
+        client = addresses.resolve(request.scope, settings)
         try:
             closed = await self_service.change_password(
-                access, data.current, data.new, data.confirm
+                access, data.current, data.new, data.confirm, address=client.address
             )
-        except InvalidInput as exc:
+        except (InvalidInput, TooManyRequests) as exc:
+            retry_after = getattr(exc, "retry_after", None)
             return Template(
-                "accounts/my_password.html", context={"erreur": exc.message}, status_code=400
+                "accounts/my_password.html",
+                context={"erreur": exc.message},
+                status_code=exc.status_code,
+                headers={"Retry-After": str(retry_after)} if retry_after else None,
             )
         return Template(
             "accounts/my_password.html", context={"done": True, "closed": closed, **HELPERS}

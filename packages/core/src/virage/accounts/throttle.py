@@ -184,6 +184,51 @@ def succeeded(db: Database, attempt: Attempt, now: datetime) -> str:
     return device
 
 
+# --------------------------------------------------------------------------- « Changer mon mot de passe »
+
+#: The source of the checks of the current password on « Changer mon mot de passe »: its own pair
+#: per account, so that guessing there (someone holding an open session on a borrowed phone) waits
+#: like guessing at the log-in, without slowing the account's log-in down (``trusted``: it counts
+#: against no budget of unknown sources).
+PASSWORD_CHECK = "changement-de-mot-de-passe"
+
+
+class PasswordCheckThrottled(LoginThrottled):
+    @classmethod
+    def until(cls, moment: datetime, now: datetime) -> PasswordCheckThrottled:
+        seconds = math.ceil((moment - now).total_seconds())
+        minutes = max(1, math.ceil(seconds / 60))
+        local = moment.astimezone(PARIS)
+        return cls(
+            "Trop d'essais du mot de passe actuel : par sécurité, patientez "
+            f"{minutes} minute{'s' if minutes > 1 else ''} (jusqu'à {local:%H} h {local:%M}) "
+            "avant de réessayer. Mot de passe oublié ? Demandez à l'administration un lien de "
+            "réinitialisation.",
+            seconds,
+        )
+
+
+def begin_password_check(db: Database, user: dict, address: str, now: datetime) -> Attempt:
+    """Refuse (``PasswordCheckThrottled``) after ``FREE_FAILURES`` wrong current passwords in a
+    day, with the log-in's growing delays; otherwise count this check as failed until
+    :func:`password_check_succeeded` says otherwise."""
+    account = account_key(user["username"])
+    with transaction(db):
+        count, last = store.pair_failures(db, account, PASSWORD_CHECK, _iso(now - MEMORY))
+        until = _wait_until(count, last, FREE_FAILURES)
+        if until is not None and until > now:
+            raise PasswordCheckThrottled.until(until, now)
+        attempt_id = store.add_attempt(
+            db, account=account, source=PASSWORD_CHECK, address=address, trusted=True, at=_iso(now)
+        )
+    return Attempt(attempt_id, account, user, PASSWORD_CHECK, address, True, None)
+
+
+def password_check_succeeded(db: Database, attempt: Attempt) -> None:
+    """The right current password: its earlier failures are forgotten."""
+    store.delete_pair(db, attempt.account, PASSWORD_CHECK)
+
+
 def reset_account(db: Database, user: dict) -> None:
     """After a password reset: no waiting, and no browser or address is known any more."""
     store.delete_account_attempts(db, account_key(user["username"]))
