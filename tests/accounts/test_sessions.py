@@ -203,7 +203,9 @@ def test_open_redirect_refused(client, world):
     # Kept through the second step: the session opens on a local page only.
     r = password_step(client, "nurse_a", suivant="//evil.example")
     assert r.headers["location"] == "/connexion/second-facteur"
-    assert give_key_answer(client, "nurse_a").headers["location"] == "/"  # the home by role, never the offered address
+    assert (
+        give_key_answer(client, "nurse_a").headers["location"] == "/"
+    )  # the home by role, never the offered address
 
 
 def test_client_for_unknown_structure_page(client, world):
