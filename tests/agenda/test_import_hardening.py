@@ -206,5 +206,5 @@ def test_web_report_in_paris_time_without_control_characters(client, world):
         files={"file": ("piege.ics", content)},
     )
     assert r.status_code == 200, r.text[:300]
-    assert "Rouge enilno — 07/01/2030 08:00" in r.text
+    assert "Rouge enilno — 7 janvier 2030 à 8 h 00" in r.text
     assert not CONTROL.search(r.text.replace("\n", "")), "control characters in the page"

@@ -131,11 +131,11 @@ def test_bad_query_parameter_is_a_clear_400(settings):
 @pytest.mark.parametrize(
     ("stored", "shown"),
     [
-        ("2026-11-24T13:05:00+00:00", "24/11/2026 14:05"),  # winter: UTC+1
-        ("2026-07-01T22:30:00Z", "02/07/2026 00:30"),  # summer: UTC+2, next day in Paris
-        ("2026-03-29T00:59:00+00:00", "29/03/2026 01:59"),  # just before the spring change
-        ("2026-03-29T01:00:00+00:00", "29/03/2026 03:00"),  # just after it
-        ("2026-11-24T13:05:00", "24/11/2026 14:05"),  # naive values are UTC (as stored)
+        ("2026-11-24T13:05:00+00:00", "24 novembre 2026 à 14 h 05"),  # winter: UTC+1
+        ("2026-07-01T22:30:00Z", "2 juillet 2026 à 0 h 30"),  # summer: UTC+2, next day in Paris
+        ("2026-03-29T00:59:00+00:00", "29 mars 2026 à 1 h 59"),  # just before the spring change
+        ("2026-03-29T01:00:00+00:00", "29 mars 2026 à 3 h 00"),  # just after it
+        ("2026-11-24T13:05:00", "24 novembre 2026 à 14 h 05"),  # naive values are UTC (as stored)
         (None, ""),
         ("", ""),
     ],

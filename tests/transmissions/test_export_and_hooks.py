@@ -35,7 +35,7 @@ def test_the_printed_transfer_document_is_complete_and_audited(client, world):
     for expected in (
         "Transmissions de Jeanne DURAND",
         "secret professionnel",
-        "du 01/01/2020",
+        "du 1er janvier 2020",
         "Retrouvée au sol",
         "Relevée à deux.",
         "Pas de fracture.",

@@ -32,6 +32,7 @@ from virage.sdk import (
     accounts,
     hookimpl,
     permission,
+    plural,
     prepare_database,
     require_actor_guard,
     structure_policy,
@@ -244,7 +245,7 @@ def register_commands(cli):
             access = accounts.access_for(db, ctx.plugins, username, route="virage hello")
             greeting = record_greeting(access, found["id"], name)
             total = count_greetings(db, found["id"])
-            click.echo(f"{greeting.message} ({total} salutation(s) enregistrée(s))")
+            click.echo(f"{greeting.message} ({plural(total, 'salutation enregistrée')} au total)")
         finally:
             db.close()
 

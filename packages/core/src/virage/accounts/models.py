@@ -56,7 +56,7 @@ class PersonIdentity(BaseModel):
 
     family_name: str = Field(min_length=1, max_length=100, description="Nom d'usage")
     birth_name: str | None = Field(default=None, max_length=100, description="Nom de naissance")
-    given_names: str = Field(min_length=1, max_length=150, description="Prénom(s)")
+    given_names: str = Field(min_length=1, max_length=150, description="Prénoms")
     birth_date: BirthDate | None = Field(default=None, description="Date de naissance (AAAA-MM-JJ)")
     sex: Literal["F", "M", "I"] | None = Field(default=None, description="F, M ou I (indéterminé)")
     ins_nir: str | None = Field(

@@ -7,14 +7,14 @@ is shown without its kind (a sick leave is nobody's business on a home page).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 from virage.access import ROLES
 from virage.accounts.context import AccessContext
 from virage.agenda import storage_availability
 from virage.agenda.people import members_by_id
-from virage.agenda.slots import DEFAULT_WEEK
-from virage.agenda.timeutil import day_bounds, iso, parse_iso, to_utc
+from virage.agenda.slots import DEFAULT_WEEK, _wall
+from virage.agenda.timeutil import day_bounds, iso, parse_iso
 
 #: Roles of the agenda's team of the day: those who see persons or answer the phone.
 TEAM_ROLES = frozenset(ROLES) - {"dpo"}
@@ -64,8 +64,7 @@ def team_today(access: AccessContext, structure_id: int, day: date) -> dict:
 def _covered(day: date, slots: list[tuple[str, str]], absences: list[tuple]) -> bool:
     """Whether the absences cover every working slot of the day."""
     for s, e in slots:
-        begin = to_utc(datetime.combine(day, time.fromisoformat(s)))
-        finish = to_utc(datetime.combine(day, time.fromisoformat(e)))
+        begin, finish = _wall(day, s), _wall(day, e)  # a night shift may end at « 24:00 »
         if not any(a_start <= begin and a_end >= finish for a_start, a_end in absences):
             return False
     return True

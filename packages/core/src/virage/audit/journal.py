@@ -13,6 +13,7 @@ rebuild anyone's activity) is the DPO's, with a reason (``audit.export_all``, fl
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from virage.audit import service as audit
 from virage.audit.labels import action_labels, flag_label
 from virage.audit.query_storage import WORKER_ACTIVITY, Query
 from virage.errors import Forbidden, InvalidInput, NotFound
+from virage.french import moment_text
 
 PARIS = ZoneInfo("Europe/Paris")
 #: Entries per page of the journal.
@@ -227,7 +229,15 @@ def _plain(value: Any) -> str:
         return ", ".join(_plain(v) for v in value)
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, str) and _ISO.match(value):
+        return moment_text(value)  # « 30 novembre 2026 », never « 2026-11-30 »
     return str(value)
+
+
+#: A detail that is a stored date or instant (« 2026-11-30 », « 2026-11-30T08:00:00+00:00 »).
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$"
+)
 
 
 # --------------------------------------------------------------------------- the page's lists

@@ -73,7 +73,7 @@ def task(report: dict[str, Any]) -> dict[str, Any]:
         inputs.append(_input("errorValue", valueString=report["current_value"]))
     if report.get("proposed"):
         inputs.append(_input("proposedValue", valueString=report["proposed"]))
-    description = f"{report['field_label']} erroné(e) selon un utilisateur du réseau"
+    description = f"{report['field_label']} : erreur signalée par un utilisateur du réseau"
     if report.get("comment"):
         description += f" : {report['comment']}"
     if report.get("review_note"):

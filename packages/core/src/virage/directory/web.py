@@ -25,6 +25,7 @@ from virage.directory import (
     service,
 )
 from virage.errors import InvalidInput
+from virage.french import day_text
 
 Id = FromPath[int]
 Text = Annotated[str | None, QueryParameter()]
@@ -34,9 +35,9 @@ SOURCE_LABELS = {"finess": "FINESS", "demo": "données fictives de démonstratio
 
 
 def fr_date(value: str | None) -> str:
-    """'2005-11-17' → '17/11/2005' (dates of the registry are calendar dates, no time zone)."""
+    """'2005-11-17' → « 17 novembre 2005 » (dates of the registry are calendar dates)."""
     if value and len(value) >= 10 and value[4] == "-" and value[7] == "-":
-        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+        return day_text(value[:10])
     return value or ""
 
 

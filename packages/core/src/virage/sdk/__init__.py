@@ -71,7 +71,7 @@ from virage.errors import (
     TooManyRequests,
     VirageError,
 )
-from virage.french import plural
+from virage.french import born, day_text, moment_text, plural, time_text
 from virage.plugins import PluginHost, hookimpl
 from virage.sdk import accounts, agenda, audit, directory, login, transmissions
 from virage.settings import Settings
@@ -128,7 +128,9 @@ __all__ = [
     "accounts",
     "agenda",
     "audit",
+    "born",
     "day_bounds",
+    "day_text",
     "directory",
     "fetch_all",
     "fetch_one",
@@ -137,12 +139,14 @@ __all__ = [
     "hookspec",
     "iso",
     "login",
+    "moment_text",
     "parse_iso",
     "permission",
     "plural",
     "prepare_database",
     "require_actor_guard",
     "structure_policy",
+    "time_text",
     "to_local",
     "to_utc",
     "today_paris",

@@ -101,7 +101,7 @@ CORE_TEMPLATES: tuple[TransmissionTemplate, ...] = (
     TransmissionTemplate(
         "alimentation",
         "Repas peu pris",
-        data="A mangé environ … du repas, a bu … verre(s). Difficultés : mastication, "
+        data="A mangé environ … du repas, a bu … verres. Difficultés : mastication, "
         "déglutition, appétit : … .",
         actions="Proposé : … (compléments, eau gélifiée…). Poids si pesée : … kg.",
         results="",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from virage.french import day_text
+
 PARIS = ZoneInfo("Europe/Paris")
 DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
@@ -65,10 +67,10 @@ def day_start(day: date) -> datetime:
 
 
 def day_label(value: str | None) -> str | None:
-    """``2026-03-12`` -> ``12/03/2026`` (``None`` stays ``None``)."""
+    """``2026-03-12`` -> « 12 mars 2026 » (``None`` or an unreadable value gives ``None``)."""
     if not value:
         return None
     try:
-        return f"{date.fromisoformat(value.strip()):%d/%m/%Y}"
+        return day_text(date.fromisoformat(value.strip()))
     except ValueError:
         return None

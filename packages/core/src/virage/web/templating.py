@@ -7,33 +7,36 @@ get the same filters, so a template behaves the same wherever it is rendered.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from virage.french import plural
+from virage.french import PARIS, born, day_text, moment_text, plural, time_text
 from virage.web.assets import SITE_ASSETS
 from virage.web.security import TEMPLATE_NONCE
 
-PARIS = ZoneInfo("Europe/Paris")
+__all__ = ["FILTERS", "GLOBALS", "PARIS", "fragment_environment", "paris_time"]
 
 
 def paris_time(value: str | None) -> str:
-    """Template filter ``heure``: a stored UTC ISO timestamp shown as Paris local time.
+    """Template filter ``heure``: a stored UTC ISO timestamp shown in words on Paris's clock.
 
-    ``"2026-11-24T13:05:00+00:00"`` → ``"24/11/2026 14:05"``; an empty value stays empty.
+    ``"2026-11-24T13:05:00+00:00"`` → ``"24 novembre 2026 à 14 h 05"``; an empty value stays empty.
     """
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return moment_text(value)
 
 
-FILTERS = {"heure": paris_time, "pluriel": plural}  # {{ n | pluriel("rendez-vous") }}
+#: ``{{ at | heure }}`` « 24 novembre 2026 à 14 h 05 », ``{{ birth_date | jour }}`` « 18 novembre
+#: 1929 », ``{{ at | horaire }}`` « 9 h 42 », ``{{ n | pluriel("rendez-vous") }}``,
+#: ``{{ person.sex | ne }}`` « née », « né » or « né·e ». No ISO date, no « UTC » on a page.
+FILTERS = {
+    "heure": paris_time,
+    "moment": moment_text,
+    "jour": day_text,
+    "horaire": time_text,
+    "pluriel": plural,
+    "ne": born,
+}
 
 #: ``{{ static_url('virage.css') }}`` (a versioned address) and ``{{ csp_nonce }}`` (the nonce an
 #: inline ``<script>`` or ``<style>`` must carry), in pages and fragments alike.

@@ -87,7 +87,9 @@ def login_page_options(settings):
 
 
 def _day(stamp: str) -> str:
-    return "/".join(reversed(stamp[:10].split("-")))
+    from virage.sdk import day_text
+
+    return day_text(stamp)
 
 
 @hookimpl

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from virage.sdk import (
     Access,
+    Forbidden,
     InvalidInput,
     PageSection,
     Plugins,
@@ -21,7 +21,7 @@ from virage.sdk import (
     fragment_environment,
     require_actor_guard,
 )
-from virage_orientation import service, storage
+from virage_orientation import service, storage, todo
 from virage_orientation.catalog import (
     CONSENTS,
     CRITERIA,
@@ -42,15 +42,10 @@ _snippets = fragment_environment(TEMPLATES)
 
 
 def _fr_date(value: str | None) -> str:
-    if not value:
-        return ""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    """« 18 novembre 1929 » for a date, « 2 décembre 2026 à 9 h 42 » (Paris) for an instant."""
+    from virage.sdk import moment_text
 
-    if "T" in value:
-        dt = datetime.fromisoformat(value).astimezone(ZoneInfo("Europe/Paris"))
-        return dt.strftime("%d/%m/%Y à %H:%M")
-    return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return moment_text(value)
 
 
 CATALOG = {
@@ -112,6 +107,7 @@ class OrientationPages(Controller):
             block: dict[str, Any] = {"structure": structure}
             if access.allowed("orientation.list", structure_id=sid):
                 block["emitted"] = service.requests_of_structure(access, sid)
+                block["to_complete"] = todo.medical_to_complete(access, sid)
             linked = service.directory_id_of(access.db, sid) is not None
             if linked and access.allowed("orientation.receive", structure_id=sid):
                 block["incoming"] = service.incoming(access, sid)
@@ -122,11 +118,30 @@ class OrientationPages(Controller):
             access.allowed("orientation.dashboard", structure_id=s) for s in actor.structure_ids
         )
         return _page(
-            "orientation/index.html", title="Orientation", blocks=blocks, dashboard=dashboard, ok=ok
+            "orientation/index.html",
+            title="Orientation",
+            blocks=blocks,
+            dashboard=dashboard,
+            ok=ok,
+            can_request=bool(todo.can_request_somewhere(access)),
         )
 
     @get("/nouvelle", name="orientation-new")
-    async def new(self, access: Access, personne: Annotated[int, QueryParameter()]) -> Template:
+    async def new(
+        self,
+        access: Access,
+        personne: Annotated[int | None, QueryParameter()] = None,
+        q: Annotated[str, QueryParameter(max_length=100)] = "",
+    ) -> Template:
+        if personne is None:  # « Nouvelle demande » from the orientation home: choose the person
+            if not todo.can_request_somewhere(access):
+                raise Forbidden("Votre rôle ne permet pas de créer une demande d'orientation.")
+            return _page(
+                "orientation/choose.html",
+                title="Nouvelle demande d'orientation",
+                persons=todo.persons_to_choose(access, q.strip()),
+                q=q,
+            )
         person = access.require(
             "orientation.request", person_id=personne, action="orientation.request.form"
         )
@@ -197,6 +212,8 @@ class OrientationPages(Controller):
     @post("/demandes/{request_id:int}/retrait", status_code=303)
     async def withdraw(self, request: Request, access: Access, request_id: Id) -> Redirect:
         form = await request.form()
+        if form.get("confirme") != "1":
+            raise InvalidInput("Cochez la case qui confirme le retrait de la demande.")
         service.withdraw(access, request_id, form.get("reason", ""))
         return Redirect(f"/orientation/demandes/{request_id}?ok=retiree", status_code=303)
 

@@ -146,6 +146,7 @@ def extra_person_sections(access, person, person_ref, plugins):
 
 @hookimpl
 def extra_worker_records(db, user_id):
+    from virage.sdk import day_text
     from virage_teleconsultation import storage
 
     rows = storage.of_user(db, user_id)
@@ -159,7 +160,7 @@ def extra_worker_records(db, user_id):
     items = "".join(
         "<li>Téléconsultation n° {} du {} : {}</li>".format(
             r["id"],
-            r["created_at"][:10],
+            day_text(r["created_at"]),
             ", ".join(label for col, label in roles.items() if r[col] == user_id) or "étape",
         )
         for r in rows
