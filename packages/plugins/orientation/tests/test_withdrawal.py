@@ -160,7 +160,7 @@ def test_withdraw_from_the_web_page(client, world, territory):
     # no reason: a French message, nothing changed
     r = client.post(
         f"/orientation/demandes/{rid}/retrait",
-        data={"_csrf_token": token, "reason": " "},
+        data={"_csrf_token": token, "reason": " ", "confirme": "1"},
         follow_redirects=False,
     )
     assert r.status_code == 400 and "motif du retrait" in r.text
@@ -171,7 +171,7 @@ def test_withdraw_from_the_web_page(client, world, territory):
     assert r.status_code == 403
     r = client.post(
         f"/orientation/demandes/{rid}/retrait",
-        data={"_csrf_token": token, "reason": REASON},
+        data={"_csrf_token": token, "reason": REASON, "confirme": "1"},
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"].endswith("?ok=retiree")
@@ -344,3 +344,19 @@ def test_withdrawal_is_in_the_openapi_schema(client):
     op = schema["paths"][f"{API}/demandes/{{request_id}}/retrait"]["post"]
     assert "Retirer la demande" in op["summary"]
     assert op["requestBody"]
+
+
+def test_withdrawal_needs_a_confirmation_and_does_not_look_like_send(client, world, territory):
+    rid = ready(client, world, territory)
+    login(client, "social_a")
+    page = client.get(f"/orientation/demandes/{rid}")
+    form = page.text.split('class="or-withdraw"')[1].split("</details>")[0]
+    assert "<summary" in form and 'class="danger"' in form and 'name="confirme"' in form
+    r = client.post(
+        f"/orientation/demandes/{rid}/retrait",
+        data={"_csrf_token": csrf_from(page.text), "reason": REASON},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400 and "confirme le retrait" in r.text
+    body = client.get(f"{API}/demandes/{rid}", headers=bearer(world, "social_a")).json()
+    assert body["status"] == "envoyee"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -26,40 +26,9 @@ from virage.agenda.web_forms import (
     read_form,
     structure_or_404,
 )
+from virage.agenda.web_repetition import repetition_choices, rrule_from_form
 from virage.deps import Access, Plugins
 from virage.errors import Conflict, InvalidInput
-
-REPETITIONS = {
-    "": "Pas de répétition",
-    "daily": "Tous les jours",
-    "weekdays": "Du lundi au vendredi",
-    "weekly": "Chaque semaine, le même jour",
-    "rrule": "Règle iCalendar (RRULE)",
-}
-DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-
-
-def _rrule_from_form(form, start_day: date) -> str | None:
-    choice = form.get("repetition", "")
-    until = form.get("jusqu_au", "").strip()
-    if not choice:
-        return None
-    if choice == "daily":
-        rule = "FREQ=DAILY"
-    elif choice == "weekdays":
-        rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
-    elif choice == "weekly":
-        rule = f"FREQ=WEEKLY;BYDAY={DAY_CODES[start_day.weekday()]}"
-    elif choice == "rrule":
-        rule = form.get("rrule", "").strip()
-        if not rule:
-            raise InvalidInput("Indiquez la règle de répétition (RRULE).")
-        return rule
-    else:
-        raise InvalidInput("Répétition inconnue.")
-    if until:
-        rule += f";UNTIL={form_date(until, 'jusqu_au').strftime('%Y%m%d')}"
-    return rule
 
 
 def _booking_context(
@@ -80,7 +49,8 @@ def _booking_context(
         "members": members,
         "persons": person_rows,
         "places": PLACES,
-        "repetitions": REPETITIONS,
+        "repetitions": repetition_choices(values.get("date")),
+        "can_rrule": access.allowed("agenda.force", structure_id=sid),
         "values": values,
         "q": q or "",
         "can_force": access.allowed("agenda.force", structure_id=sid),
@@ -107,6 +77,7 @@ def _booking_values_from_query(request: Request, plugins) -> dict[str, Any]:
         "notes": "",
         "repetition": "",
         "jusqu_au": "",
+        "nombre": "",
         "rrule": "",
         "end_time": "",
     }
@@ -127,7 +98,7 @@ def _booking_values_from_query(request: Request, plugins) -> dict[str, Any]:
     return values
 
 
-def _booking_data(form, values: dict) -> dict[str, Any]:
+def _booking_data(form, values: dict, advanced_allowed: bool) -> dict[str, Any]:
     start_day = form_date(form.get("date"), "date")
     start = local_datetime(start_day, form.get("start_time", ""), "heure de début")
     end_time = form.get("end_time", "").strip()
@@ -149,7 +120,7 @@ def _booking_data(form, values: dict) -> dict[str, Any]:
     }
     if data["end"] is not None and data["end"] <= start:
         data["end"] += timedelta(days=1)  # a night round: 21:00 → 07:00
-    rule = _rrule_from_form(form, start_day)
+    rule = rrule_from_form(form, start_day, advanced_allowed=advanced_allowed)
     if rule:
         data["recurrence"] = {"rrule": rule, "exdates": []}
     return data
@@ -192,8 +163,17 @@ class AgendaBookingPages(Controller):
         values = {k: form.get(k, "") for k in form}
         values["professional_ids"] = form_ints(form.getall("professional_ids", []))
         values["person_id"] = form_int(form.get("person_id"), "personne")
+        if form.get("chercher_personne"):
+            # the person search inside the form: everything typed comes back with the results
+            q = (form.get("q") or "").strip()[:100]
+            return Template(
+                "agenda/new.html",
+                context=_booking_context(access, plugins, structure, values, q),
+                status_code=200,
+            )
         try:
-            data = _booking_data(form, values)
+            advanced = access.allowed("agenda.force", structure_id=structure_id)
+            data = _booking_data(form, values, advanced)
             result = service.book(access, plugins, structure_id, data)
         except (Conflict, InvalidInput) as exc:
             context = _booking_context(access, plugins, structure, values)

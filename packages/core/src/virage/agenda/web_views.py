@@ -20,8 +20,8 @@ from virage.access import ROLES
 from virage.accounts import lookups
 from virage.accounts.auth import require_actor_guard
 from virage.agenda import service
-from virage.agenda.kinds import registry as kinds_registry
 from virage.agenda.limits import MAX_ID
+from virage.agenda.settings_section import kinds_in_use
 from virage.agenda.timeutil import (
     WEEKDAYS_FR,
     day_bounds,
@@ -38,6 +38,7 @@ from virage.agenda.web_forms import (
     form_ints,
     structure_or_404,
 )
+from virage.agenda.web_slot_defaults import WORKING_DAY, default_search_kind
 from virage.deps import Access, Plugins
 from virage.errors import VirageError
 
@@ -125,9 +126,16 @@ class AgendaPages(Controller):
                 "structure": structure,
                 "first": first,
                 "days": [
-                    {"iso": d.isoformat(), "label": f"{WEEKDAYS_FR[d.weekday()][:3]}. {d.day}"}
+                    {
+                        "iso": d.isoformat(),
+                        "label": f"{WEEKDAYS_FR[d.weekday()][:3]}. {d.day}",
+                        "long": long_date(d),
+                        "today": d == today_paris(),
+                    }
                     for d in days
                 ],
+                "this_week": first == week_start(today_paris()),
+                "this_monday": week_start(today_paris()).isoformat(),
                 "week_label": f"semaine du {long_date(first)}",
                 "previous": (first - timedelta(days=7)).isoformat(),
                 "next": (first + timedelta(days=7)).isoformat(),
@@ -153,20 +161,23 @@ class AgendaPages(Controller):
         structure = structure_or_404(access, structure_id)
         access.require("agenda.availability.read", structure_id=structure_id)
         params = request.query_params
-        next_monday = week_start(today_paris()) + timedelta(days=7)
+        kinds = kinds_in_use(access.db, plugins, structure_id)
+        kind = default_search_kind(kinds, params.get("type"))
+        today = today_paris()
         form = {
-            "du": params.get("du") or next_monday.isoformat(),
-            "au": params.get("au") or (next_monday + timedelta(days=4)).isoformat(),
-            "de": params.get("de") or "09:00",
-            "a": params.get("a") or "12:00",
-            "duree": params.get("duree") or "30",
+            "du": params.get("du") or today.isoformat(),
+            "au": params.get("au") or (today + timedelta(days=6)).isoformat(),
+            "de": params.get("de") or WORKING_DAY[0],
+            "a": params.get("a") or WORKING_DAY[1],
+            "duree": params.get("duree") or str(kind.default_minutes if kind else 30),
             "pro": form_ints(params.getall("pro", [])),
             "equipe": form_int(params.get("equipe"), "équipe"),
             "mode": params.get("mode") or "any",
-            "type": params.get("type") or "",
+            "type": kind.name if kind else "",
         }
         results, error = None, None
-        if params.get("chercher"):
+        # arriving on the page searches at once with the defaults: this week's slots show
+        if params.get("chercher") or not params:
             try:
                 results = service.search_free_slots(
                     access,
@@ -205,7 +216,7 @@ class AgendaPages(Controller):
                 "form": form,
                 "members": service.professionals_for(access, structure_id),
                 "teams": service.structure_teams(access, structure_id),
-                "kinds": list(kinds_registry(plugins).values()),
+                "kinds": kinds,
                 "results": results,
                 "by_day": by_day,
                 "error": error,

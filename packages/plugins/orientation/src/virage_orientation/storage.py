@@ -352,3 +352,18 @@ def delete_person(db, person_id: int) -> None:
         db.execute("DELETE FROM orientation_sendings WHERE request_id = ?", [rid])
         db.execute("DELETE FROM orientation_medical WHERE request_id = ?", [rid])
     db.execute("DELETE FROM orientation_requests WHERE person_id = ?", [person_id])
+
+
+def drafts_without_medical(db, structure_id: int) -> list[dict]:
+    """The structure's draft requests whose medical part is still to be written."""
+    return [
+        _decode(r)
+        for r in fetch_all(
+            db,
+            "SELECT r.* FROM orientation_requests r"
+            " LEFT JOIN orientation_medical m ON m.request_id = r.id"
+            " WHERE r.structure_id = ? AND r.status = 'brouillon' AND m.request_id IS NULL"
+            " ORDER BY r.id",
+            [structure_id],
+        )
+    ]

@@ -68,7 +68,9 @@ class TeleconsultationApi(Controller):
     async def one(self, tc_id: Id, access: Access, plugins: Plugins) -> dict[str, Any]:
         return service.view(access, plugins, tc_id)
 
-    @get("/{tc_id:int}/creneaux", summary="Créneaux libres du médecin")
+    @get(
+        "/{tc_id:int}/creneaux", summary="Créneaux libres du médecin un jour donné (de 8 h à 19 h)"
+    )
     async def slots(
         self,
         tc_id: Id,

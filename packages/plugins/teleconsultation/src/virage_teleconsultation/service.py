@@ -25,7 +25,7 @@ The state machine is in :mod:`virage_teleconsultation.machine`, the views in
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from virage.sdk import (
@@ -129,23 +129,28 @@ def request(access: AccessContext, plugins: PluginHost, data: dict[str, Any]) ->
     return tc_id
 
 
+#: The working day offered for a session when the doctor has no agenda hours saying otherwise.
+WORKING_DAY = (time(8, 0), time(19, 0))
+
+
 def free_slots(
-    access: AccessContext, plugins: PluginHost, tc_id: int, first_day: date, days: int = 7
+    access: AccessContext, plugins: PluginHost, tc_id: int, day: date, limit: int = 24
 ) -> list[dict]:
-    """Free slots of the remote doctor (when they have an account), else of the accompanying."""
+    """Free slots of the remote doctor (when they have an account), else of the accompanying,
+    on one day, within the working day (the agenda's free-slot search, never its storage)."""
     row = load(access, tc_id, "teleconsultation.manage", action="teleconsultation.slots")
     who = row["doctor_user_id"] or row["accompanying_user_id"]
     return agenda.search_free_slots(
         access,
         plugins,
         row["structure_id"],
-        first_day=first_day,
-        last_day=first_day + timedelta(days=max(0, min(days, 30) - 1)),
-        day_start=time(0, 0),
-        day_end=time(23, 59),
+        first_day=day,
+        last_day=day,
+        day_start=WORKING_DAY[0],
+        day_end=WORKING_DAY[1],
         duration_minutes=DURATION_MINUTES,
         professional_ids=[who],
-        limit=6,
+        limit=limit,
     )
 
 

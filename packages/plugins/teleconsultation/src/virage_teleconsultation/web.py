@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -26,8 +26,23 @@ from virage.sdk import (
     today_paris,
 )
 from virage_teleconsultation import service
+from virage_teleconsultation.web_forms import (
+    DAYS_AHEAD,
+    day_choices,
+    day_label,
+    new_form_context,
+)
 
 Id = FromPath[int]
+
+
+def _chosen_day(value: str, today: date) -> date:
+    """The day asked in ``?jour=`` when it is within the next four weeks, else today."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return today
+    return day if today <= day <= today + timedelta(days=DAYS_AHEAD - 1) else today
 
 
 def _int(value: Any, field: str) -> int:
@@ -97,19 +112,28 @@ class TeleconsultationPages(Controller):
             "teleconsultation.request", person_id=personne, action="teleconsultation.form"
         )
         return Template(
-            "teleconsultation/new.html",
-            context={
-                "person": person,
-                "doctors": service.doctors(access, q),
-                "q": q,
-                "members": accounts.members_of(access.db, person["structure_id"]),
-                "me": access.actor.user_id,
-            },
+            "teleconsultation/new.html", context=new_form_context(access, person, q, {})
         )
 
     @post("/", status_code=303)
-    async def create(self, request: Request, access: Access, plugins: Plugins) -> Redirect:
+    async def create(
+        self, request: Request, access: Access, plugins: Plugins
+    ) -> Redirect | Template:
         form = await request.form()
+        if form.get("chercher"):
+            # the doctor search inside the form: the reason and everything typed come back
+            person = access.require(
+                "teleconsultation.request",
+                person_id=_int(form.get("person_id"), "Personne"),
+                action="teleconsultation.form",
+            )
+            values = {k: form.get(k, "") for k in ("doctor", "accompanying", "reason", "documents")}
+            q = (form.get("q") or "").strip()[:100]
+            return Template(
+                "teleconsultation/new.html",
+                context=new_form_context(access, person, q, values),
+                status_code=200,
+            )
         tc_id = service.request(
             access,
             plugins,
@@ -130,19 +154,26 @@ class TeleconsultationPages(Controller):
         plugins: Plugins,
         tc_id: Id,
         ok: Annotated[str, QueryParameter()] = "",
+        jour: Annotated[str, QueryParameter()] = "",
     ) -> Template:
         tc = service.view(access, plugins, tc_id)
-        slots = []
+        slots, days = [], []
+        today = today_paris()
+        day = _chosen_day(jour, today)
         if tc["status"] == "requested" and access.allowed(
             "teleconsultation.manage", person=access.load_person(tc["person_id"])[1]
         ):
-            slots = service.free_slots(access, plugins, tc_id, today_paris())
+            slots = service.free_slots(access, plugins, tc_id, day)
+            days = day_choices(today, day)
         members = accounts.members_of(access.db, tc["structure_id"])
         return Template(
             "teleconsultation/detail.html",
             context={
                 "tc": tc,
                 "slots": slots,
+                "days": days,
+                "day": day,
+                "day_label": day_label(day, today),
                 "ok": ok,
                 "members": members,
                 "me": access.actor.user_id,
