@@ -17,7 +17,8 @@ from litestar.response import Redirect, Response, Template
 from virage.access import Registry
 from virage.accounts import addresses, login_steps, notice, second_factor, service, throttle
 from virage.accounts.login_options import collect
-from virage.accounts.login_web import SECOND_STEP, _cookie, safe_next, with_session
+from virage.accounts.login_web import SECOND_STEP, safe_next
+from virage.accounts.session_cookies import _cookie, with_session
 from virage.audit.service import record
 from virage.db import Database, utcnow
 from virage.settings import Settings

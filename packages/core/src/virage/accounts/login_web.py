@@ -19,19 +19,18 @@ from pydantic import BaseModel, Field
 
 from virage.accounts import (
     addresses,
-    lifecycle_storage,
     login_steps,
     notice,
     second_factor,
     security_keys,
-    self_service,
     service,
     throttle,
 )
 from virage.accounts.auth import SESSION_COOKIE
 from virage.accounts.display import HELPERS
 from virage.accounts.login_options import collect as login_options
-from virage.db import Database, utcnow
+from virage.accounts.session_cookies import _cookie, with_session
+from virage.db import utcnow
 from virage.deps import DB, AppSettings, Permissions
 from virage.errors import InvalidInput, NotAuthenticated, TooManyRequests
 
@@ -83,34 +82,6 @@ class SecondStepForm(BaseModel):
     code: str = Field(default="", max_length=100)
     credential: str = Field(default="", max_length=security_keys.MAX_CREDENTIAL_CHARS)
     name: str = Field(default="", max_length=200)
-
-
-def _cookie(https: bool, path: str = "/") -> dict:
-    return {"httponly": True, "samesite": "lax", "secure": https, "path": path}
-
-
-def with_session(
-    response: Response,
-    result: service.LoginResult,
-    https: bool,
-    db: Database | None = None,
-    request: Request | None = None,
-) -> Response:
-    """Set the session and device cookies; forget the log-in step; keep the session's browser
-    hint (« Chrome sur Android », never the User-Agent itself) when ``db`` and ``request`` given."""
-    hint = self_service.browser_hint(request.headers.get("user-agent") if request else None)
-    if db is not None and hint:
-        lifecycle_storage.set_session_browser(db, result.actor.session_id, hint)
-    max_age = int(service.SESSION_LIFETIME.total_seconds())
-    response.set_cookie(SESSION_COOKIE, result.session_token, max_age=max_age, **_cookie(https))
-    response.set_cookie(
-        throttle.DEVICE_COOKIE,
-        result.device,
-        max_age=throttle.DEVICE_COOKIE_MAX_AGE,
-        **_cookie(https),
-    )
-    response.delete_cookie(login_steps.STEP_COOKIE, path=login_steps.STEP_COOKIE_PATH)
-    return response
 
 
 def _login_page(request, suivant: str, message: str | None, status: int, headers=None):

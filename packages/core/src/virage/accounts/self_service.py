@@ -10,7 +10,7 @@ import anyio.to_thread
 from virage.accounts import lifecycle_storage as store
 from virage.accounts import service, storage, throttle
 from virage.accounts.context import AccessContext
-from virage.db import transaction, utcnow, utcnow_iso
+from virage.db import Database, transaction, utcnow, utcnow_iso
 from virage.errors import Conflict, InvalidInput, NotFound
 
 MAX_PASSWORD = 500
@@ -59,6 +59,13 @@ def browser_hint(user_agent: str | None) -> str | None:
         None,
     )
     return f"{browser} sur {system}" if system else browser
+
+
+def remember_browser(db: Database, session_id: str, user_agent: str | None) -> None:
+    """At log-in: keep the new session's browser hint for « Mes sessions » (never the UA itself)."""
+    hint = browser_hint(user_agent)
+    if hint:
+        store.set_session_browser(db, session_id, hint)
 
 
 async def change_password(
