@@ -38,7 +38,7 @@ def test_cli_privacy_materialise_and_import(world, monkeypatch, capsys, tmp_path
     assert "aucune information sur la personne" in capsys.readouterr().out
     assert main(["agenda", "privacy", "SSIAD A", "tout"]) == 2
     assert main(["agenda", "materialise", "--days", "30"]) == 0
-    assert "rendez-vous préparés" in capsys.readouterr().out
+    assert "rendez-vous préparé" in capsys.readouterr().out
     ics = tmp_path / "a.ics"
     ics.write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//\r\nBEGIN:VEVENT\r\nUID:x@t\r\n"
@@ -59,7 +59,7 @@ def test_cli_privacy_materialise_and_import(world, monkeypatch, capsys, tmp_path
         ]
     )
     assert code == 0
-    assert "1 rendez-vous créés, 0 refusés" in capsys.readouterr().out
+    assert "1 rendez-vous créé, 0 refusé" in capsys.readouterr().out
     assert (
         main(
             [

@@ -163,7 +163,7 @@ def test_ics_dates(client, world, tmp_path):
         path = tmp_path / f"edge{number}.ics"
         path.write_bytes(content)
         result = import_cli(world, path)
-        assert result.exit_code == 0 and "0 rendez-vous créés, 1 refusés" in result.output, lines
+        assert result.exit_code == 0 and "0 rendez-vous créé, 1 refusé" in result.output, lines
 
 
 # --------------------------------------------------------------------------- integers

@@ -73,7 +73,7 @@ def test_cli_output_has_no_terminal_escapes(world, tmp_path):
     )
     result = import_cli(world, path)
     assert result.exit_code == 0, result.output
-    assert "0 rendez-vous créés, 2 refusés" in result.output
+    assert "0 rendez-vous créé, 2 refusés" in result.output
     assert not CONTROL.search(result.output.replace("\n", "")), repr(result.output)
     assert all(len(line) <= 600 for line in result.output.splitlines())
 

@@ -195,7 +195,7 @@ def test_cli_import_refuses_interval_zero(world, tmp_path):
     with dateutil_budget():
         result = import_cli(world, path)
     assert result.exit_code == 0, result.output
-    assert "0 rendez-vous créés, 1 refusés" in result.output
+    assert "0 rendez-vous créé, 1 refusé" in result.output
     assert "INTERVAL=0 : nombre de 1 à 365" in result.output
 
 

@@ -307,6 +307,6 @@ def test_import_on_the_command_line(world, tmp_path, rule, start):
     if result.exit_code != 0:  # the whole file refused: a French message, no traceback
         _french_refusal(str(result.exception))
         return
-    assert re.search(r"^[01] rendez-vous créés, [01] refusés\.$", result.output, re.M)
+    assert re.search(r"^[01] rendez-vous créé, [01] refusé\.$", result.output, re.M)
     for reason in re.findall(r"refusé : .*? — (.*)", result.output):
         _french_refusal(reason)

@@ -15,6 +15,7 @@ from virage.agenda import importing, privacy, series
 from virage.agenda.kinds import registry
 from virage.db import utcnow
 from virage.errors import InvalidInput, NotFound
+from virage.french import plural
 
 
 def _db(ctx):
@@ -50,7 +51,7 @@ def register(cli: click.Group) -> None:
         added = series.ensure_materialised(
             db, registry(ctx.plugins), utcnow() + timedelta(days=days)
         )
-        click.echo(f"{added} rendez-vous préparés.")
+        click.echo(f"{plural(added, 'rendez-vous préparé', 'rendez-vous préparés')}.")
 
     @agenda.command("privacy")
     @click.argument("structure")
@@ -114,9 +115,10 @@ def register(cli: click.Group) -> None:
             kind=kind,
             dry_run=dry_run,
         )
-        verb = "seraient créés" if dry_run else "créés"
+        one, many = ("serait créé", "seraient créés") if dry_run else ("créé", "créés")
         click.echo(
-            f"{len(report['created'])} rendez-vous {verb}, {len(report['rejected'])} refusés."
+            f"{plural(report['created'], 'rendez-vous ' + one, 'rendez-vous ' + many)}, "
+            f"{plural(report['rejected'], 'refusé')}."
         )
         for line in report["rejected"]:
             click.echo(f"  refusé : {line['summary'] or line['uid'] or '?'} — {line['reason']}")

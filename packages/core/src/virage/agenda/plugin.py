@@ -15,6 +15,7 @@ from virage.agenda import (
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import FIELD_ROLES, PERMISSIONS
 from virage.db import Migration
+from virage.french import plural
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 
@@ -166,10 +167,10 @@ def on_person_deleted(db, person_id):
 @hookimpl
 def on_appointment_created(appointment, actor):
     log.info(
-        "rendez-vous créé n° %s (%s, %s occurrence(s)) par %s",
+        "rendez-vous créé n° %s (%s, %s) par %s",
         appointment.get("id"),
         appointment.get("kind"),
-        appointment.get("occurrences"),
+        plural(appointment.get("occurrences") or 0, "occurrence"),
         actor.username if actor else "-",
     )
 
@@ -189,10 +190,10 @@ def on_appointment_updated(appointment, previous, scope, actor):
 @hookimpl
 def on_appointment_cancelled(appointment, reason, scope, actor):
     log.info(
-        "rendez-vous annulé n° %s (portée %s, %s occurrence(s)) par %s",
+        "rendez-vous annulé n° %s (portée %s, %s) par %s",
         appointment.get("id"),
         scope,
-        appointment.get("occurrences"),
+        plural(appointment.get("occurrences") or 0, "occurrence"),
         actor.username if actor else "-",
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from virage.directory import imports
+from virage.french import plural
 
 MAX_PRINTED_REJECTIONS = 50
 
@@ -131,7 +132,7 @@ def _source_command(source) -> click.Command:
             click.echo(line)
         if len(rest) > MAX_PRINTED_REJECTIONS:
             click.echo(
-                f"  … et {len(rest) - MAX_PRINTED_REJECTIONS} autres lignes (option --json "
+                f"  … et {plural(len(rest) - MAX_PRINTED_REJECTIONS, 'autre ligne')} (option --json "
                 "pour le rapport complet)."
             )
 
