@@ -59,7 +59,8 @@ def test_check_in_and_out_from_ma_journee_then_shown_on_my_records(client, world
         data={"_csrf_token": csrf_from(day), "retour": "/agenda/ma-journee"},
         follow_redirects=False,
     )
-    assert r.status_code == 303 and r.headers["location"] == "/agenda/ma-journee?ok=arrivee"
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/agenda/ma-journee?ok=arrivee#rdv-{v['id']}"
     day = client.get("/agenda/ma-journee").text
     assert "Visite terminée" in day
     client.post(f"/agenda/rendez-vous/{v['id']}/depart", data={"_csrf_token": csrf_from(day)})

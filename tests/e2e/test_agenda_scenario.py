@@ -35,7 +35,7 @@ def test_coordinator_week_view_and_field_worker_day(live_server, browser, captur
     first = mobile.locator("ol.ag-day > li").first
     expect(first).to_contain_text("Toilette et aide au lever")
     first.get_by_role("button", name="Je suis arrivé·e").click()
-    expect(mobile.get_by_text("C'est enregistré.")).to_be_visible()
+    expect(mobile.locator("[role=status]", has_text="C'est enregistré")).to_be_visible()
     expect(
         mobile.locator("ol.ag-day > li").first.get_by_role("button", name="Visite terminée")
     ).to_be_visible()

@@ -101,14 +101,18 @@ def test_old_urgent_transmissions_leave_the_coordinator_list(client, world):
 
 
 def test_taking_one_s_post_starts_a_new_period(client, world):
-    write(client, world, "nurse_a", priority="urgent")
+    t = write(client, world, "nurse_a", priority="urgent").json()
     assert len(_feed(client, world, "care_a")["items"]) == 1
+    client.post(
+        f"/api/v1/transmissions/{t['id']}/acknowledgements", headers=bearer(world, "care_a")
+    )
     taken = client.post("/api/v1/transmissions/shift", headers=bearer(world, "care_a"))
     assert taken.status_code == 201
     feed = _feed(client, world, "care_a")
     assert feed["since_source"] == "prise_de_poste"
     assert feed["since"] == taken.json()["started_at"]
-    # what was written before the post was taken is no longer "new" (same second: strictly after)
+    # what was written before the post was taken, and acknowledged, is no longer "new" (same
+    # second: strictly after); what was not acknowledged stays (test_unacknowledged_kept.py)
     assert feed["items"] == []
     db = connect(world.settings.db_path)
     storage.set_shift(db, world.users["care_a"], "2020-01-01T00:00:00+00:00")

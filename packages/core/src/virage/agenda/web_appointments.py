@@ -14,6 +14,7 @@ from virage.access import ROLES
 from virage.accounts import lookups
 from virage.accounts.auth import require_actor_guard
 from virage.agenda import service
+from virage.agenda.day_cards import visit_state
 from virage.agenda.kinds import PLACES, STATUSES
 from virage.agenda.timeutil import to_local
 from virage.agenda.web_forms import (
@@ -161,7 +162,9 @@ def _back(form, appointment_id: int, ok: str) -> str:
     target = form.get("retour", "")
     if target.startswith("/agenda/") and not target.startswith("//"):
         separator = "&" if "?" in target else "?"
-        return f"{target}{separator}ok={ok}"
+        # back on « Ma journée », at the card (not at the top of the page)
+        anchor = f"#rdv-{appointment_id}" if target.startswith("/agenda/ma-journee") else ""
+        return f"{target}{separator}ok={ok}{anchor}"
     return f"/agenda/rendez-vous/{appointment_id}?ok={ok}"
 
 
@@ -171,6 +174,11 @@ def _appointment_context(access, plugins, appointment_id: int, ok: str | None = 
     local_start, local_end = to_local(data["start"]), to_local(data["end"])
     started = local_start <= datetime.now(local_start.tzinfo) + timedelta(hours=1)
     members = service.professionals_for(access, sid) if data["can_write"] else []
+    in_progress = any(
+        c.get("checked_in_at") and not c.get("checked_out_at") for c in data.get("checkins") or []
+    )
+    state, label = visit_state(data["status"], "yes" if in_progress else None, None)
+    data.update(state=state, state_label=label or data["status_label"])
     return {
         "a": data,
         "structure": lookups.structure(access.db, sid),
@@ -188,6 +196,8 @@ def _appointment_context(access, plugins, appointment_id: int, ok: str | None = 
             for s in ("confirmed", "planned", "done", "missed")
             if s in service.TRANSITIONS.get(data["status"], set())
             and (s not in service.PROTECTED or started)
+            # one path for who goes: « Je suis arrivé·e » then « Visite terminée » marks it done
+            and not (s == "done" and data.get("is_attendee"))
         ],
         "status_actions": STATUS_ACTIONS,
         "can_force": access.allowed("agenda.force", structure_id=sid),

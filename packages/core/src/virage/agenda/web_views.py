@@ -20,6 +20,7 @@ from virage.access import ROLES
 from virage.accounts import lookups
 from virage.accounts.auth import require_actor_guard
 from virage.agenda import service
+from virage.agenda.day_cards import my_day_cards
 from virage.agenda.limits import MAX_ID
 from virage.agenda.settings_section import kinds_in_use
 from virage.agenda.timeutil import (
@@ -84,7 +85,7 @@ class AgendaPages(Controller):
         ok: Annotated[str | None, QueryParameter()] = None,
     ) -> Template:
         day = form_date(jour, "jour", today_paris())
-        rows = service.my_day(access, plugins, day)
+        rows = my_day_cards(access, plugins, day)
         return Template(
             "agenda/day.html",
             context={

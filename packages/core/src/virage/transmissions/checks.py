@@ -19,6 +19,9 @@ DEFAULT_GRACE_MINUTES = 5
 MAX_BACKDATE = timedelta(days=30)
 URGENT_WINDOW = timedelta(days=7)
 FALLBACK_PERIOD = timedelta(hours=24)
+#: How long a transmission stays in « Depuis ma dernière prise de poste » (and on a visit card,
+#: when urgent) until the worker acknowledges it, whatever her shift and log-in markers say.
+UNACKNOWLEDGED_WINDOW = timedelta(days=30)
 TEXT_MAX = 4000
 
 NOT_FOUND = "Cette transmission n'existe pas ou ne vous est pas accessible."

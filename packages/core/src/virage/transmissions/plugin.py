@@ -131,14 +131,18 @@ def extra_person_sections(access, person, person_ref):
     if not access.allowed("transmissions.read", person=person_ref):
         return None  # the secretariat, the direction: not even the section's title
     rows = service.timeline(access, person["id"], limit=5, view="dossier")
-    html = web.render_fragment(
-        "transmissions/_section.html",
-        rows=rows,
-        person_id=person["id"],
-        can_write=access.allowed("transmissions.write", person=person_ref)
-        and person["status"] == "active",
+    can_write = (
+        access.allowed("transmissions.write", person=person_ref) and person["status"] == "active"
     )
-    return [PageSection("Transmissions", html, "transmissions", order=20)]
+    html = web.render_fragment(
+        "transmissions/_section.html", rows=rows, person_id=person["id"], can_write=can_write
+    )
+    actions = (
+        (("Nouvelle transmission", f"/personnes/{person['id']}/transmissions/nouvelle"),)
+        if can_write
+        else ()
+    )
+    return [PageSection("Transmissions", html, "transmissions", order=20, actions=actions)]
 
 
 @hookimpl

@@ -15,7 +15,14 @@ from virage.audit import service as audit
 from virage.errors import InvalidInput
 from virage.limits import check_year
 from virage.transmissions import storage, timefmt
-from virage.transmissions.checks import FALLBACK_PERIOD, URGENT_WINDOW, _author_label, _load, _now
+from virage.transmissions.checks import (
+    FALLBACK_PERIOD,
+    UNACKNOWLEDGED_WINDOW,
+    URGENT_WINDOW,
+    _author_label,
+    _load,
+    _now,
+)
 from virage.transmissions.scope import _audited, _with_persons, decorate, reading_scope
 from virage.transmissions.targets import CATEGORIES
 
@@ -120,7 +127,10 @@ def shift_reference(access: AccessContext) -> tuple[str, str]:
 
 
 def new_for_me(access: AccessContext, limit: int = 200) -> dict[str, Any]:
-    """What others wrote about my persons since my last prise de poste: urgent first."""
+    """What others wrote about my persons since my last prise de poste, and everything I have
+    not acknowledged yet (of the last :data:`UNACKNOWLEDGED_WINDOW`), whatever the markers say
+    (a prise de poste or a log-in in another browser does not hide what I have not read):
+    urgent first."""
     actor = access.require_login()
     since, source = shift_reference(access)
     persons, structures = reading_scope(access)
@@ -130,6 +140,7 @@ def new_for_me(access: AccessContext, limit: int = 200) -> dict[str, Any]:
         structure_ids=sorted(structures),
         since=since,
         reader_id=actor.user_id,
+        unacknowledged_since=timefmt.to_iso(_now() - UNACKNOWLEDGED_WINDOW),
         limit=limit,
     )
     rows = _audited(access, rows, "depuis ma dernière prise de poste")

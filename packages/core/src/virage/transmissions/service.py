@@ -14,6 +14,7 @@ and benchmarks write without a request through :mod:`virage.transmissions.seedin
 
 from __future__ import annotations
 
+from virage.transmissions.cards import visit_cards
 from virage.transmissions.checks import (
     AUTHOR_ONLY,
     CLOSED,
@@ -23,6 +24,7 @@ from virage.transmissions.checks import (
     MAX_BACKDATE,
     NOT_FOUND,
     TEXT_MAX,
+    UNACKNOWLEDGED_WINDOW,
     URGENT_WINDOW,
     _editable,
     _now,
@@ -70,6 +72,7 @@ __all__ = [
     "MAX_BACKDATE",
     "NOT_FOUND",
     "TEXT_MAX",
+    "UNACKNOWLEDGED_WINDOW",
     "URGENT_WINDOW",
     "WORD",
     "Created",
@@ -101,6 +104,7 @@ __all__ = [
     "unacknowledged_urgent",
     "unacknowledged_urgent_count",
     "update",
+    "visit_cards",
     "withdraw",
     "writable_persons",
 ]

@@ -248,9 +248,11 @@ def new_since(
     structure_ids: Sequence[int],
     since: str,
     reader_id: int,
+    unacknowledged_since: str | None = None,
     limit: int = 200,
 ) -> list[dict]:
-    """What others wrote since ``since`` about these persons (or anyone in these structures).
+    """What others wrote since ``since`` about these persons (or anyone in these structures), and
+    whatever they wrote since ``unacknowledged_since`` that the reader has not acknowledged yet.
 
     Urgent first, then important, then normal; newest first within a priority. Each row says
     whether the reader has acknowledged it (``acknowledged_at``).
@@ -269,10 +271,11 @@ def new_since(
         f"SELECT {COLUMNS}, g.label AS target_label, a.at AS acknowledged_at"
         " FROM transmissions t JOIN transmissions_targets g ON g.code = t.target"
         " LEFT JOIN transmissions_acks a ON a.transmission_id = t.id AND a.user_id = ?"
-        f" WHERE ({' OR '.join(parts)}) AND t.created_at > ? AND t.author_id <> ?"
+        f" WHERE ({' OR '.join(parts)}) AND t.author_id <> ?"
+        " AND (t.created_at > ? OR (a.at IS NULL AND t.created_at >= ?))"
         " ORDER BY CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END,"
         " t.created_at DESC, t.id DESC LIMIT ?",
-        [reader_id, *params, since, reader_id, limit],
+        [reader_id, *params, reader_id, since, unacknowledged_since or since, limit],
     )
 
 

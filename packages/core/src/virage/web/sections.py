@@ -18,13 +18,16 @@ class PageSection:
 
     ``html`` must be safe HTML (render it with a template, or escape values with
     ``markupsafe.escape``); ``anchor`` is the section's id (for links such as ``#agenda``);
-    ``order`` sorts sections (lower first).
+    ``order`` sorts sections (lower first); ``actions``, ``(label, href)`` pairs, are the
+    section's main actions, shown as buttons near the top of the page (« Nouvelle transmission »
+    on a person's record) so that the most frequent one is not a scroll away.
     """
 
     title: str
     html: Markup
     anchor: str
     order: int = 100
+    actions: tuple[tuple[str, str], ...] = ()
 
 
 def sort_sections(sections: list[PageSection]) -> list[PageSection]:
