@@ -11,6 +11,7 @@ from virage.agenda import (
     storage_imports,
     storage_tables,
     storage_views,
+    sync_storage,
 )
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.permissions import FIELD_ROLES, PERMISSIONS
@@ -71,6 +72,12 @@ def register_migrations():
             "0091_row_security_agenda",
             policy_storage.create_row_security,
             "Sécurité par ligne (PostgreSQL) : rendez-vous, séries, équipes",
+        ),
+        Migration(
+            "core",
+            "0125_agenda_sync_receipts",
+            sync_storage.create_receipts_table,
+            "Agenda : accusés des pointages envoyés plus tard par un appareil (jamais deux fois)",
         ),
     ]
 

@@ -151,10 +151,18 @@ def set_status(
     return get(access, plugins, appointment_id, audit=False)
 
 
-def checkin(access: AccessContext, plugins: PluginHost, appointment_id: int, action: str) -> dict:
+def checkin(
+    access: AccessContext,
+    plugins: PluginHost,
+    appointment_id: int,
+    action: str,
+    at: str | None = None,
+) -> dict:
     """The worker records, by their own action, arriving at or leaving a visit (never a place).
 
-    ``action`` is ``"in"`` or ``"out"``. Leaving marks the visit done.
+    ``action`` is ``"in"`` or ``"out"``. Leaving marks the visit done. ``at`` is the moment the
+    worker tapped, when it was recorded offline and sent later (checked by the caller,
+    :mod:`.sync`); the audit entry says so.
     """
     actor = access.require_login()
     db = access.db
@@ -163,7 +171,8 @@ def checkin(access: AccessContext, plugins: PluginHost, appointment_id: int, act
         raise Forbidden("Seuls les professionnels de ce rendez-vous peuvent pointer leur arrivée.")
     if row["status"] == "cancelled":
         raise Conflict("Ce rendez-vous est annulé.")
-    now = utcnow_iso()
+    now = at or utcnow_iso()
+    details = {"heure_sur_l_appareil": at} if at else None
     current = storage_appointments.get_checkin(db, appointment_id, actor.user_id)
     target = f"appointment:{appointment_id}"
     if action == "in":
@@ -179,6 +188,7 @@ def checkin(access: AccessContext, plugins: PluginHost, appointment_id: int, act
                 structure_id=row["structure_id"],
                 person_id=row["person_id"],
                 target=target,
+                details=details,
             )
     elif action == "out":
         if not current or not current["checked_in_at"]:
@@ -199,6 +209,7 @@ def checkin(access: AccessContext, plugins: PluginHost, appointment_id: int, act
                 structure_id=row["structure_id"],
                 person_id=row["person_id"],
                 target=target,
+                details=details,
             )
     else:
         raise InvalidInput("Action de pointage inconnue : « in » ou « out ».")

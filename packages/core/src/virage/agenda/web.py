@@ -22,6 +22,7 @@ from virage.agenda.web_availability import AgendaAvailabilityPages
 from virage.agenda.web_booking import AgendaBookingPages
 from virage.agenda.web_calendar import AgendaCalendarPages, FeedEndpoint
 from virage.agenda.web_forms import render_snippet
+from virage.agenda.web_sync import AgendaSyncEndpoint
 from virage.agenda.web_views import AgendaPages
 from virage.web.sections import PageSection
 
@@ -33,6 +34,7 @@ CONTROLLERS = [
     AgendaAvailabilityPages,
     AgendaCalendarPages,
     FeedEndpoint,
+    AgendaSyncEndpoint,
 ]
 
 
