@@ -98,3 +98,17 @@ def test_the_time_of_the_tap_is_kept_only_within_the_shift():
     assert tap_time((now - timedelta(hours=15)).isoformat()) is None  # older than a shift: now
     assert tap_time((now + timedelta(hours=1)).isoformat()) is None  # in the future: now
     assert tap_time(None) is None
+
+
+def test_the_offline_script_is_for_signed_in_users_and_the_worker_for_field_roles(client, world):
+    assert "offline.js" not in client.get("/connexion").text
+    assert login(client, "nurse_a").status_code == 303
+    page = client.get("/moi").text
+    assert "offline.js" in page and 'data-field="1"' in page
+    # health pages stay out of every cache
+    day = client.get("/agenda/ma-journee")
+    assert "no-store" in day.headers["cache-control"]
+    client.cookies.clear()
+    assert login(client, "secretary_a").status_code == 303
+    page = client.get("/moi").text
+    assert "offline.js" in page and 'data-field="0"' in page

@@ -7,6 +7,7 @@ from virage.plugins import hookimpl
 from virage.settings import Settings
 from virage.system import controllers, storage
 from virage.web.nav import NavItem
+from virage.web.offline import OfflineApp
 
 
 @hookimpl
@@ -24,6 +25,7 @@ def register_routes(settings: Settings):
         controllers.SystemController,
         controllers.PluginsController,
         controllers.PagesController,
+        OfflineApp,
     ]
     if not (settings.docs_dir and (settings.docs_dir / "index.html").is_file()):
         routes.append(controllers.docs_missing)

@@ -7,9 +7,10 @@
  *   encrypted with AES-GCM (WebCrypto) under the key of the session, which the server gives only
  *   to the signed-in user (GET /moi/cle-appareil, never cached). The key lives in this page's
  *   memory only (a non-extractable CryptoKey): it is never written to the device.
- * - Offline: the key was fetched when the page was loaded (a page cannot be loaded without the
- *   network), so the page keeps and reads its entries without network. If the key could not be
- *   fetched, entries are kept in memory until it comes.
+ * - Offline: the key was fetched when the page was loaded online, and this tab keeps it in its
+ *   sessionStorage ("virage-cle", gone when the tab is closed) so that a page reloaded without
+ *   network (offline.js, the service worker's offline page) still reads its entries. If no key
+ *   is at hand, entries are kept in memory until it comes.
  * - Logging out deletes the key on the server and the page wipes Virage's storage (wipe() below,
  *   plus the Clear-Site-Data header of the log-out answer); entries of any other user are wiped
  *   when a page of a new user opens; the log-in page removes anything unreadable or too old.
@@ -52,12 +53,20 @@
     } catch (err) { return null; }
   }
 
+  /** The round kept for offline use (offline-store.js): IndexedDB, encrypted too. */
+  function wipeRound() {
+    try { if (window.indexedDB) window.indexedDB.deleteDatabase("virage-hors-ligne"); } catch (e) { /* none */ }
+  }
+
   /** Remove everything Virage keeps on this device (log-out). */
   function wipe() {
     ["localStorage", "sessionStorage"].forEach(function (name) {
       var a = area(name);
       ourKeys(a).forEach(function (k) { a.removeItem(k); });
     });
+    var s = area("sessionStorage");
+    if (s) s.removeItem("virage-cle");
+    wipeRound();
   }
 
   /** Log-in page: remove what is not encrypted (older versions kept drafts in clear) or too old. */
@@ -65,6 +74,8 @@
     var now = Date.now();
     var session = area("sessionStorage");
     ourKeys(session).forEach(function (k) { session.removeItem(k); });
+    if (session) session.removeItem("virage-cle");
+    wipeRound();  // kept for one session: it is taken again online after the log-in
     var local = area("localStorage");
     ourKeys(local).forEach(function (k) {
       var e = envelope(local.getItem(k));
@@ -104,18 +115,39 @@
       .then(function (key) { return { id: k.id, key: key }; });
   }
 
-  /** Ask the server for this session's key; resolves to null when signed out or offline. */
+  /* The key of this tab, so that a page reloaded without network still opens what it kept
+   * (offline.js, offline-shell.js): in sessionStorage, which lives as long as the tab (closed tab:
+   * locked until the network and the session come back); wiped at log-out and on the log-in page. */
+  var REMEMBER = "virage-cle";
+  function remembered() {
+    var s = area("sessionStorage");
+    try { var b = s && JSON.parse(s.getItem(REMEMBER) || "null"); return b && b.key ? b : null; }
+    catch (e) { return null; }
+  }
+  function remember(body) {
+    var s = area("sessionStorage");
+    if (!s) return;
+    try { if (body) s.setItem(REMEMBER, JSON.stringify(body)); else s.removeItem(REMEMBER); } catch (e) { /* full */ }
+  }
+  function keyring(body) {
+    return Promise.all([importKey(body.key)].concat((body.previous || []).slice(0, 10).map(importKey)))
+      .then(function (keys) { return { user: String(body.user), current: keys[0], all: keys }; });
+  }
+
+  /** Ask the server for this session's key; resolves to null when signed out, or offline with no
+   * key kept by this tab. */
   function fetchKeys() {
     if (!subtle || !window.fetch) return Promise.resolve(null);
     return fetch(KEY_URL, { credentials: "same-origin", cache: "no-store", headers: { accept: "application/json" } })
       .then(function (r) {
         var json = (r.headers.get("content-type") || "").indexOf("application/json") === 0;
         return r.ok && json ? r.json() : null;
-      })
+      }, function () { return { offline: true }; })
       .then(function (body) {
+        if (body && body.offline) body = remembered();
+        else remember(body && body.key ? body : null);
         if (!body || !body.key) return null;
-        return Promise.all([importKey(body.key)].concat((body.previous || []).slice(0, 10).map(importKey)))
-          .then(function (keys) { return { user: String(body.user), current: keys[0], all: keys }; });
+        return keyring(body);
       })
       .catch(function () { return null; });
   }
@@ -253,6 +285,6 @@
     });
   }
 
-  Virage.deviceStore = { open: open, wipe: wipe, tidy: tidy, logOut: logOut };
+  Virage.deviceStore = { open: open, wipe: wipe, tidy: tidy, logOut: logOut, keys: fetchKeys };
   if (tidyHere) tidy();
 })();

@@ -16,8 +16,11 @@
   function tr() { return Virage.transmissions || null; }
 
   function unsent() {
-    try { return tr() ? tr().unsent() : { outbox: 0, drafts: 0 }; }
-    catch (e) { return { outbox: 0, drafts: 0 }; }
+    var counts;
+    try { counts = tr() ? tr().unsent() : { outbox: 0, drafts: 0 }; }
+    catch (e) { counts = { outbox: 0, drafts: 0 }; }
+    try { counts.round = Virage.round ? Virage.round.unsent() : 0; } catch (e) { counts.round = 0; }
+    return counts;
   }
 
   function ready() {
@@ -41,7 +44,9 @@
   }
 
   function ask(form, counts) {
-    var n = counts.outbox, d = counts.drafts;
+    var n = counts.outbox, d = counts.drafts, r = counts.round || 0;
+    // Check-ins and check-outs of the round (offline.js) not sent yet are erased too.
+    var roundToo = r ? " " + (r > 1 ? r + " pointages pas encore envoyés seront aussi effacés." : "1 pointage pas encore envoyé sera aussi effacé.") : "";
     var dialog = document.createElement("dialog");
     dialog.className = "leave-dialog";
     dialog.setAttribute("aria-labelledby", "leave-title");
@@ -53,7 +58,14 @@
     var actions = document.createElement("p");
     actions.className = "leave-actions";
     var draftsToo = d ? " " + d + (d > 1 ? " brouillons en cours seront aussi effacés." : " brouillon en cours sera aussi effacé.") : "";
-    if (n) {
+    if (!n && !d) {
+      title.textContent = r > 1
+        ? r + " pointages pas encore envoyés seront effacés de cet appareil."
+        : "1 pointage pas encore envoyé sera effacé de cet appareil.";
+      text.textContent = "Attendez le retour du réseau pour " + (r > 1 ? "qu'ils partent" : "qu'il parte") +
+        ", ou déconnectez-vous quand même.";
+      roundToo = "";
+    } else if (n) {
       title.textContent = n > 1
         ? n + " transmissions pas encore envoyées : envoyez-les avant de vous déconnecter."
         : "1 transmission pas encore envoyée : envoyez-la avant de vous déconnecter.";
@@ -67,6 +79,7 @@
         ? "Envoyez-les avant de vous déconnecter si vous voulez les garder."
         : "Envoyez-le avant de vous déconnecter si vous voulez le garder.";
     }
+    text.textContent += roundToo;
     var all = [];
     function disable(on) { all.forEach(function (b) { b.disabled = on; }); }
     if (n) {
@@ -107,7 +120,7 @@
       busy = true;
       ready().then(function () {
         var counts = unsent();
-        if (counts.outbox || counts.drafts) ask(form, counts); else leave(form);
+        if (counts.outbox || counts.drafts || counts.round) ask(form, counts); else leave(form);
       }).catch(function () { leave(form); });
     });
   });
