@@ -285,6 +285,11 @@ def test_her_outbox_survives_the_end_of_her_session(live_server, server_env, bro
     assert marker not in _storage(page)
 
     sign_in(page, live_server, NURSE)
+    # The outbox opens after the page (its key is asked first): wait for the entry to leave.
+    for _ in range(150):
+        if _count(server_env, marker):
+            break
+        page.wait_for_timeout(100)
     expect(page.locator("#tr-outbox")).to_be_hidden(timeout=15000)
     assert _count(server_env, marker) == 1
     ctx.close()

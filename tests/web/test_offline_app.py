@@ -29,7 +29,7 @@ def test_manifest_icons_service_worker_and_offline_page(settings):
         worker = client.get("/sw.js")
         assert worker.status_code == 200
         assert worker.headers["content-type"].startswith("text/javascript")
-        assert worker.headers["cache-control"] == "no-cache"
+        assert worker.headers["cache-control"] == "no-store"
         assert worker.headers["service-worker-allowed"] == "/"
         assert '"__SHELL__"' not in worker.text and "__VERSION__" not in worker.text
         assert '"/hors-ligne"' in worker.text and "/static/offline-shell.js?v=" in worker.text

@@ -10,6 +10,9 @@
   (``static/offline-shell.js``) opens the copy of the asked page that ``offline.js`` kept on the
   device, encrypted with the session's device key (:mod:`virage.accounts.device_keys`), and shows it.
 
+These answers keep the site's default ``Cache-Control: no-store`` (the browser checks a service
+worker at each visit anyway; the worker keeps the offline page in its own cache).
+
 See docs/guides/hors-ligne.md for what is kept, for how long, and the threat model.
 """
 
@@ -22,7 +25,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.response import Template
 
 from virage.web.assets import SITE_ASSETS
@@ -41,9 +44,6 @@ def shell_files() -> list[str]:
         for p in STATIC.iterdir()
         if p.suffix in (".js", ".css", ".svg") and p.name not in SKIPPED
     )
-
-
-REVALIDATE = {"Cache-Control": "no-cache"}
 
 
 def manifest() -> dict:
@@ -132,26 +132,21 @@ class OfflineApp(Controller):
 
     @get("/manifest.webmanifest", name="web-manifest")
     async def web_manifest(self) -> Response:
-        return Response(manifest(), media_type="application/manifest+json", headers=REVALIDATE)
+        return Response(manifest(), media_type="application/manifest+json")
 
-    @get("/icones/virage-{size:int}.png", name="web-icon")
-    async def icon(self, size: int) -> Response:
-        if size not in ICON_SIZES:
-            return Response(b"", status_code=404, media_type="image/png")
-        return Response(
-            icon_png(size),
-            media_type="image/png",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+    @get([f"/icones/virage-{size}.png" for size in ICON_SIZES], name="web-icon")
+    async def icon(self, request: Request) -> Response:
+        size = int(request.url.path.rsplit("-", 1)[1].split(".")[0])
+        return Response(icon_png(size), media_type="image/png")
 
     @get("/sw.js", name="service-worker")
     async def service_worker(self) -> Response:
         return Response(
             service_worker_source(),
             media_type="text/javascript",
-            headers={**REVALIDATE, "Service-Worker-Allowed": "/"},
+            headers={"Service-Worker-Allowed": "/"},
         )
 
     @get("/hors-ligne", name="offline-page", media_type=MediaType.HTML)
     async def offline_page(self) -> Template:
-        return Template("offline.html", headers=REVALIDATE)
+        return Template("offline.html")
