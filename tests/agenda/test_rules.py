@@ -146,12 +146,10 @@ def test_api_patch_refuses_interval_zero(client, world, scope):
     assert len(series_rows(world, first["series_id"])) == 3  # stored data left intact
 
 
-def test_web_form_of_a_care_assistant_refuses_interval_zero(client, world):
-    login(client, "care_a")
-    sid = world.structures["a"]
+def _post_raw_rule(client, sid: int, professional: int, rule: str):
     token = csrf_from(client.get(f"/agenda/structures/{sid}/nouveau").text)
     with dateutil_budget():
-        r = client.post(
+        return client.post(
             f"/agenda/structures/{sid}/nouveau",
             data={
                 "_csrf_token": token,
@@ -159,11 +157,22 @@ def test_web_form_of_a_care_assistant_refuses_interval_zero(client, world):
                 "date": "2030-01-07",
                 "start_time": "08:00",
                 "end_time": "09:00",
-                "professional_ids": [str(world.users["care_a"])],
+                "professional_ids": [str(professional)],
                 "repetition": "rrule",
-                "rrule": "FREQ=DAILY;INTERVAL=0",
+                "rrule": rule,
             },
         )
+
+
+def test_web_form_refuses_interval_zero(client, world):
+    # The raw rule (under « Avancé ») is the coordination's: a care assistant is refused it…
+    login(client, "care_a")
+    sid = world.structures["a"]
+    r = _post_raw_rule(client, sid, world.users["care_a"], "FREQ=DAILY;INTERVAL=0")
+    assert r.status_code in (400, 403) and "notice-error" in r.text
+    # …and a coordinator's interval 0 gets a message she can act on, at once.
+    login(client, "coord_a")
+    r = _post_raw_rule(client, sid, world.users["care_a"], "FREQ=DAILY;INTERVAL=0")
     assert r.status_code == 400 and "notice-error" in r.text
     assert "INTERVAL=0 : nombre de 1 à 365" in r.text
 
