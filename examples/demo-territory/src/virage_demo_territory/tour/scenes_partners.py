@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from virage.sdk import today_paris
+from virage.sdk import day_text, today_paris
 from virage_demo_territory.tour import Tour
 from virage_demo_territory.tour.common import EHPAD, HOSPITAL
 
@@ -123,7 +123,7 @@ def hospital_discharge(t: Tour) -> None:
     sarah.goto(request_url)
     table = sarah.locator("#envois")
     expect(table).to_contain_text("Pas de place disponible")
-    expect(table).to_contain_text(f"Admission proposée le {admission:%d/%m/%Y}")
+    expect(table).to_contain_text(f"Admission proposée le {day_text(admission)}")
     expect(sarah.locator(".or-history")).to_contain_text("EHPAD Les Glycines : Refusée")
     t.shot(
         sarah,
