@@ -33,3 +33,14 @@ def test_out_of_range_ids_are_recorded_in_the_details(settings, huge):
     assert kept == {"structure_id": str(huge), "person_id": str(huge)}
     assert (second["structure_id"], second["person_id"]) == (1, 2)
     assert json.loads(second["details"]) == {"motif": "x"}
+
+
+def test_a_nul_character_in_the_request_is_recorded_replaced(settings):
+    db = prepare_database(settings, PluginHost(settings))
+    record(
+        db, None, "directory.import.progress", route="GET /a\x00b", target="x\x00", outcome="denied"
+    )
+    row = db.fetch_one(
+        "SELECT route, target FROM audit_log WHERE action = ?", ["directory.import.progress"]
+    )
+    assert row == {"route": "GET /a\ufffdb", "target": "x\ufffd"}

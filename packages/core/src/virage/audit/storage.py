@@ -82,6 +82,11 @@ def append(
         actor_user_id = None if "actor_user_id" in out_of_range else actor_user_id
         structure_id = None if "structure_id" in out_of_range else structure_id
         person_id = None if "person_id" in out_of_range else person_id
+    # Texts come from the request (its path, a target typed in an address): a NUL character
+    # cannot be stored by PostgreSQL, and the entry must be written whatever was asked.
+    actor_label, action, target, route = (
+        _printable(v) for v in (actor_label, action, target, route)
+    )
     write_soon(
         db,
         "INSERT INTO audit_log (at, actor_user_id, actor_label, via, structure_id, person_id,"
@@ -102,6 +107,10 @@ def append(
             json.dumps(details, ensure_ascii=False) if details else None,
         ],
     )
+
+
+def _printable(value: str | None) -> str | None:
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 COLUMNS = (
