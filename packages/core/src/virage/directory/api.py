@@ -88,7 +88,9 @@ class DirectoryController(Controller):
         q: Q = None,
         category: Annotated[
             list[str] | None,
-            QueryParameter(description="Codes de catégorie FINESS (un ou plusieurs), ex. 354 (SSIAD), 500 (EHPAD)"),
+            QueryParameter(
+                description="Codes de catégorie FINESS (un ou plusieurs), ex. 354 (SSIAD), 500 (EHPAD)"
+            ),
         ] = None,
         kind: Annotated[
             str | None, QueryParameter(description="ET (établissement) ou EJ (entité juridique)")
@@ -137,7 +139,9 @@ class DirectoryController(Controller):
         q: Q = None,
         profession: Annotated[
             list[str] | None,
-            QueryParameter(description="Codes de profession (un ou plusieurs), ex. 60 (infirmier), 10 (médecin)"),
+            QueryParameter(
+                description="Codes de profession (un ou plusieurs), ex. 60 (infirmier), 10 (médecin)"
+            ),
         ] = None,
         department: Departement = None,
         commune: CommuneParam = None,
