@@ -183,3 +183,15 @@ def test_the_round_works_offline_and_is_sent_once(live_server, server_env, brows
     for contents in dump["caches"].values():
         assert not any(first_person in c for c in contents)
     ctx.close()
+
+    # The coordinator reads what was written offline, signed by Paul.
+    coord_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    coord = coord_ctx.new_page()
+    sign_in(coord, live_server, "ines.coordination")
+    for text in texts:
+        person = query(server_env, "SELECT person_id FROM transmissions WHERE data = ?", (text,))
+        coord.goto(f"{live_server}/personnes/{person[0][0]}/transmissions")
+        entry = coord.locator("article.tr").filter(has_text=text)
+        expect(entry).to_have_count(1)
+        expect(entry).to_contain_text("Paul Girard")
+    coord_ctx.close()
