@@ -172,3 +172,15 @@ def test_invite_work_and_leave(live_server, server_env, browser, capture):
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text(NAME)
     team_ctx.close()
+
+
+def test_administration_pages_fit_a_phone(live_server, browser):
+    """The administration checks an account from a phone: long structure names in the filters must not
+    widen the page."""
+    ctx, page = _phone(browser)
+    sign_in(page, live_server, "admin.reseau")
+    for path in ("/administration", "/administration/comptes", "/administration/structures"):
+        page.goto(f"{live_server}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path}: {width} px wide on a 390 px phone"
+    ctx.close()
