@@ -8,6 +8,7 @@ from virage.accounts.export import ExportSection
 from virage.agenda import (
     hookspecs,
     policy_storage,
+    storage_arrivals,
     storage_imports,
     storage_tables,
     storage_views,
@@ -78,6 +79,12 @@ def register_migrations():
             "0125_agenda_sync_receipts",
             sync_storage.create_receipts_table,
             "Agenda : accusés des pointages envoyés plus tard par un appareil (jamais deux fois)",
+        ),
+        Migration(
+            "core",
+            "0131_agenda_arrival",
+            storage_arrivals.add_arrived_column,
+            "Agenda : arrivée de la personne signalée à l'accueil (borne)",
         ),
     ]
 

@@ -117,6 +117,7 @@ def get(
         "can_write_notes": can_write_notes(access, sid, ref),
         "is_attendee": own,
         "detached": bool(row["detached"]),
+        "arrived_at": row.get("arrived_at"),
     }
 
 

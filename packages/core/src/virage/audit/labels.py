@@ -82,6 +82,7 @@ CORE_ACTION_LABELS: dict[str, str] = {
     "agenda.person.pick": "Choix d'une personne pour un rendez-vous",
     "agenda.checkin": "Arrivée pointée",
     "agenda.checkout": "Départ pointé",
+    "agenda.arrival": "Arrivée signalée à la borne d'accueil",
     "agenda.feed.created": "Abonnement de calendrier créé",
     "agenda.feed.revoked": "Abonnement de calendrier révoqué",
     "agenda.feed.read": "Lecture d'un abonnement de calendrier",

@@ -12,7 +12,7 @@ the order of items that are not documented as ordered, and anything whose name s
 
 The domains' public functions are in sub-modules, imported the same way::
 
-    from virage.sdk import agenda, accounts, directory, transmissions, audit, login
+    from virage.sdk import agenda, accounts, directory, transmissions, audit, login, devices
     from virage.sdk import hookimpl, AccessContext, InvalidInput
 
 ``virage.sdk.testing`` gathers what a plugin's tests need (an application, a database, the
@@ -73,7 +73,7 @@ from virage.errors import (
 )
 from virage.french import born, day_text, moment_text, plural, time_text
 from virage.plugins import PluginHost, hookimpl
-from virage.sdk import accounts, agenda, audit, directory, login, transmissions
+from virage.sdk import accounts, agenda, audit, devices, directory, login, transmissions
 from virage.settings import Settings
 from virage.transmissions.targets import TransmissionTarget, TransmissionTemplate
 from virage.version import SDK_VERSION
@@ -131,6 +131,7 @@ __all__ = [
     "born",
     "day_bounds",
     "day_text",
+    "devices",
     "directory",
     "fetch_all",
     "fetch_one",

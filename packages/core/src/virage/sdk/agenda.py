@@ -1,6 +1,10 @@
 """The agenda, as plugins may use it: book, read, change the status of and cancel appointments,
 find free slots, set working hours; and seed demo data.
 
+A reception device (no worker signed in: a kiosk) reads the few facts of an appointment of today
+it may know (``appointment_for_arrival``) and records the person's arrival (``mark_arrived``),
+after its own checks of the device and of the person's convocation (SDK 1.6).
+
 Every service function takes the :class:`~virage.sdk.AccessContext` of the worker who acts and the
 :class:`~virage.sdk.PluginHost`: it checks the permission, audits, and calls the agenda's hooks
 (``on_appointment_*``). Seeding functions write without a request (demo data, imports, tests).
@@ -8,6 +12,7 @@ Every service function takes the :class:`~virage.sdk.AccessContext` of the worke
 
 from __future__ import annotations
 
+from virage.agenda.arrival import ARRIVAL_FIELDS, appointment_for_arrival, mark_arrived
 from virage.agenda.kinds import CORE_KINDS
 from virage.agenda.seeding import (
     attendee_ids,
@@ -34,7 +39,9 @@ from virage.agenda.service import (
 )
 
 __all__ = [
+    "ARRIVAL_FIELDS",
     "CORE_KINDS",
+    "appointment_for_arrival",
     "attendee_ids",
     "book",
     "cancel",
@@ -42,6 +49,7 @@ __all__ = [
     "get",
     "initials",
     "insert_absence",
+    "mark_arrived",
     "mark_done_before",
     "replace_working_hours",
     "search_free_slots",
