@@ -80,7 +80,7 @@ def test_the_day_at_the_kiosk(world, client):
         f"/accueil/structures/{sid}/appeler",
         {"desk": "Guichet 2"},
     )
-    assert r.headers["location"].endswith("appele=001")
+    assert "appele=001" in r.headers["location"]
 
     # the waiting-room screen: numbers and desk only
     screen_secret = enrol(client, world, kind="screen")

@@ -42,7 +42,7 @@ def with_code(db: Database, device: dict, code: str, birth: str) -> dict:
         born = date.fromisoformat((birth or "").strip())
     except ValueError:
         raise InvalidInput(
-            "Date de naissance : écrivez le jour, le mois et l'année (par exemple 18/11/1950)."
+            "Date de naissance : écrivez le jour, le mois et l'année en chiffres."
         ) from None
     today = clock.today()
     found = storage.convocation_by_code(

@@ -5,6 +5,7 @@ convocation of an appointment."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, QueryParameter
@@ -46,7 +47,11 @@ class DeskPages(Controller):
 
     @get("/structures/{structure_id:int}/file", name="kiosk-queue")
     async def queue(
-        self, access: Access, structure_id: Id, appele: Annotated[str, QueryParameter()] = ""
+        self,
+        access: Access,
+        structure_id: Id,
+        appele: Annotated[str, QueryParameter()] = "",
+        guichet: Annotated[str, QueryParameter()] = "Guichet 1",
     ) -> Template:
         tickets = desk.queue(access, structure_id)
         return Template(
@@ -55,6 +60,7 @@ class DeskPages(Controller):
                 "structure": _structure(access, structure_id),
                 "tickets": tickets,
                 "called": appele[:12],
+                "desk": guichet[:30],
             },
         )
 
@@ -62,8 +68,13 @@ class DeskPages(Controller):
     async def call_next(self, request: Request, access: Access, structure_id: Id) -> Redirect:
         form = await request.form()
         called = desk.call_next(access, structure_id, form.get("desk", ""))
-        suffix = f"?appele={called['number']}" if called else "?appele=personne"
-        return Redirect(f"/accueil/structures/{structure_id}/file{suffix}", status_code=303)
+        query = urlencode(
+            {
+                "appele": called["number"] if called else "personne",
+                "guichet": called["desk"] if called else form.get("desk", "")[:30],
+            }
+        )
+        return Redirect(f"/accueil/structures/{structure_id}/file?{query}", status_code=303)
 
     @post("/structures/{structure_id:int}/tickets/{ticket_id:int}/{step:str}", status_code=303)
     async def ticket_step(

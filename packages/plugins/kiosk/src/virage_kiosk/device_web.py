@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from virage.sdk import Access, AppSettings, InvalidInput, VirageError
 from virage.sdk.devices import acting_for_structure
 from virage_kiosk import arrivals, clock, devices, storage
-from virage_kiosk.texts import ENGLISH_ERRORS, lang_of, texts
+from virage_kiosk.texts import ENGLISH_ERRORS, ENGLISH_FALLBACK, lang_of, texts
 
 Lang = Annotated[str, QueryParameter()]
 BASE = "/borne"
@@ -34,7 +34,7 @@ def _page(name: str, lang: str, status_code: int = 200, **context) -> Template:
 
 
 def _problem(exc: VirageError, lang: str) -> Template:
-    message = ENGLISH_ERRORS.get(exc.status_code, exc.message) if lang == "en" else exc.message
+    message = ENGLISH_ERRORS.get(exc.message, ENGLISH_FALLBACK) if lang == "en" else exc.message
     return _page("message", lang, status_code=exc.status_code, message=message)
 
 
@@ -61,6 +61,8 @@ class KioskPages(Controller):
             try:
                 if use:
                     devices.count_use(access.db, device)
+                    if not _open_now(storage.settings(access.db, device["structure_id"])):
+                        raise InvalidInput("L'accueil est fermé. Revenez aux heures d'ouverture.")
                 return action(device, lang)
             except VirageError as exc:
                 return _problem(exc, lang)

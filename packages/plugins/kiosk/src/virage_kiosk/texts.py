@@ -78,12 +78,24 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Messages of refusals, in English (the French ones come from the services).
-ENGLISH_ERRORS = {
-    400: "We cannot find this appointment today. Please go to the reception desk.",
-    404: "This page is no longer shown. Please go to the reception desk.",
-    429: "Too many tries on this kiosk. Please go to the reception desk: we will help you.",
+#: The kiosk's refusals in English, by their French message; any other: go to the desk.
+ENGLISH_ERRORS: dict[str, str] = {
+    "Nous ne trouvons pas ce rendez-vous aujourd'hui. Présentez-vous à l'accueil.": (
+        "We cannot find this appointment today. Please go to the reception desk."
+    ),
+    "Trop d'essais sur cette borne. Présentez-vous à l'accueil, on va vous aider.": (
+        "Too many tries on this kiosk. Please go to the reception desk: we will help you."
+    ),
+    "L'accueil est fermé. Revenez aux heures d'ouverture.": (
+        "Reception is closed. Please come back during opening hours."
+    ),
+    "Choisissez un service dans la liste.": "Please choose a service in the list.",
+    "Écrivez le code de votre convocation.": "Please type the code of your letter.",
+    "Date de naissance : écrivez le jour, le mois et l'année en chiffres.": (
+        "Date of birth: type the day, the month and the year in numbers."
+    ),
 }
+ENGLISH_FALLBACK = "Please go to the reception desk."
 
 
 def lang_of(value: str | None) -> str:
