@@ -14,6 +14,8 @@ from virage.sdk import Conflict, Database, InvalidInput, NotFound, accounts, age
 from virage_kiosk import clock, devices, storage
 from virage_kiosk.tokens import clean_code, read_token
 
+#: Two kiosks taking a number at the same moment: the later one tries again this many times.
+NUMBER_TRIES = 3
 REFUSED = "Nous ne trouvons pas ce rendez-vous aujourd'hui. Présentez-vous à l'accueil."
 
 
@@ -95,31 +97,36 @@ def walk_in(db: Database, device: dict, service_id: int) -> dict:
 
 def _ticket(db, device, place_id, service_id, appointment_id, person_id) -> dict:
     sid, day = device["structure_id"], clock.today().isoformat()
-    with transaction(db):
-        number = storage.next_number(db, sid, day)
-        ticket_id = storage.add_ticket(
-            db,
-            {
-                "structure_id": sid,
-                "day": day,
-                "number": number,
-                "device_id": device["id"],
-                "place_id": place_id,
-                "service_id": service_id,
-                "appointment_id": appointment_id,
-                "person_id": person_id,
-                "created_at": clock.now_iso(),
-            },
-        )
-        devices.record(
-            db,
-            device,
-            "kiosk.checkin" if appointment_id else "kiosk.walkin",
-            person_id=person_id,
-            target=f"kiosk_ticket:{ticket_id}",
-            details={"ticket": number},
-        )
-    return storage.ticket(db, sid, ticket_id)
+    values = {
+        "structure_id": sid,
+        "day": day,
+        "device_id": device["id"],
+        "place_id": place_id,
+        "service_id": service_id,
+        "appointment_id": appointment_id,
+        "person_id": person_id,
+    }
+    for attempt in range(NUMBER_TRIES):
+        try:
+            with transaction(db):
+                number = storage.next_number(db, sid, day)
+                ticket_id = storage.add_ticket(
+                    db, {**values, "number": number, "created_at": clock.now_iso()}
+                )
+                devices.record(
+                    db,
+                    device,
+                    "kiosk.checkin" if appointment_id else "kiosk.walkin",
+                    person_id=person_id,
+                    target=f"kiosk_ticket:{ticket_id}",
+                    details={"ticket": number},
+                )
+            return storage.ticket(db, sid, ticket_id)
+        except db.IntegrityError:
+            # another kiosk took this number at the same moment: take the next one
+            if attempt == NUMBER_TRIES - 1:
+                raise Conflict("La borne est très demandée : présentez-vous à l'accueil.") from None
+    raise AssertionError("unreachable")
 
 
 def shown(db: Database, device: dict, ticket_id: int) -> dict:

@@ -143,6 +143,7 @@ def convocation(
     qr = segno.make(token, error="m")
     svg = qr.svg_inline(scale=6, title="Code à présenter à la borne d'accueil")
     return {
+        "qr_svg": svg,
         "appointment": appointment,
         "day": day,
         "code": f"{code[:3]} {code[3:]}",

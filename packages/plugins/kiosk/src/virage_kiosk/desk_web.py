@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from virage.sdk import Access, AppSettings, InvalidInput, Plugins, accounts, require_actor_guard
 from virage_kiosk import desk, devices, storage
+from virage_kiosk.calendar_file import convocation_ics
 
 Id = FromPath[int]
 
@@ -142,4 +143,15 @@ class DeskPages(Controller):
         return Template(
             "kiosk/convocation.html",
             context=desk.convocation(access, plugins, appointment_id, settings.secret_key),
+        )
+
+    @get("/convocation/{appointment_id:int}/calendrier", name="kiosk-convocation-ics")
+    async def convocation_file(
+        self, access: Access, plugins: Plugins, settings: AppSettings, appointment_id: Id
+    ) -> Response:
+        found = desk.convocation(access, plugins, appointment_id, settings.secret_key)
+        return Response(
+            content=convocation_ics(found),
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="convocation.ics"'},
         )
