@@ -4,6 +4,8 @@ find free slots, set working hours; and seed demo data.
 A reception device (no worker signed in: a kiosk) reads the few facts of an appointment of today
 it may know (``appointment_for_arrival``) and records the person's arrival (``mark_arrived``),
 after its own checks of the device and of the person's convocation (SDK 1.6).
+``structure_window`` lists a structure's appointments in a window, as the agenda's API does
+(checks ``agenda.read``, audits; persons named as the reader may see them; SDK 1.6).
 
 Every service function takes the :class:`~virage.sdk.AccessContext` of the worker who acts and the
 :class:`~virage.sdk.PluginHost`: it checks the permission, audits, and calls the agenda's hooks
@@ -36,6 +38,7 @@ from virage.agenda.service import (
     search_free_slots,
     set_status,
     set_working_hours,
+    structure_window,
 )
 
 __all__ = [
@@ -60,6 +63,7 @@ __all__ = [
     "set_status",
     "set_team_members",
     "set_working_hours",
+    "structure_window",
     "team_by_name",
     "update_appointment",
 ]
