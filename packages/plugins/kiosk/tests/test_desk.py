@@ -92,3 +92,15 @@ def test_the_persons_export_holds_her_tickets(world, client):
     export = client.get(f"/personnes/{world.persons['p1']}/export.json")
     assert export.status_code == 200, export.text
     assert "kiosk_tickets" in export.text
+
+
+def test_the_days_appointments_lead_to_their_convocations(world, client):
+    aid = appointment_today(world)
+    as_worker(client, world, "secretary_a")
+    sid = world.structures["a"]
+    home = client.get("/accueil/")
+    assert f"/accueil/structures/{sid}/convocations" in home.text
+    page = client.get(f"/accueil/structures/{sid}/convocations")
+    assert page.status_code == 200
+    assert f'href="/accueil/convocation/{aid}"' in page.text
+    assert client.get(f"/accueil/structures/{sid}/convocations?jour=pas-une-date").status_code == 200

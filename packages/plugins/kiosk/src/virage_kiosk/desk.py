@@ -15,6 +15,7 @@ from virage.sdk import (
     PluginHost,
     accounts,
     agenda,
+    day_bounds,
     parse_iso,
     time_text,
     to_local,
@@ -150,6 +151,21 @@ def convocation(
         "token": token,
         "qr": Markup(svg),
     }
+
+
+def appointments_of_day(
+    access: AccessContext, plugins: PluginHost, structure_id: int, day
+) -> list[dict]:
+    """The structure's appointments of ``day`` with a person, for printing their convocations
+    (the agenda checks ``agenda.read`` and audits the listing)."""
+    access.require("kiosk.convocation", structure_id=structure_id, action="kiosk.convocation.list")
+    start, end = day_bounds(day)
+    rows = agenda.structure_window(access, plugins, structure_id, start, end)
+    return [
+        {"id": r["id"], "time": r["start_hhmm"], "person": r["person"]["display"]}
+        for r in rows
+        if r.get("person") and r["status"] != "cancelled"
+    ]
 
 
 # --------------------------------------------------------------------------- configuration

@@ -4,6 +4,7 @@ convocation of an appointment."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from virage.sdk import Access, AppSettings, InvalidInput, Plugins, accounts, require_actor_guard
-from virage_kiosk import desk, devices, storage
+from virage_kiosk import clock, desk, devices, storage
 from virage_kiosk.calendar_file import convocation_ics
 
 Id = FromPath[int]
@@ -42,8 +43,16 @@ class DeskPages(Controller):
         for sid in actor.structure_ids:
             can_desk = access.allowed("kiosk.desk", structure_id=sid)
             can_manage = access.allowed("kiosk.manage", structure_id=sid)
-            if can_desk or can_manage:
-                rows.append({**_structure(access, sid), "desk": can_desk, "manage": can_manage})
+            can_print = access.allowed("kiosk.convocation", structure_id=sid)
+            if can_desk or can_manage or can_print:
+                rows.append(
+                    {
+                        **_structure(access, sid),
+                        "desk": can_desk,
+                        "manage": can_manage,
+                        "print": can_print,
+                    }
+                )
         return Template("kiosk/desk_home.html", context={"structures": rows})
 
     @get("/structures/{structure_id:int}/file", name="kiosk-queue")
@@ -135,6 +144,29 @@ class DeskPages(Controller):
         form = await request.form()
         desk.configure(access, structure_id, dict(form))
         return Redirect(f"/accueil/structures/{structure_id}/reglages", status_code=303)
+
+    @get("/structures/{structure_id:int}/convocations", name="kiosk-convocations")
+    async def convocations(
+        self,
+        access: Access,
+        plugins: Plugins,
+        structure_id: Id,
+        jour: Annotated[str, QueryParameter()] = "",
+    ) -> Template:
+        today = clock.today()
+        try:
+            day = date.fromisoformat(jour) if jour else today
+        except ValueError:
+            day = today
+        return Template(
+            "kiosk/convocations.html",
+            context={
+                "structure": _structure(access, structure_id),
+                "day": day,
+                "days": [today + timedelta(days=n) for n in range(8)],
+                "appointments": desk.appointments_of_day(access, plugins, structure_id, day),
+            },
+        )
 
     @get("/convocation/{appointment_id:int}", name="kiosk-convocation")
     async def convocation(
