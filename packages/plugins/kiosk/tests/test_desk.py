@@ -4,7 +4,7 @@ hours (pinned clock), English refusals, two kiosks taking a number at once, the 
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from icalendar import Calendar
 from kiosk_helpers import (
@@ -17,8 +17,10 @@ from kiosk_helpers import (
     post_form,
 )
 from virage_kiosk import clock, storage
+from virage_kiosk.arrivals import KEEP_DAYS
 
 from virage.sdk import PARIS
+from virage.sdk.testing import connect
 
 
 def test_only_the_desk_sees_the_queue_and_only_the_director_enrols(world, client):
@@ -103,4 +105,27 @@ def test_the_days_appointments_lead_to_their_convocations(world, client):
     page = client.get(f"/accueil/structures/{sid}/convocations")
     assert page.status_code == 200
     assert f'href="/accueil/convocation/{aid}"' in page.text
-    assert client.get(f"/accueil/structures/{sid}/convocations?jour=pas-une-date").status_code == 200
+    assert (
+        client.get(f"/accueil/structures/{sid}/convocations?jour=pas-une-date").status_code == 200
+    )
+
+
+def test_old_tickets_and_codes_are_forgotten(world, client, monkeypatch):
+    configure(client, world)
+    secret = enrol(client, world)
+    aid = appointment_today(world)
+    token, _code = convocation(client, world, aid)
+    as_device(client, secret)
+    post_form(client, "/borne/convocation", "/borne/convocation", {"token": token})
+    later = clock.now() + timedelta(days=KEEP_DAYS + 1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    page = client.get("/borne/sans-rendez-vous")
+    service = page.text.split('name="service" value="')[1].split('"')[0]
+    post_form(client, "/borne/sans-rendez-vous", "/borne/sans-rendez-vous", {"service": service})
+    db = connect(world.settings.db_path)
+    try:
+        left = db.fetch_all("SELECT appointment_id FROM kiosk_tickets")
+        codes = db.fetch_all("SELECT id FROM kiosk_convocations")
+    finally:
+        db.close()
+    assert left == [{"appointment_id": None}] and codes == []

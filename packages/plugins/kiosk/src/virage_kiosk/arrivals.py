@@ -8,7 +8,7 @@ birth date, another day, another structure), so that the kiosk teaches nothing t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from virage.sdk import Conflict, Database, InvalidInput, NotFound, accounts, agenda, transaction
 from virage_kiosk import clock, devices, storage
@@ -16,6 +16,8 @@ from virage_kiosk.tokens import clean_code, read_token
 
 #: Two kiosks taking a number at the same moment: the later one tries again this many times.
 NUMBER_TRIES = 3
+#: Tickets and convocation codes are kept this long (the arrival itself stays in the agenda).
+KEEP_DAYS = 31
 REFUSED = "Nous ne trouvons pas ce rendez-vous aujourd'hui. Présentez-vous à l'accueil."
 
 
@@ -109,6 +111,9 @@ def _ticket(db, device, place_id, service_id, appointment_id, person_id) -> dict
     for attempt in range(NUMBER_TRIES):
         try:
             with transaction(db):
+                storage.forget_before(
+                    db, sid, (clock.today() - timedelta(days=KEEP_DAYS)).isoformat()
+                )
                 number = storage.next_number(db, sid, day)
                 ticket_id = storage.add_ticket(
                     db, {**values, "number": number, "created_at": clock.now_iso()}

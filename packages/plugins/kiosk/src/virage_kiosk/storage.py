@@ -349,6 +349,12 @@ def called(db: Database, structure_id: int, day: str, limit: int = 6) -> list[di
     )
 
 
+def forget_before(db: Database, structure_id: int, day: str) -> None:
+    """Tickets and convocation codes of days before ``day`` (kept no longer than needed)."""
+    for table in ("kiosk_tickets", "kiosk_convocations"):
+        db.execute(f"DELETE FROM {table} WHERE structure_id = ? AND day < ?", [structure_id, day])
+
+
 def person_ids(db: Database, person_id: int) -> list[dict]:
     """For the person's export: her tickets (no other person's)."""
     return db.fetch_all(
