@@ -72,7 +72,7 @@ def test_the_day_at_the_kiosk(world, client):
     queue = client.get(f"/accueil/structures/{sid}/file")
     assert queue.status_code == 200
     assert re.findall(r"<td><strong>(\d{3})</strong>", queue.text) == ["001", "002"]
-    assert "Durand Jeanne" in queue.text and "identité non vérifiée" in html.unescape(queue.text)
+    assert "Jeanne DURAND" in queue.text and "identité non vérifiée" in html.unescape(queue.text)
     assert _audit(world, "kiosk.queue.person")[-1]["person_id"] == world.persons["p1"]
     r = post_form(
         client,

@@ -61,7 +61,7 @@ def queue(access: AccessContext, structure_id: int) -> list[dict]:
         if row["person_id"]:
             person = accounts.person(db, row["person_id"])
             if person:
-                entry["person"] = f"{person['family_name']} {person['given_names']}"
+                entry["person"] = f"{person['given_names']} {person['family_name'].upper()}"
                 access.audit(
                     "kiosk.queue.person",
                     structure_id=structure_id,
