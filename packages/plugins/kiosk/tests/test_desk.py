@@ -129,3 +129,22 @@ def test_old_tickets_and_codes_are_forgotten(world, client, monkeypatch):
     finally:
         db.close()
     assert left == [{"appointment_id": None}] and codes == []
+
+
+def test_the_worker_sees_what_the_kiosk_records_about_her(world, client):
+    configure(client, world)
+    secret = enrol(client, world)
+    as_device(client, secret)
+    page = client.get("/borne/sans-rendez-vous")
+    service = page.text.split('name="service" value="')[1].split('"')[0]
+    post_form(client, "/borne/sans-rendez-vous", "/borne/sans-rendez-vous", {"service": service})
+    as_worker(client, world, "secretary_a")
+    sid = world.structures["a"]
+    queue = f"/accueil/structures/{sid}/file"
+    post_form(client, queue, f"/accueil/structures/{sid}/appeler", {"desk": "Guichet 1"})
+    mine = html.unescape(client.get("/moi/enregistrements").text)
+    assert "Ticket 001 du" in mine and "appelé par vous" in mine
+    as_worker(client, world, "director_a")
+    assert "Appareil « Hall » (n° 1) : enregistré par vous" in html.unescape(
+        client.get("/moi/enregistrements").text
+    )

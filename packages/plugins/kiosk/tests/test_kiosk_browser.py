@@ -93,8 +93,14 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     kiosk_context, kiosk = _activate(browser, base, kiosk_code)
     expect(kiosk.get_by_role("heading", name="Avez-vous un rendez-vous ?")).to_be_visible()
 
-    # 1. by the QR code: the scanner types the token of the convocation
-    kiosk.get_by_role("link", name="Oui, j'ai une convocation").click()
+    # 1. by the QR code, by keyboard alone: the scanner types the token of the convocation
+    kiosk.keyboard.press("Tab")  # « English »
+    kiosk.keyboard.press("Tab")
+    expect(kiosk.get_by_role("link", name="Oui, j'ai une convocation")).to_be_focused()
+    kiosk.keyboard.press("Enter")
+    expect(
+        kiosk.get_by_label("Montrez le code carré de votre convocation au lecteur.")
+    ).to_be_focused()
     token = convocation_token("e2e-secret", sid, first[0], clock.today())
     kiosk.get_by_label("Montrez le code carré de votre convocation au lecteur.").fill(token)
     kiosk.get_by_role("button", name="Valider").click()

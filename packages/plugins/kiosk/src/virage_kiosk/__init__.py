@@ -101,6 +101,13 @@ def extra_person_export(db, person_id):
 
 
 @hookimpl
+def extra_worker_records(db, user_id):
+    from virage_kiosk import worker_records
+
+    return [worker_records.section(db, user_id)]
+
+
+@hookimpl
 def on_person_deleted(db, person_id):
     from virage_kiosk import storage
 

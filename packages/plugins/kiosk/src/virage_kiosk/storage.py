@@ -355,6 +355,22 @@ def forget_before(db: Database, structure_id: int, day: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE structure_id = ? AND day < ?", [structure_id, day])
 
 
+def of_worker(db: Database, user_id: int) -> tuple[list[dict], list[dict]]:
+    """What the kiosk records about a worker: tickets she called or checked, devices she
+    enrolled or revoked."""
+    tickets = db.fetch_all(
+        "SELECT day, number, called_by, verified_by FROM kiosk_tickets"
+        " WHERE called_by = ? OR verified_by = ? ORDER BY day, number",
+        [user_id, user_id],
+    )
+    found = db.fetch_all(
+        "SELECT id, name, created_by, revoked_by FROM kiosk_devices"
+        " WHERE created_by = ? OR revoked_by = ? ORDER BY id",
+        [user_id, user_id],
+    )
+    return tickets, found
+
+
 def person_ids(db: Database, person_id: int) -> list[dict]:
     """For the person's export: her tickets (no other person's)."""
     return db.fetch_all(
