@@ -165,7 +165,8 @@
     var slot = PREFIX + name + ":" + userId;
     var aad = new TextEncoder().encode(slot);
     var local = area("localStorage");
-    var keys = null, closed = false, dirty = false, adopted = false, chain = Promise.resolve();
+    var keys = null, closed = false, dirty = false, chain = Promise.resolve();
+    var adopted = [];  // old clear entries taken in: removed once their content is kept encrypted
     var listeners = [];
     var store = { data: options.empty() };
 
@@ -212,7 +213,13 @@
       return decrypt(raw).then(function (found) {
         var stored = found ? found.data : options.empty();
         store.data = options.merge(stored, store.data);
-        if ((found && found.stale) || dirty || adopted || (raw && !found)) return store.save();
+        if ((found && found.stale) || dirty || adopted.length || (raw && !found)) {
+          return store.save().then(function (kept) {
+            // Only now is the old clear copy redundant: a page left before this point loses nothing.
+            if (kept && local) adopted.splice(0).forEach(function (k) { local.removeItem(k); });
+            return kept;
+          });
+        }
       });
     }
 
@@ -239,16 +246,19 @@
       });
     };
 
-    // Entries of other users, and old clear entries, go before anything is shown.
+    // Entries of other users, and this area's old clear entries, go before anything is shown.
+    // Another area's clear entries are left to that area's store (it may take them in) and to the
+    // log-in page, which removes whatever is not encrypted.
     ourKeys(area("sessionStorage")).forEach(function (k) { area("sessionStorage").removeItem(k); });
     ourKeys(local).forEach(function (k) {
-      if (k === slot) return;
+      if (k === slot || k === SIGNAL) return;
       var raw = local.getItem(k), e = envelope(raw);
       if (e && e.user === userId) return;  // another area of the same user
+      if (!e && k.indexOf(PREFIX + name + ":") !== 0) return;
       if (!e && options.adopt) {
         var value = null;
         try { value = JSON.parse(raw); } catch (err) { /* not ours */ }
-        if (value && options.adopt(store.data, k, value, userId)) adopted = true;
+        if (value && options.adopt(store.data, k, value, userId)) { adopted.push(k); return; }
       }
       local.removeItem(k);
     });

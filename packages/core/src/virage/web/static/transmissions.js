@@ -160,19 +160,23 @@
     // Only for the user who wrote them: another account may have logged in from another tab.
     current = store.refresh().then(function (same) {
       if (same === false) { window.location.reload(); return; }
-      var chain = Promise.resolve();
+      // In order, and the first that cannot go now stops the others: on a flapping network, a
+      // later entry must not reach the file before an earlier one.
+      var chain = Promise.resolve(), stop = false;
       outbox().filter(function (i) { return !i.error; }).forEach(function (item) {
         chain = chain.then(function () {
+          if (stop) return;
           return post(item).then(function (result) {
             if (result.status === 200 || result.status === 201) return done(item, result.body);
             if (retryable(result)) {
+              stop = true;
               waitingMessage(result.status === 401
                 ? "Votre session a expiré : reconnectez-vous, la transmission gardée sur cet appareil partira ensuite."
                 : null);
             } else {
               return rejected(item, (result.body && result.body.detail) || "données refusées.");
             }
-          }, function () { waitingMessage(); });
+          }, function () { stop = true; waitingMessage(); });
         });
       });
       return chain;
