@@ -51,7 +51,7 @@ def queue(access: AccessContext, structure_id: int) -> list[dict]:
             **where(db, row),
         }
         if row["service_id"]:
-            found = db_service(access, structure_id, row["service_id"])
+            found = storage.service(db, structure_id, row["service_id"])
             entry["service"] = found["label"] if found else "Service retiré"
         if row["appointment_id"]:
             facts = agenda.appointment_for_arrival(
@@ -70,10 +70,6 @@ def queue(access: AccessContext, structure_id: int) -> list[dict]:
                 )
         out.append(entry)
     return out
-
-
-def db_service(access: AccessContext, structure_id: int, service_id: int) -> dict | None:
-    return storage.service(access.db, structure_id, service_id)
 
 
 def call_next(access: AccessContext, structure_id: int, desk: str) -> dict | None:
@@ -95,7 +91,10 @@ def call_next(access: AccessContext, structure_id: int, desk: str) -> dict | Non
         if not storage.update_ticket(db, row["id"], changes, "waiting"):
             return None
         access.audit(
-            "kiosk.ticket.called", structure_id=structure_id, target=f"kiosk_ticket:{row['id']}"
+            "kiosk.ticket.called",
+            structure_id=structure_id,
+            person_id=row["person_id"],
+            target=f"kiosk_ticket:{row['id']}",
         )
     return {"number": number_text(row["number"]), "desk": desk}
 
