@@ -184,6 +184,6 @@ class DeskPages(Controller):
         found = desk.convocation(access, plugins, appointment_id, settings.secret_key)
         return Response(
             content=convocation_ics(found),
-            media_type="text/calendar; charset=utf-8",
+            media_type="text/calendar",
             headers={"Content-Disposition": 'attachment; filename="convocation.ics"'},
         )
