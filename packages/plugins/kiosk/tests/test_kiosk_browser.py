@@ -62,13 +62,26 @@ def _director_sets_up(page, base: str, sid: int) -> tuple[str, str]:
     return codes[0], codes[1]
 
 
+#: Records every Content-Security-Policy violation of the kiosk's pages (inline style and script
+#: carry the response's nonce).
+WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
 def _activate(browser, base: str, code: str):
     context = browser.new_context(viewport=KIOSK, locale="fr-FR", timezone_id="Europe/Paris")
+    context.add_init_script(WATCH)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/borne/activer")
     page.get_by_label("Code d'activation").fill(code)
     page.get_by_role("button", name="Activer").click()
-    return context, page
+    return context, page, errors
 
 
 def _ticket(page) -> str:
@@ -90,7 +103,7 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     expect(desk.locator("svg.segno")).to_be_visible()
     short_code = desk.locator("#code-court").inner_text()
 
-    kiosk_context, kiosk = _activate(browser, base, kiosk_code)
+    kiosk_context, kiosk, kiosk_errors = _activate(browser, base, kiosk_code)
     expect(kiosk.get_by_role("heading", name="Avez-vous un rendez-vous ?")).to_be_visible()
 
     # 1. by the QR code, by keyboard alone: the scanner types the token of the convocation
@@ -129,6 +142,7 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     kiosk.get_by_role("button", name="Blood test").click()
     assert _ticket(kiosk) == "003"
     expect(kiosk.get_by_role("heading", name="Your number")).to_be_visible()
+    assert kiosk.evaluate("window.__cspViolations") == [] and kiosk_errors == []
 
     # the desk: in order, names for appointments, « identité non vérifiée » for the walk-in
     desk.goto(f"{base}/accueil/structures/{sid}/file")
@@ -144,13 +158,14 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     expect(desk.get_by_role("status")).to_have_text("Numéro 002 appelé.")
 
     # the waiting-room screen: numbers and desks only
-    screen_context, screen = _activate(browser, base, screen_code)
+    screen_context, screen, screen_errors = _activate(browser, base, screen_code)
     calls = screen.locator("#appels li")
     expect(calls).to_have_count(2)
     expect(calls.nth(0)).to_have_text(re.compile(r"002\s*Guichet 2"))
     expect(calls.nth(1)).to_have_text(re.compile(r"001\s*Guichet 2"))
     for name in (first[1], second[1]):
         assert name.upper() not in screen.content().upper()
+    assert screen.evaluate("window.__cspViolations") == [] and screen_errors == []
     screen_context.close()
 
     # the agenda shows the arrival
