@@ -49,6 +49,8 @@ def test_an_old_clear_draft_is_not_lost_when_she_leaves_the_page_before_it_is_en
     put = "items => Object.entries(items).forEach(([k, v]) => localStorage.setItem(k, JSON.stringify(v)))"
     ctx, page = _tablet(browser)
     sign_in(page, live_server, NURSE)
+    page.wait_for_load_state("load")  # the page's scripts have run…
+    page.evaluate("Virage.transmissions.ready.then(() => true)")  # …and are done with storage
     page.evaluate(put, legacy)
     page.evaluate("sessionStorage.removeItem('virage-cle')")  # no key kept by the tab either
     held = []
