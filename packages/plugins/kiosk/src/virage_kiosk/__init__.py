@@ -115,6 +115,13 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def on_demo_created(db, seed):
+    from virage_kiosk import demo
+
+    return demo.create(db, seed)
+
+
+@hookimpl
 def extra_plugin_info():
     return {
         "description": "Borne d'accueil et d'orientation qui ne dévoile rien : arrivée par "
