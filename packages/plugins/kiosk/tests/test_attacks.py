@@ -183,6 +183,15 @@ def test_a_wrong_birth_date_is_refused_like_a_wrong_code(world, client, kiosk):
     assert wrong_birth.status_code == wrong_code.status_code == 400
     message = re.compile(r'<h1 class="alert" role="alert">([^<]+)</h1>')
     assert message.search(wrong_birth.text)[1] == message.search(wrong_code.text)[1]
+    # the person's journal shows that someone tried her code with another birth date
+    db = connect(world.settings.db_path)
+    try:
+        refused = db.fetch_all(
+            "SELECT person_id FROM audit_log WHERE action = 'kiosk.checkin.refused' ORDER BY id"
+        )
+    finally:
+        db.close()
+    assert [r["person_id"] for r in refused] == [world.persons["p1"], None]
 
 
 def test_a_ticket_is_shown_only_to_its_kiosk(world, client, kiosk):

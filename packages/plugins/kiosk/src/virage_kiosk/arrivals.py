@@ -9,6 +9,7 @@ birth date, another day, another structure), so that the kiosk teaches nothing t
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NoReturn
 
 from virage.sdk import Conflict, Database, InvalidInput, NotFound, accounts, agenda, transaction
 from virage_kiosk import clock, devices, storage
@@ -21,8 +22,9 @@ KEEP_DAYS = 31
 REFUSED = "Nous ne trouvons pas ce rendez-vous aujourd'hui. Présentez-vous à l'accueil."
 
 
-def _refuse(db: Database, device: dict, reason: str) -> None:
-    devices.count_failure(db, device, reason)
+def _refuse(db: Database, device: dict, reason: str, person_id: int | None = None) -> NoReturn:
+    """Count the failure (the person's journal shows a wrong birth date tried on her code)."""
+    devices.count_failure(db, device, reason, person_id)
     raise InvalidInput(REFUSED)
 
 
@@ -59,7 +61,7 @@ def with_code(db: Database, device: dict, code: str, birth: str) -> dict:
     )
     person = accounts.person(db, facts["person_id"]) if facts and facts["person_id"] else None
     if person is None or str(person.get("birth_date") or "")[:10] != born.isoformat():
-        _refuse(db, device, "date de naissance différente")
+        _refuse(db, device, "date de naissance différente", person["id"] if person else None)
     return _arrive(db, device, found["appointment_id"])
 
 

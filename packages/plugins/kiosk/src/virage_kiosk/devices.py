@@ -130,10 +130,17 @@ def check_guessing(db: Database, device: dict) -> None:
         raise TooManyRequests(TOO_MANY)
 
 
-def count_failure(db: Database, device: dict, reason: str) -> None:
+def count_failure(db: Database, device: dict, reason: str, person_id: int | None = None) -> None:
     with transaction(db):
         storage.add_attempt(db, device["id"], "fail", clock.now_iso())
-        record(db, device, "kiosk.checkin.refused", outcome="denied", details={"motif": reason})
+        record(
+            db,
+            device,
+            "kiosk.checkin.refused",
+            person_id=person_id,
+            outcome="denied",
+            details={"motif": reason},
+        )
 
 
 def record(
