@@ -72,9 +72,16 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def _activate(browser, base: str, code: str):
+#: The waiting-room screen reloads itself every few seconds: held still while the test reads it
+#: (a reload in the middle of reading the page's content fails the read, not the product).
+HOLD_STILL = "window.setInterval = function () { return 0; };"
+
+
+def _activate(browser, base: str, code: str, still: bool = False):
     context = browser.new_context(viewport=KIOSK, locale="fr-FR", timezone_id="Europe/Paris")
     context.add_init_script(WATCH)
+    if still:
+        context.add_init_script(HOLD_STILL)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -158,7 +165,8 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     expect(desk.get_by_role("status")).to_have_text("Numéro 002 appelé.")
 
     # the waiting-room screen: numbers and desks only
-    screen_context, screen, screen_errors = _activate(browser, base, screen_code)
+    screen_context, screen, screen_errors = _activate(browser, base, screen_code, still=True)
+    expect(screen.locator("body")).to_have_attribute("data-refresh", "5")
     calls = screen.locator("#appels li")
     expect(calls).to_have_count(2)
     expect(calls.nth(0)).to_have_text(re.compile(r"002\s*Guichet 2"))
