@@ -22,6 +22,7 @@ LABELS: dict[str, str] = {
     "kiosk.ticket.verified": "Accueil : identité vérifiée",
     "kiosk.ticket.done": "Accueil : ticket terminé",
     "kiosk.convocation": "Convocation imprimée (code de la borne)",
+    "kiosk.convocation.list": "Accueil : convocations du jour consultées",
     "kiosk.settings.read": "Accueil : réglages consultés",
     "kiosk.settings.write": "Accueil : réglages modifiés",
     "kiosk.settings.changed": "Accueil : réglage enregistré",
