@@ -15,5 +15,5 @@ for folder in (ROOT, Path(__file__).resolve().parent):
 from tests.accounts.conftest import _world_template, app, client, world  # noqa: E402, F401
 
 # The browser scenario: Chromium's settings, the built docs and the demo server of tests/e2e.
-from tests.conftest import browser_type_launch_args, built_docs  # noqa: E402, F401
+from tests.conftest import browser_type_launch_args, built_docs, capture  # noqa: E402, F401
 from tests.e2e.conftest import live_server, server_env  # noqa: E402, F401

@@ -97,7 +97,7 @@ def _ticket(page) -> str:
     return number.inner_text()
 
 
-def test_a_morning_at_the_reception(live_server, server_env, browser):
+def test_a_morning_at_the_reception(live_server, server_env, browser, capture):
     base = live_server
     sid, (first, second) = _todays_appointments(server_env)
     office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
@@ -112,6 +112,7 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
 
     kiosk_context, kiosk, kiosk_errors = _activate(browser, base, kiosk_code)
     expect(kiosk.get_by_role("heading", name="Avez-vous un rendez-vous ?")).to_be_visible()
+    capture(kiosk, "borne-accueil")
 
     # 1. by the QR code, by keyboard alone: the scanner types the token of the convocation
     kiosk.keyboard.press("Tab")  # « English »
@@ -126,6 +127,7 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     kiosk.get_by_role("button", name="Valider").click()
     assert _ticket(kiosk) == "001"
     expect(kiosk.get_by_text("Salle d'attente")).to_be_visible()
+    capture(kiosk, "borne-numero")
     assert first[1].upper() not in kiosk.content().upper()
     kiosk.get_by_role("link", name="Retour au début").click()
 
@@ -158,6 +160,7 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     expect(rows.nth(0)).to_contain_text(first[1].upper())
     expect(rows.nth(1)).to_contain_text(second[1].upper())
     expect(rows.nth(2)).to_contain_text("identité non vérifiée")
+    capture(desk, "borne-file-accueil")
     desk.get_by_label("Guichet").fill("Guichet 2")
     desk.get_by_role("button", name="Appeler le suivant").click()
     expect(desk.get_by_role("status")).to_have_text("Numéro 001 appelé.")
@@ -171,6 +174,7 @@ def test_a_morning_at_the_reception(live_server, server_env, browser):
     expect(calls).to_have_count(2)
     expect(calls.nth(0)).to_have_text(re.compile(r"002\s*Guichet 2"))
     expect(calls.nth(1)).to_have_text(re.compile(r"001\s*Guichet 2"))
+    capture(screen, "borne-ecran-salle")
     for name in (first[1], second[1]):
         assert name.upper() not in screen.content().upper()
     assert screen.evaluate("window.__cspViolations") == [] and screen_errors == []
