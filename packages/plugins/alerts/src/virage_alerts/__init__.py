@@ -27,7 +27,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @hookimpl
 def register_migrations():
-    from virage_alerts import storage
+    from virage_alerts import quality_storage, storage
 
     return [
         Migration(NAMESPACE, "0001_tables", storage.create_tables, "Alertes de nuit : tables"),
@@ -36,6 +36,12 @@ def register_migrations():
             "0002_row_security",
             storage.create_row_security,
             "Alertes de nuit : sécurité par ligne (PostgreSQL)",
+        ),
+        Migration(
+            NAMESPACE,
+            "0003_rooms",
+            quality_storage.create_rooms,
+            "Alertes de nuit : chambres et personnes (après une chute)",
         ),
     ]
 
@@ -62,6 +68,18 @@ def register_permissions():
             "les terminer",
             ["director", "coordinator", "nurse", "care_assistant"],
         ),
+        permission(
+            "alerts.rooms",
+            "Indiquer quelle personne occupe chaque chambre équipée d'un capteur (jamais "
+            "affiché sur le tableau des alertes)",
+            ["director", "coordinator"],
+        ),
+        permission(
+            "alerts.quality",
+            "Consulter le registre des chutes et les chiffres des alertes (par unité, jamais par "
+            "personne qui travaille)",
+            ["director", "coordinator"],
+        ),
     ]
 
 
@@ -74,9 +92,9 @@ def register_appointment_kinds():
 
 @hookimpl
 def register_routes():
-    from virage_alerts import web
+    from virage_alerts import web, web_quality
 
-    return [web.Webhook, web.AlertPages]
+    return [web.Webhook, web.AlertPages, web_quality.QualityPages]
 
 
 @hookimpl
@@ -114,9 +132,17 @@ def alerts_adapt_event(vendor, payload):
 
 @hookimpl
 def on_person_deleted(db, person_id):
-    from virage_alerts import storage
+    from virage_alerts import quality_storage, storage
 
     storage.delete_person(db, person_id)
+    quality_storage.forget_person(db, person_id)
+
+
+@hookimpl
+def on_startup(app):
+    from virage_alerts import background
+
+    return background.start(app)
 
 
 @hookimpl

@@ -20,4 +20,11 @@ LABELS: dict[str, str] = {
     "alerts.close": "Alertes : fin d'alerte demandée",
     "alerts.closed": "Alertes : alerte terminée",
     "alerts.register.read": "Alertes : registre des chutes consulté",
+    "alerts.register.export": "Alertes : registre des chutes téléchargé (CSV)",
+    "alerts.figures.read": "Alertes : chiffres par unité consultés",
+    "alerts.rooms.read": "Alertes : chambres et personnes consultées",
+    "alerts.room.assign": "Alertes : occupant d'une chambre demandé",
+    "alerts.room.assigned": "Alertes : occupant d'une chambre enregistré",
+    "alerts.after_fall.read": "Alertes : chute terminée consultée",
+    "alerts.after_fall.form": "Alertes : transmission après une chute ouverte",
 }

@@ -8,9 +8,8 @@ import uuid
 
 import click
 
-from virage.sdk import NotFound, accounts, prepare_database
-from virage.sdk.devices import acting_for_structure
-from virage_alerts import clock, escalation, intake, signing, storage
+from virage.sdk import NotFound, prepare_database
+from virage_alerts import background, clock, intake, signing, storage
 
 TYPES = ("chute", "appel", "aide", "test")
 
@@ -54,10 +53,7 @@ def register(cli) -> None:
         """Élargir les alertes que personne n'a prises à temps (à lancer chaque minute)."""
         db = prepare_database(ctx.settings, ctx.plugins)
         try:
-            moved = 0
-            for structure in accounts.structures(db):
-                with acting_for_structure(structure["id"]):
-                    moved += len(escalation.escalate_due(db, structure["id"]))
+            moved = background.run_once(db)
             click.echo(f"{moved} alerte(s) élargie(s).")
         finally:
             db.close()

@@ -8,7 +8,7 @@ Every step is timestamped (``alerts_steps``, also the live board's feed) and aud
 from __future__ import annotations
 
 from virage.sdk import AccessContext, Conflict, InvalidInput, NotFound, transaction
-from virage_alerts import clock, storage
+from virage_alerts import clock, quality_storage, storage
 
 RESPOND = "alerts.respond"
 STATUSES = {
@@ -108,6 +108,8 @@ def close(
             "Issue de l'alerte : choisissez chute avec ou sans blessure, fausse alerte ou autre."
         )
     alert = _open_alert(access, structure_id, alert_id, "alerts.close")
+    if outcome in FALLS and person_id is None:  # the room's resident, for the after-fall steps
+        person_id = quality_storage.resident_of(access.db, structure_id, alert["room"])
     at = clock.now_iso()
     with transaction(access.db):
         won = storage.move(

@@ -25,7 +25,7 @@ from virage.sdk import (
     require_actor_guard,
 )
 from virage.sdk.devices import acting_for_structure
-from virage_alerts import adapters, board, devices, escalation, intake, lifecycle
+from virage_alerts import adapters, aftercare, board, devices, escalation, intake, lifecycle
 
 Id = FromPath[int]
 #: A live feed ends after this long; the browser reconnects at once with ``Last-Event-ID``.
@@ -78,10 +78,12 @@ class AlertPages(Controller):
                 **_structure(access, sid),
                 "board": access.allowed(board.READ, structure_id=sid),
                 "manage": access.allowed(devices.MANAGE, structure_id=sid),
+                "rooms": access.allowed("alerts.rooms", structure_id=sid),
+                "quality": access.allowed("alerts.quality", structure_id=sid),
             }
             for sid in actor.structure_ids
         ]
-        rows = [r for r in rows if r["board"] or r["manage"]]
+        rows = [r for r in rows if r["board"] or r["manage"] or r["quality"]]
         if len(rows) == 1 and rows[0]["board"] and not rows[0]["manage"]:
             return Redirect(f"/alertes/structures/{rows[0]['id']}", status_code=303)
         return Template("alerts/home.html", context={"structures": rows})
@@ -122,7 +124,12 @@ class AlertPages(Controller):
         elif step == "fausse-alerte":
             lifecycle.close(access, structure_id, alert_id, "false_alarm")
         elif step == "terminer":
-            lifecycle.close(access, structure_id, alert_id, form.get("outcome", ""))
+            closed = lifecycle.close(access, structure_id, alert_id, form.get("outcome", ""))
+            if aftercare.can_write(access, closed["person_id"]):  # the resident's care team
+                return Redirect(
+                    f"/alertes/structures/{structure_id}/alertes/{alert_id}/apres-la-chute",
+                    status_code=303,
+                )
         else:
             raise InvalidInput("Action inconnue sur une alerte : rechargez le tableau.")
         return Redirect(f"/alertes/structures/{structure_id}#alerte-{alert_id}", status_code=303)
