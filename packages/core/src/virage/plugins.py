@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.agenda.settings_section",
     "virage.transmissions.settings_section",
     "virage.directory.import_plugin",
+    "virage.entourage.plugin",
 )
 
 

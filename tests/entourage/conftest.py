@@ -1,0 +1,49 @@
+"""Fixtures for the entourage: the accounts' small world (structures a/b, users, p1/p2)."""
+
+from __future__ import annotations
+
+from tests.accounts.conftest import (  # noqa: F401
+    _world_template,
+    app,
+    bearer,
+    client,
+    csrf_from,
+    login,
+    world,
+)
+
+TRUSTED = {
+    "kind": "trusted_person",
+    "name": "Marie Durand",
+    "relation": "fille",
+    "phone": "06 12 34 56 78",
+    "declared_on": "2026-03-02",
+}
+ALLERGY = {
+    "kind": "allergy",
+    "detail": "Pénicilline",
+    "extra": "urticaire",
+    "source": "personne",
+    "declared_on": "2026-03-02",
+}
+TREATMENT = {
+    "kind": "treatment",
+    "detail": "Metformine 500 mg",
+    "extra": "matin et soir",
+    "source": "ordonnance",
+    "declared_on": "2025-01-10",
+}
+
+
+def add(client, the_world, user, body, person="p1"):
+    return http.post(
+        f"/api/v1/persons/{the_world.persons[person]}/entourage",
+        json=body,
+        headers=bearer(the_world, user),
+    )
+
+
+def read(http, the_world, user, person="p1"):
+    return http.get(
+        f"/api/v1/persons/{the_world.persons[person]}/entourage", headers=bearer(the_world, user)
+    )
