@@ -35,7 +35,7 @@ TREATMENT = {
 }
 
 
-def add(client, the_world, user, body, person="p1"):
+def add(http, the_world, user, body, person="p1"):
     return http.post(
         f"/api/v1/persons/{the_world.persons[person]}/entourage",
         json=body,
