@@ -53,6 +53,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.transmissions.settings_section",
     "virage.directory.import_plugin",
     "virage.entourage.plugin",
+    "virage.dossier.plugin",
 )
 
 
