@@ -47,3 +47,12 @@ def read(http, the_world, user, person="p1"):
     return http.get(
         f"/api/v1/persons/{the_world.persons[person]}/entourage", headers=bearer(the_world, user)
     )
+
+
+def words(html: str) -> str:
+    """The visible text of a page: tags dropped, entities decoded, spaces collapsed."""
+    import html as html_lib
+    import re
+
+    body = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
