@@ -54,6 +54,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.directory.import_plugin",
     "virage.entourage.plugin",
     "virage.dossier.plugin",
+    "virage.indicators.plugin",
 )
 
 

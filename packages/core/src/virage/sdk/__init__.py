@@ -72,6 +72,8 @@ from virage.errors import (
     VirageError,
 )
 from virage.french import born, day_text, moment_text, plural, time_text
+from virage.indicators.model import Cell as IndicatorCell
+from virage.indicators.model import Indicator
 from virage.plugins import PluginHost, hookimpl
 from virage.sdk import accounts, agenda, audit, devices, directory, login, transmissions
 from virage.settings import Settings
@@ -102,6 +104,8 @@ __all__ = [
     "ExportSection",
     "Forbidden",
     "ImportFailed",
+    "Indicator",
+    "IndicatorCell",
     "InvalidInput",
     "Item",
     "Migration",

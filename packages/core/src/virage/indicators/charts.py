@@ -1,0 +1,72 @@
+"""Charts drawn on the server as SVG by matplotlib (Agg-free SVG backend, text as paths: no font
+to load, no JavaScript, readable offline and printable). Each chart goes with its data table in
+the page, for screen readers and for who prefers figures."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import threading
+
+import matplotlib
+
+matplotlib.use("svg")
+
+from matplotlib.figure import Figure
+
+from virage.indicators.model import month_text
+
+matplotlib.rcParams["svg.fonttype"] = "path"
+matplotlib.rcParams["svg.hashsalt"] = "virage"  # the same data draws the same file
+matplotlib.rcParams["font.size"] = 9
+_LOCK = threading.Lock()  # matplotlib's state is not meant to be shared between threads
+COLOURS = ("#1f5f99", "#c05621", "#2f855a", "#6b46c1", "#b7791f", "#4a5568")
+
+
+def line_chart(
+    title: str,
+    months: list[str],
+    series: list[tuple[str, list[float | None]]],
+    median: list[float | None] | None = None,
+    unit: str = "",
+) -> str:
+    """An SVG line chart (one line per series; the network's median dashed), as a string to
+    inline in the page; ``None`` values (hidden cells) are gaps. The same data is drawn once."""
+    return _draw(
+        title,
+        tuple(months),
+        tuple((label, tuple(values)) for label, values in series),
+        tuple(median) if median else None,
+        unit,
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _draw(title, months, series, median, unit) -> str:
+    with _LOCK:
+        fig = Figure(figsize=(5.2, 2.6), dpi=72)
+        ax = fig.add_subplot()
+        x = list(range(len(months)))
+        for i, (label, values) in enumerate(series[: len(COLOURS)]):
+            ys = [float("nan") if v is None else v for v in values]
+            ax.plot(x, ys, marker="o", markersize=3, color=COLOURS[i], label=label or title)
+        if median and any(v is not None for v in median):
+            ys = [float("nan") if v is None else v for v in median]
+            ax.plot(x, ys, linestyle="--", color="#4a5568", label="médiane du réseau")
+        step = max(1, len(months) // 6)
+        ax.set_xticks(x[::step], [month_text(m, short=True) for m in months[::step]])
+        ax.set_ylabel(unit)
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", color="#e2e8f0")
+        ax.spines[["top", "right"]].set_visible(False)
+        if len(series) > 1 or median:
+            ax.legend(fontsize=7, frameon=False, loc="upper left")
+        fig.tight_layout()
+        out = io.StringIO()
+        fig.savefig(out, format="svg")
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg") :]
+    # Scales with its box (phone width), described for assistive technologies by the table.
+    svg = re.sub(r'width="[\d.]+pt" height="[\d.]+pt"', 'width="100%"', svg, count=1)
+    return svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
