@@ -21,7 +21,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "packages" / "core" / "src"
-DOMAINS = frozenset({"accounts", "agenda", "audit", "directory", "indicators", "transmissions"})
+DOMAINS = frozenset(
+    {"accounts", "agenda", "audit", "directory", "entourage", "indicators", "transmissions"}
+)
 ASSEMBLY = frozenset({"virage.app", "virage.cli", "virage.demo", "virage.deps"})
 MAX_LINES = 400
 
