@@ -1,4 +1,5 @@
-"""Fixtures of the alerts tests: the accounts' small world (structures a and b, p1 in a)."""
+"""Fixtures of the alerts tests: the accounts' small world (structures a and b, p1 in a), and
+the demo server for the browser scenario."""
 
 from __future__ import annotations
 
@@ -12,3 +13,7 @@ for folder in (ROOT, Path(__file__).resolve().parent):
         sys.path.insert(0, str(folder))
 
 from tests.accounts.conftest import _world_template, app, client, world  # noqa: E402, F401
+
+# The browser scenario: Chromium's settings, the built docs and the demo server of tests/e2e.
+from tests.conftest import browser_type_launch_args, built_docs, capture  # noqa: E402, F401
+from tests.e2e.conftest import live_server, server_env  # noqa: E402, F401
