@@ -22,7 +22,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "packages" / "core" / "src"
 DOMAINS = frozenset(
-    {"accounts", "agenda", "audit", "directory", "entourage", "indicators", "transmissions"}
+    {
+        "accounts",
+        "agenda",
+        "audit",
+        "directory",
+        "dossier",
+        "entourage",
+        "indicators",
+        "transmissions",
+    }
 )
 ASSEMBLY = frozenset({"virage.app", "virage.cli", "virage.demo", "virage.deps"})
 MAX_LINES = 400

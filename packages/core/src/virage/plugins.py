@@ -1,17 +1,14 @@
 """The plugin manager of Virage, built by the application factory (never at import time).
 
-- Installed plugins are discovered through the entry-point group ``virage``; ``VIRAGE_PLUGINS`` can
-  restrict them to an allow-list.
-- Built-in features register through the same hooks, as modules listed in ``BUILTIN_PLUGINS``.
-- Each plugin is called separately: one that fails to load or raises in a hook is reported (name,
-  hook, error) and the others, and the core, keep working.
-- Hooks belong to who defines them: the kernel's (:mod:`virage.hookspecs`), each domain's
-  (``virage.<domain>.hookspecs``) and each plugin's are added through the ``register_hookspecs``
-  hook once every plugin is registered; an implementation that does not match its spec is reported
-  and its plugin unregistered.
+- Plugins are found through the entry-point group ``virage`` (``VIRAGE_PLUGINS``: an allow-list);
+  built-in features register through the same hooks, as modules listed in ``BUILTIN_PLUGINS``.
+- Each plugin is called separately: one that fails to load or raises in a hook is reported, the
+  others and the core keep working. ``VIRAGE_TRACE_HOOKS=1`` logs every hook call and result.
+- Hooks belong to who defines them: the kernel's (:mod:`virage.hookspecs`), each domain's and each
+  plugin's, added through ``register_hookspecs`` once every plugin is registered (an
+  implementation that does not match its spec is reported and its plugin unregistered).
 - A plugin declares the versions of :mod:`virage.sdk` it supports (``VIRAGE_SDK = ">=1,<2"`` in its
-  entry-point module); an incompatible one is refused at load with a clear line.
-- ``VIRAGE_TRACE_HOOKS=1`` logs every hook call with its arguments and results.
+  entry-point module), refused at load with a clear line if incompatible.
 """
 
 from __future__ import annotations
