@@ -84,7 +84,7 @@ class QualityPages(Controller):
         name = f"registre-des-chutes-{start.isoformat()}-{end.isoformat()}.csv"
         return Response(
             quality.register_csv(rows),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={
                 "Content-Disposition": f'attachment; filename="{name}"',
                 "Cache-Control": "no-store",
