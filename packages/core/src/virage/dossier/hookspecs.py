@@ -43,6 +43,8 @@ def dossier_sections(access: AccessContext, person_id: int) -> Sequence[PageSect
         not see your section (not even its title).
     :param person_id: the person (the page has already checked ``persons.identity.read``).
     :return: :class:`virage.web.sections.PageSection` objects (sorted by ``order``), or ``None``.
+
+    Called each time the page ``/personnes/{id}/dossier`` is shown, for every plugin.
     """
 
 
@@ -55,8 +57,11 @@ def dossier_fhir_resources(
     :param access: the access context of the export (check and audit your own reads).
     :param person_id: the person; refer to her as ``{"reference": "Patient/<person_id>"}``.
     :return: FHIR R4 resources as dicts (each with ``resourceType`` and an ``id`` unique in the
-        bundle), or ``None``. They are validated with ``fhir.resources``: an invalid one fails
-        the export with its type named.
+        bundle), or ``None``. The tests validate the bundle with ``fhir.resources``: keep
+        your resources valid R4.
+
+    Called for every plugin on each export of the person's file (alone, or within her
+    structure's export), after the core's resources.
     """
 
 

@@ -223,12 +223,19 @@ def reviews_due(access: AccessContext, structure_id: int, days: int = 60) -> lis
     """Plans of the structure to review within ``days`` days (or overdue), oldest first."""
     access.require("dossier.reviews.read", structure_id=structure_id, action="dossier.reviews.read")
     until = (date.today() + timedelta(days=max(0, min(days, 366)))).isoformat()
-    rows = storage.reviews_due(access.db, structure_id, until)[:500]
-    names = persons.names_for(access, [r["person_id"] for r in rows])
+    active = {p["id"]: p for p in persons.list_for(access, structure_id)}
+    rows = [
+        r for r in storage.reviews_due(access.db, structure_id, until) if r["person_id"] in active
+    ]
     today = date.today().isoformat()
     return [
-        {**r, "name": names.get(r["person_id"], "une personne"), "overdue": r["review_on"] < today}
-        for r in rows
+        {
+            **r,
+            "name": f"{active[r['person_id']]['given_names'] or ''} "
+            f"{(active[r['person_id']]['family_name'] or '').upper()}".strip(),
+            "overdue": r["review_on"] < today,
+        }
+        for r in rows[:500]
     ]
 
 

@@ -169,15 +169,14 @@ def insert_plan(db: Database, values: dict[str, Any], items: list[dict[str, Any]
     return plan_id
 
 
-def reviews_due(db: Database, structure_id: int, until: str) -> list[dict]:
-    """Current plans of active persons whose review date is on or before ``until``."""
+def reviews_due(db: Database, structure_id: int, until: str, limit: int = 2000) -> list[dict]:
+    """Current plans of the structure whose review date is on or before ``until``."""
     return fetch_all(
         db,
-        "SELECT p.id, p.person_id, p.version, p.review_on, s.family_name, s.given_names"
-        " FROM dossier_plans p JOIN persons s ON s.id = p.person_id"
-        " WHERE p.structure_id = ? AND p.status = 'current' AND p.review_on <= ?"
-        " AND s.status = 'active' ORDER BY p.review_on, s.family_name",
-        [structure_id, until],
+        "SELECT id, person_id, version, review_on FROM dossier_plans"
+        " WHERE structure_id = ? AND status = 'current' AND review_on <= ?"
+        " ORDER BY review_on, id LIMIT ?",
+        [structure_id, until, limit],
     )
 
 
@@ -265,12 +264,3 @@ def delete_for_person(db: Database, person_id: int) -> None:
         "dossier_assessments",
     ):
         db.execute(f"DELETE FROM {table} WHERE person_id = ?", [person_id])
-
-
-def person_ids_of_structure(db: Database, structure_id: int, limit: int) -> list[int]:
-    rows = fetch_all(
-        db,
-        "SELECT id FROM persons WHERE structure_id = ? ORDER BY id LIMIT ?",
-        [structure_id, limit],
-    )
-    return [r["id"] for r in rows]

@@ -62,6 +62,7 @@ from virage.directory.sources import (
     SourceFormat,
     StructureRecord,
 )
+from virage.dossier.questionnaires import Questionnaire, QuestionnaireItem
 from virage.errors import (
     Conflict,
     Forbidden,
@@ -118,6 +119,8 @@ __all__ = [
     "PluginHost",
     "Plugins",
     "ProfessionalRecord",
+    "Questionnaire",
+    "QuestionnaireItem",
     "Rejected",
     "RoleRecord",
     "Settings",
