@@ -207,3 +207,10 @@ def register_audit_actions():
     from virage_orientation.audit_actions import LABELS
 
     return LABELS
+
+
+@hookimpl
+def register_indicators():
+    from virage_orientation.indicators import INDICATORS
+
+    return list(INDICATORS)

@@ -220,3 +220,10 @@ def register_audit_actions():
     from virage_teleconsultation.audit_actions import LABELS
 
     return LABELS
+
+
+@hookimpl
+def register_indicators():
+    from virage_teleconsultation.indicators import INDICATORS
+
+    return list(INDICATORS)
