@@ -28,4 +28,9 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.token.revoked_by_owner": "Jeton d'API révoqué par son titulaire",
     # virage.accounts.external_login (SDK: log in through another service)
     "accounts.login.external": "Identité vérifiée par un service extérieur (Pro Santé Connect…)",
+    # virage.accounts.identity_vigilance (RNIV)
+    "persons.identity.validated": "Identité d'une personne validée sur une pièce",
+    "persons.identity.ins_retrieved": "INS d'une personne récupérée (téléservice INSi)",
+    "persons.identity.reset": "Identité d'une personne redevenue provisoire (traits modifiés)",
+    "persons.duplicates.read": "Doublons possibles de la structure consultés",
 }

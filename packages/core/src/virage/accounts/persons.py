@@ -11,7 +11,7 @@ from typing import Any
 
 from virage.access import CARE_TEAM_ROLES, ROLES
 from virage.accounts import export as export_builder
-from virage.accounts import objection_storage, person_storage, storage
+from virage.accounts import identity_vigilance, objection_storage, person_storage, storage
 from virage.accounts.context import AccessContext
 from virage.audit import service as audit
 from virage.db import Database, transaction, utcnow
@@ -69,6 +69,10 @@ def view(access: AccessContext, person_id: int) -> dict[str, Any]:
         "objections": objection_storage.history(access.db, person_id),
         "can_manage_objection": access.allowed("persons.objection.manage", person=ref),
         "emergency": access.decide("persons.identity.read", person=ref).emergency,
+        "identity": identity_vigilance.status_of(access.db, person),
+        "possible_duplicates": identity_vigilance.duplicates_of(access.db, person)
+        if access.allowed("persons.manage", structure_id=ref.structure_id)
+        else [],
     }
 
 
@@ -102,7 +106,9 @@ def update(access: AccessContext, person_id: int, changes: dict[str, Any]) -> di
     if person["status"] == "closed":
         raise Conflict(CLOSED)
     storage.update_person(access.db, person_id, changes)
-    return storage.get_person(access.db, person_id)
+    after = storage.get_person(access.db, person_id)
+    identity_vigilance.traits_changed(access, person_id, person, after)
+    return after
 
 
 def close(access: AccessContext, person_id: int) -> None:

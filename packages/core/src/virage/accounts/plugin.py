@@ -9,6 +9,8 @@ from virage.accounts import (
     device_web,
     home_web,
     hookspecs,
+    identity_vigilance_storage,
+    identity_vigilance_web,
     lifecycle_storage,
     link_web,
     login_web,
@@ -98,6 +100,18 @@ def register_migrations():
             lifecycle_storage.add_session_browser,
             "Sessions : navigateur d'ouverture",
         ),
+        Migration(
+            "core",
+            "0147_identity_vigilance",
+            identity_vigilance_storage.create_table,
+            "Vigilance sur l'identité : pièce vérifiée, INS récupérée (aucune copie de pièce)",
+        ),
+        Migration(
+            "core",
+            "0148_row_security_identity_vigilance",
+            identity_vigilance_storage.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : vigilance sur l'identité",
+        ),
     ]
 
 
@@ -126,6 +140,7 @@ def register_routes():
         notice_web.NoticePages,
         structure_settings.StructureSettingsPages,
         objection_web.ObjectionPages,
+        identity_vigilance_web.IdentityPages,
         web.PersonPages,
         web.StructurePages,
         api.MeController,

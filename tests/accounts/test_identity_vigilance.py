@@ -1,0 +1,183 @@
+"""Identity vigilance (RNIV): status from the document checked and the INS retrieved, qualified
+only with both; strict traits changed → provisional; EHPAD-only documents; no copy kept; possible
+duplicates (accents, case, hyphens set aside) for the roles that manage persons."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.accounts.conftest import bearer, csrf_from, login
+from tests.accounts.sql import query
+from virage.accounts.identity_vigilance import duplicate_groups, normalise
+
+
+def _nir(body: str) -> str:
+    return body + f"{97 - int(body) % 97:02d}"
+
+
+def create(client, world, user, **fields):
+    body = {
+        "family_name": "Martin",
+        "given_names": "Marie-Hélène Louise",
+        "birth_date": "1938-04-02",
+        "sex": "F",
+        **fields,
+    }
+    r = client.post("/api/v1/persons", json=body, headers=bearer(world, user))
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def post(client, url, data=None):
+    page = client.get("/moi")
+    return client.post(
+        url, data={**(data or {}), "_csrf_token": csrf_from(page.text)}, follow_redirects=False
+    )
+
+
+def status(client, pid):
+    html = client.get(f"/personnes/{pid}/identite").text
+    return next(
+        s
+        for s in ("provisoire", "récupérée", "validée", "qualifiée")
+        if f"Identité {s}</strong>" in html
+    )
+
+
+def test_validated_then_qualified_then_provisional_again(client, world):
+    pid = create(client, world, "secretary_a", ins_nir=_nir("2380439123456"))
+    login(client, "secretary_a")
+    assert status(client, pid) == "provisoire"
+    assert (
+        post(client, f"/personnes/{pid}/identite/validation", {"document": "passeport"}).status_code
+        == 303
+    )
+    assert status(client, pid) == "validée"
+    assert post(client, f"/personnes/{pid}/identite/ins").status_code == 303
+    assert status(client, pid) == "qualifiée"
+    assert "INS qualifiée" in client.get(f"/personnes/{pid}").text
+    r = client.patch(
+        f"/api/v1/persons/{pid}",
+        json={"given_names": "Marie Hélène"},
+        headers=bearer(world, "secretary_a"),
+    )
+    assert r.status_code == 200
+    assert status(client, pid) == "provisoire"
+    actions = [
+        a
+        for (a,) in query(
+            world.settings.db_path,
+            "SELECT action FROM audit_log WHERE person_id = ? ORDER BY id",
+            [pid],
+        )
+    ]
+    for code in (
+        "persons.identity.validated",
+        "persons.identity.ins_retrieved",
+        "persons.identity.reset",
+    ):
+        assert code in actions
+    # Only the type of document is stored: no column could hold a copy.
+    columns = query(
+        world.settings.db_path, "SELECT name FROM pragma_table_info('identity_vigilance')"
+    )
+    assert {c for (c,) in columns} == {
+        "person_id",
+        "structure_id",
+        "document",
+        "validated_by_label",
+        "validated_at",
+        "ins_retrieved_by_label",
+        "ins_retrieved_at",
+    }
+
+
+def test_retrieved_without_document_is_not_qualified_and_needs_the_ins(client, world):
+    login(client, "coord_a")
+    p1 = world.persons["p1"]  # no INS recorded
+    r = post(client, f"/personnes/{p1}/identite/ins")
+    assert r.status_code == 400 and "matricule INS" in r.text
+    pid = create(client, world, "coord_a", ins_nir=_nir("2380439123456"))
+    assert post(client, f"/personnes/{pid}/identite/ins").status_code == 303
+    assert status(client, pid) == "récupérée"
+
+
+def test_ehpad_documents_only_in_an_ehpad(client, world):
+    login(client, "coord_a")
+    pid = create(client, world, "coord_a")
+    r = post(client, f"/personnes/{pid}/identite/validation", {"document": "livret_famille_vitale"})
+    assert r.status_code == 400 and "ne valent qu&#39;en EHPAD" in r.text
+    assert (
+        post(client, f"/personnes/{pid}/identite/validation", {"document": "photo"}).status_code
+        == 400
+    )
+    client.cookies.clear()
+    login(client, "coord_b")
+    pid_b = create(client, world, "coord_b")
+    r = post(
+        client, f"/personnes/{pid_b}/identite/validation", {"document": "livret_famille_vitale"}
+    )
+    assert r.status_code == 303 and status(client, pid_b) == "validée"
+
+
+@pytest.mark.parametrize(("user", "code"), [("nurse_a", 403), ("care_a", 403), ("coord_b", 404)])
+def test_who_may_not_validate(client, world, user, code):
+    pid = create(client, world, "secretary_a")
+    login(client, user)
+    assert (
+        post(client, f"/personnes/{pid}/identite/validation", {"document": "passeport"}).status_code
+        == code
+    )
+    assert query(world.settings.db_path, "SELECT count(*) FROM identity_vigilance") == [(0,)]
+
+
+def test_normalisation_and_groups():
+    assert normalise("  Marie-Hélène  D'ARC ") == "marie helene d arc"
+    rows = [
+        {
+            "id": 1,
+            "family_name": "Durand",
+            "birth_name": None,
+            "given_names": "Jeanne",
+            "birth_date": "1930-01-01",
+            "sex": "F",
+        },
+        {
+            "id": 2,
+            "family_name": "Petit",
+            "birth_name": "DURAND",
+            "given_names": "jeanne marie",
+            "birth_date": "1930-01-01",
+            "sex": "F",
+        },
+        {
+            "id": 3,
+            "family_name": "Durand",
+            "birth_name": None,
+            "given_names": "Jeanne",
+            "birth_date": "1930-01-02",
+            "sex": "F",
+        },
+    ]
+    assert [[p["id"] for p in g] for g in duplicate_groups(rows)] == [[1, 2]]
+
+
+def test_possible_duplicates_page_and_on_the_new_record(client, world):
+    first = create(client, world, "secretary_a")
+    second = create(client, world, "secretary_a", family_name="MARTIN", given_names="marie helene")
+    create(client, world, "coord_b")  # same traits, another structure: never shown
+    login(client, "secretary_a")
+    record = client.get(f"/personnes/{second}").text
+    assert "Doublons possibles" in record and f"dossier n° {first}" in record
+    page = client.get(f"/structures/{world.structures['a']}/personnes/doublons")
+    assert page.status_code == 200 and "1 groupe" in page.text
+    assert f"dossier n° {first}" in page.text and f"dossier n° {second}" in page.text
+    client.cookies.clear()
+    login(client, "nurse_a")
+    assert client.get(f"/structures/{world.structures['a']}/personnes/doublons").status_code == 403
+    client.cookies.clear()
+    login(client, "coord_b")
+    assert client.get(f"/structures/{world.structures['a']}/personnes/doublons").status_code in (
+        403,
+        404,
+    )
