@@ -191,7 +191,18 @@ def link(db: Database, values: dict[str, Any]) -> bool:
     )
     if exists:
         return False
-    db.insert_row("dossier_objective_links", values)
+    columns = (
+        "transmission_id",
+        "objective_id",
+        "person_id",
+        "structure_id",
+        "linked_by",
+        "linked_at",
+    )
+    db.execute(
+        f"INSERT INTO dossier_objective_links ({', '.join(columns)}) VALUES (?, ?, ?, ?, ?, ?)",
+        [values[c] for c in columns],
+    )
     return True
 
 
