@@ -181,3 +181,66 @@ def test_possible_duplicates_page_and_on_the_new_record(client, world):
         403,
         404,
     )
+
+
+def merge(client, kept, merged, reason="Même carte d'identité vérifiée à l'accueil"):
+    return post(
+        client, f"/personnes/{kept}/identite/fusion", {"merged_id": merged, "reason": reason}
+    )
+
+
+def test_merge_moves_what_hangs_off_the_duplicate_and_closes_it(client, world):
+    kept = create(client, world, "secretary_a")
+    dup = create(client, world, "secretary_a", given_names="Marie Helene")
+    entry = {"kind": "trusted_person", "name": "Paul Martin", "declared_on": "2026-01-05"}
+    r = client.post(
+        f"/api/v1/persons/{dup}/entourage", json=entry, headers=bearer(world, "secretary_a")
+    )
+    assert r.status_code == 201
+    team = {"user_id": world.users["nurse_a"]}
+    assert client.post(
+        f"/api/v1/persons/{dup}/care-team", json=team, headers=bearer(world, "coord_a")
+    ).is_success
+    login(client, "coord_a")
+    assert "Fusionner le dossier n°" in client.get(f"/personnes/{kept}/identite").text
+    assert merge(client, kept, dup).status_code == 303
+    db = world.settings.db_path
+    assert query(db, "SELECT status, merged_into FROM persons WHERE id = ?", [dup]) == [
+        ("closed", kept)
+    ]
+    assert query(db, "SELECT person_id FROM entourage_entries") == [(kept,)]
+    assert query(db, "SELECT user_id FROM care_team WHERE person_id = ?", [kept]) == [
+        (world.users["nurse_a"],)
+    ]
+    audit = query(
+        db, "SELECT person_id, outcome FROM audit_log WHERE action = 'persons.merged' ORDER BY id"
+    )
+    assert audit == [(kept, "allowed"), (dup, "allowed")]
+    pointer = f'fusionné dans <a href="/personnes/{kept}">le dossier n° {kept}</a>'
+    assert pointer in client.get(f"/personnes/{dup}").text
+
+
+@pytest.mark.parametrize(
+    ("user", "code"), [("secretary_a", 403), ("nurse_a", 403), ("coord_b", 404)]
+)
+def test_merge_is_reserved(client, world, user, code):
+    kept = create(client, world, "secretary_a")
+    dup = create(client, world, "secretary_a")
+    login(client, user)
+    assert merge(client, kept, dup).status_code == code
+    assert query(
+        world.settings.db_path, "SELECT count(*) FROM persons WHERE merged_into IS NOT NULL"
+    ) == [(0,)]
+
+
+def test_merge_refuses_bad_requests(client, world):
+    kept = create(client, world, "secretary_a")
+    dup = create(client, world, "secretary_a")
+    login(client, "coord_a")
+    assert merge(client, kept, dup, reason="court").status_code == 400
+    assert merge(client, kept, kept).status_code == 400
+    assert merge(client, kept, world.persons["p2"]).status_code == 404  # another structure's
+    assert post(client, f"/personnes/{kept}/identite/fusion", {"merged_id": "x"}).status_code == 400
+    assert query(
+        world.settings.db_path, "SELECT count(*) FROM persons WHERE status = 'closed'"
+    ) == [(0,)]

@@ -33,4 +33,5 @@ ACTION_LABELS: dict[str, str] = {
     "persons.identity.ins_retrieved": "INS d'une personne récupérée (téléservice INSi)",
     "persons.identity.reset": "Identité d'une personne redevenue provisoire (traits modifiés)",
     "persons.duplicates.read": "Doublons possibles de la structure consultés",
+    "persons.merged": "Doublon fusionné dans le dossier conservé (motif au journal)",
 }

@@ -99,6 +99,22 @@ def on_person_deleted(db: Database, person_id: int) -> None:
 
 
 @hookspec
+def persons_merged(access: AccessContext, kept_id: int, merged_id: int) -> None:
+    """Move what your domain or plugin stores about a duplicate record onto the record kept.
+
+    :param access: the access model of the person merging (already checked for
+        ``persons.merge`` on both records; use ``access.db``, inside the merge's transaction).
+    :param kept_id: the record that stays.
+    :param merged_id: the duplicate, closed after the merge with a pointer to ``kept_id``.
+
+    Re-attach your rows (``UPDATE … SET person_id = kept_id WHERE person_id = merged_id``) or
+    merge them; return nothing. Raise nothing: an exception is reported and your rows stay on
+    the closed record, still reachable through its pointer. Called once per merge, for every
+    plugin, after the core moved the care team and the objections.
+    """
+
+
+@hookspec
 def login_page_options(settings: Settings) -> Sequence[LoginOption] | None:
     """Offer another way to log in on the log-in page (single sign-on: Pro Santé Connect…).
 

@@ -81,3 +81,25 @@ def identity_traits(db: Database, structure_id: int) -> list[dict]:
         " WHERE structure_id = ? AND status = 'active' ORDER BY id LIMIT ?",
         [structure_id, MAX_COMPARED],
     )
+
+
+def add_merged_into(db: Database) -> None:
+    """Migration ``core/0149_persons_merged_into``: a merged duplicate points to the record kept."""
+    db.execute("ALTER TABLE persons ADD COLUMN merged_into INTEGER")
+
+
+def move_person_rows(db: Database, kept_id: int, merged_id: int) -> None:
+    """The accounts domain's rows of the duplicate go to the record kept: care team (without
+    double membership), objections to sharing; then the duplicate points to the record kept."""
+    db.execute(
+        "INSERT INTO care_team (person_id, user_id, added_by, added_at)"
+        " SELECT ?, user_id, added_by, added_at FROM care_team c WHERE c.person_id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM care_team k WHERE k.person_id = ? AND k.user_id = c.user_id)",
+        [kept_id, merged_id, kept_id],
+    )
+    db.execute("DELETE FROM care_team WHERE person_id = ?", [merged_id])
+    db.execute(
+        "UPDATE sharing_objections SET person_id = ? WHERE person_id = ?", [kept_id, merged_id]
+    )
+    db.execute("DELETE FROM identity_vigilance WHERE person_id = ?", [merged_id])
+    db.execute("UPDATE persons SET merged_into = ? WHERE id = ?", [kept_id, merged_id])

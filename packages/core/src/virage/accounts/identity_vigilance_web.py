@@ -9,13 +9,18 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
 from virage.accounts import identity_vigilance as vigilance
-from virage.accounts import storage
+from virage.accounts import identity_vigilance_merge, storage
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
 
 
 class ValidationForm(BaseModel):
     document: str = Field(default="", max_length=40)
+
+
+class MergeForm(BaseModel):
+    merged_id: int = Field(ge=1, le=2**62)
+    reason: str = Field(default="", max_length=1000)
 
 
 class IdentityPages(Controller):
@@ -36,6 +41,8 @@ class IdentityPages(Controller):
                 "can_manage": can_manage and person["status"] == "active",
                 "documents": vigilance.documents_for(structure),
                 "duplicates": vigilance.duplicates_of(access.db, person) if can_manage else [],
+                "can_merge": access.allowed("persons.merge", structure_id=person["structure_id"])
+                and person["status"] == "active",
             },
         )
 
@@ -50,6 +57,13 @@ class IdentityPages(Controller):
     async def ins(self, access: Access, person_id: FromPath[int]) -> Redirect:
         vigilance.ins_retrieved(access, person_id)
         return Redirect(f"/personnes/{person_id}/identite", status_code=303)
+
+    @post("/personnes/{person_id:int}/identite/fusion", status_code=303)
+    async def merge(
+        self, access: Access, person_id: FromPath[int], data: URLEncodedBody[MergeForm]
+    ) -> Redirect:
+        identity_vigilance_merge.merge(access, person_id, data.merged_id, data.reason)
+        return Redirect(f"/personnes/{person_id}", status_code=303)
 
     @get("/structures/{structure_id:int}/personnes/doublons", name="person-duplicates")
     async def duplicates(self, access: Access, structure_id: FromPath[int]) -> Template:

@@ -26,4 +26,9 @@ ACCOUNT_PERMISSIONS = (
         "de son équipe de soins",
         ["director", "dpo", "coordinator", "secretariat"],
     ),
+    permission(
+        "persons.merge",
+        "Fusionner deux dossiers d'une même personne (doublon) ; le doublon est clos",
+        ["director", "coordinator"],
+    ),
 )

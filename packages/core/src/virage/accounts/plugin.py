@@ -112,6 +112,12 @@ def register_migrations():
             identity_vigilance_storage.create_row_security,
             "Sécurité par ligne (PostgreSQL) : vigilance sur l'identité",
         ),
+        Migration(
+            "core",
+            "0149_persons_merged_into",
+            identity_vigilance_storage.add_merged_into,
+            "Personnes : un doublon fusionné renvoie au dossier conservé",
+        ),
     ]
 
 

@@ -113,3 +113,10 @@ def extra_person_export(db, person_id):
 @hookimpl
 def on_person_deleted(db, person_id):
     storage.delete_person_data(db, person_id)
+
+
+@hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's entourage and declared health follow the record kept (a second trusted
+    person, if both had one, shows on the page: the professional removes the stale one)."""
+    storage.move_person(access.db, kept_id, merged_id)

@@ -118,3 +118,11 @@ def all_for_person(db: Database, person_id: int) -> list[dict]:
 
 def delete_person_data(db: Database, person_id: int) -> None:
     db.execute("DELETE FROM entourage_entries WHERE person_id = ?", [person_id])
+
+
+def move_person(db: Database, kept_id: int, merged_id: int) -> int:
+    """A merged duplicate's entries go to the record kept; how many moved."""
+    cur = db.execute(
+        "UPDATE entourage_entries SET person_id = ? WHERE person_id = ?", [kept_id, merged_id]
+    )
+    return cur.rowcount
