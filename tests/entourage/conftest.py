@@ -13,8 +13,8 @@ from tests.accounts.conftest import (  # noqa: F401
 )
 
 # The browser scenario: Chromium's settings, the built docs and the demo server of tests/e2e.
-from tests.conftest import browser_type_launch_args, built_docs, capture  # noqa: E402, F401
-from tests.e2e.conftest import live_server, phone, server_env  # noqa: E402, F401
+from tests.conftest import browser_type_launch_args, built_docs, capture  # noqa: F401
+from tests.e2e.conftest import live_server, phone, server_env  # noqa: F401
 
 TRUSTED = {
     "kind": "trusted_person",
