@@ -31,10 +31,10 @@ GRID = {
 }
 
 
-def _person(server_env) -> tuple[int, str]:
+def _person(env) -> tuple[int, str]:
     """A person of the SSIAD with transmissions written about her, and no plan yet."""
     rows = query(
-        server_env,
+        env,
         "SELECT p.id, p.family_name FROM persons p JOIN structures s ON s.id = p.structure_id"
         " WHERE s.name = 'SSIAD du Val-de-Loue' AND p.status = 'active'"
         " AND EXISTS (SELECT 1 FROM transmissions t WHERE t.person_id = p.id)"
@@ -80,9 +80,7 @@ def test_a_coordinator_reviews_an_admission(live_server, server_env, browser, ca
     # a transmission of the team refers to the first objective
     first = page.locator("article[id^=objectif-]").first
     first.get_by_role("button", name="Rattacher").click()
-    expect(page.locator("article[id^=objectif-]").first).to_contain_text(
-        "1 transmission rattachée"
-    )
+    expect(page.locator("article[id^=objectif-]").first).to_contain_text("1 transmission rattachée")
     page.locator("#projet").scroll_into_view_if_needed()
     capture(page, "dossier-projet")
 

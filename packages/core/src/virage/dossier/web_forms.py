@@ -89,9 +89,11 @@ class DossierForms(Controller):
 
     @get("/evaluations/{code:str}", name="dossier-assessment-form")
     async def assessment_form(self, access: Access, person_id: Id, code: FromPath[str]) -> Template:
-        access.require(
-            "dossier.assessments.write", person_id=person_id, action="dossier.assessment.record"
-        )
+        _, ref = access.load_person(person_id)
+        if not access.allowed("dossier.assessments.write", person=ref):
+            access.require(  # refused, and the refusal is in the journal
+                "dossier.assessments.write", person_id=person_id, action="dossier.assessment.record"
+            )
         questionnaire = service.questionnaires(access).get(code)
         if questionnaire is None:
             raise NotFound("Ce questionnaire n'existe pas.")
