@@ -25,7 +25,9 @@ def test_the_dashboard_draws_svg_with_a_table_for_each_chart(world, client):
     as_worker(client, world, "director_a")
     r = client.get(f"/indicateurs/structures/{world.structures['a']}?{PERIOD}")
     assert r.status_code == 200
-    assert r.text.count("<svg") >= 4 and "<script" not in r.text.split("<main")[1].split("</main>")[0]
+    assert (
+        r.text.count("<svg") >= 4 and "<script" not in r.text.split("<main")[1].split("</main>")[0]
+    )
     assert r.text.count("<caption>") >= r.text.count('<figure class="chart">')
     assert "Visites réalisées" in r.text and "Visite à domicile" in r.text
     assert "juillet 2026" in r.text and "2026-07-" not in r.text

@@ -42,6 +42,23 @@ def line_chart(
     )
 
 
+_STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+_STYLE_ATTR = re.compile(r'style="([^"]*)"')
+
+
+def _attributes(match: re.Match) -> str:
+    pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+    return " ".join(f'{k.strip()}="{v.strip()}"' for k, v in pairs)
+
+
+def _without_css(svg: str) -> str:
+    """No ``<style>`` and no ``style=`` (the pages' content security policy refuses them):
+    matplotlib's styles become SVG presentation attributes, which mean the same."""
+    svg = _STYLE_BLOCK.sub("", svg)
+    svg = _STYLE_ATTR.sub(_attributes, svg)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+
 @functools.lru_cache(maxsize=512)
 def _draw(title, months, series, median, unit) -> str:
     with _LOCK:
@@ -62,10 +79,11 @@ def _draw(title, months, series, median, unit) -> str:
         ax.spines[["top", "right"]].set_visible(False)
         if len(series) > 1 or median:
             ax.legend(fontsize=7, frameon=False, loc="upper left")
-        fig.tight_layout()
+        # Fixed margins: tight_layout would draw the figure twice (half the time of a chart).
+        fig.subplots_adjust(left=0.11, right=0.98, top=0.96, bottom=0.13)
         out = io.StringIO()
-        fig.savefig(out, format="svg")
-    svg = out.getvalue()
+        fig.savefig(out, format="svg", metadata={"Date": None})
+    svg = _without_css(out.getvalue())
     svg = svg[svg.index("<svg") :]
     # Scales with its box (phone width), described for assistive technologies by the table.
     svg = re.sub(r'width="[\d.]+pt" height="[\d.]+pt"', 'width="100%"', svg, count=1)

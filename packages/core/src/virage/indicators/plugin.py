@@ -72,5 +72,12 @@ def register_commands(cli):
 
 
 @hookimpl
+def on_demo_created(db, seed):
+    from virage.indicators import demo
+
+    return demo.create(db, seed)
+
+
+@hookimpl
 def register_audit_actions():
     return AUDIT_ACTIONS

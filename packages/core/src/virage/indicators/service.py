@@ -45,7 +45,8 @@ def declared(plugins: PluginHost | None) -> list[tuple[str, Indicator]]:
             continue
         seen.add(indicator.key)
         out.append((name, indicator))
-    return out
+    # The core's first (visits, transmissions), then the plugins' in registration order.
+    return sorted(out, key=lambda pair: pair[0] != "virage.indicators.plugin")
 
 
 def threshold(db: Database) -> int:
