@@ -174,6 +174,13 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def on_demo_created(db):
+    from virage.dossier import demo
+
+    return demo.create(db)
+
+
+@hookimpl
 def extra_plugin_info():
     return {
         "description": "Dossier de la personne : projet personnalisé (versions, révisions), "
