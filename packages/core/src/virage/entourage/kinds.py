@@ -76,4 +76,5 @@ AUDIT_LABELS: dict[str, str] = {
     "entourage.health.added": "Santé déclarée d'une personne complétée",
     "entourage.health.removed": "Santé déclarée d'une personne : une mention retirée",
     "entourage.dlu.read": "Dossier de liaison d'urgence d'une personne consulté",
+    "entourage.imported": "Entourage d'une personne repris d'un dossier importé (FHIR)",
 }

@@ -120,3 +120,24 @@ def persons_merged(access, kept_id, merged_id):
     """The duplicate's entourage and declared health follow the record kept (a second trusted
     person, if both had one, shows on the page: the professional removes the stale one)."""
     storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
+def dossier_sections(access, person_id):
+    from virage.entourage import dossier_sections as sections
+
+    return sections.sections(access, person_id)
+
+
+@hookimpl
+def dossier_fhir_resources(access, person_id):
+    from virage.entourage import fhir
+
+    return fhir.resources(access, person_id)
+
+
+@hookimpl
+def dossier_fhir_import(access, person_id, resources):
+    from virage.entourage import fhir
+
+    fhir.import_resources(access, person_id, resources)
