@@ -159,6 +159,11 @@ def test_what_was_sent_can_be_shown_to_a_person_who_asks(world, client):
     r = client.get(f"/indicateurs/structures/{world.structures['a']}/envois")
     assert r.status_code == 200 and "3e trimestre 2026" in r.text
     assert "Visites réalisées" in r.text and "Personne" not in r.text
+    # and in the person's own export (right of access), with her data
+    as_worker(client, world, "director_a")
+    export = client.get(f"/personnes/{world.persons['p1']}/export.json")
+    assert export.status_code == 200, export.text[:300]
+    assert "indicateurs_envoyes" in export.text and "3e trimestre 2026" in export.text
 
 
 def test_a_bad_period_is_refused_in_french(world, client):

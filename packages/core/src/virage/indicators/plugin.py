@@ -3,6 +3,7 @@ plugin. The agenda's and the transmissions' indicators are declared here (``regi
 
 from __future__ import annotations
 
+from virage.accounts.export import ExportSection
 from virage.db import Migration
 from virage.indicators import hookspecs, storage
 from virage.indicators.permissions import AUDIT_ACTIONS, PERMISSIONS
@@ -69,6 +70,25 @@ def register_commands(cli):
     from virage.indicators import cli as indicators_cli
 
     indicators_cli.register(cli)
+
+
+@hookimpl
+def extra_person_export(db, person_id):
+    """What was sent about the activity of the person's structure (figures only): a person who
+    asks what her structure transmits finds it with her own data."""
+    from virage.indicators import sas
+
+    rows = sas.sent_summary(db, person_id)
+    if not rows:
+        return None
+    return [
+        ExportSection(
+            "indicateurs_envoyes",
+            "Indicateurs envoyés sur l'activité de la structure (chiffres agrégés, sans nom)",
+            "indicators.sent.read",
+            rows,
+        )
+    ]
 
 
 @hookimpl

@@ -208,3 +208,26 @@ def approved_for(access: AccessContext, structure_id: int, period: str) -> int |
     period_months(period)
     row = storage.approved_export(access.db, structure_id, period)
     return row["id"] if row else None
+
+
+def sent_summary(db, person_id: int) -> list[dict]:
+    """The exports sent for the person's structure, summed up (for her RGPD export)."""
+    person = lookups.person(db, person_id)
+    if person is None:
+        return []
+    return [
+        {
+            "période": period_text(row["period"]),
+            "envoyé le": row["first_download_at"],
+            "indicateurs": [
+                {
+                    "indicateur": ind["label"],
+                    "unité": ind["unit"],
+                    "total": ind["total"],
+                    "cases masquées": ind["hidden_cells"],
+                }
+                for ind in row["content"]["indicators"]
+            ],
+        }
+        for row in storage.sent_exports(db, person["structure_id"], limit=20)
+    ]
