@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from virage_alerts import background, clock, signing
 
 from tests.e2e.helpers import query, sign_in
-from virage.db import connect
 from virage.sdk import utcnow
+from virage.sdk.testing import connect
 
 pytestmark = pytest.mark.browser
 
