@@ -23,7 +23,8 @@ def _person_of_pauls_team(server_env) -> int:
         " JOIN users u ON u.id = t.user_id JOIN memberships m ON m.structure_id = p.structure_id"
         " JOIN users s ON s.id = m.user_id"
         " WHERE u.username = 'paul.infirmier' AND s.username = 'lea.secretariat'"
-        " AND p.status = 'active' ORDER BY p.id",
+        " AND p.status = 'active'"
+        " AND p.id NOT IN (SELECT person_id FROM entourage_entries) ORDER BY p.id",
     )
     assert rows, "the demo territory has a person in Paul's care team"
     return rows[0][0]

@@ -53,6 +53,11 @@ def documents_for(structure: dict | None) -> dict[str, str]:
     return dict(DOCUMENTS)
 
 
+def documents_of(db: Database, person: dict) -> dict[str, str]:
+    """The documents that may validate this person's identity in her structure."""
+    return documents_for(storage.get_structure(db, person["structure_id"]))
+
+
 def status_of(db: Database, person: dict) -> dict[str, Any]:
     """The person's identity status, with what it rests on (no personal data beyond the row)."""
     row = store.get(db, person["id"]) or {}

@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
 from virage.accounts import identity_vigilance as vigilance
-from virage.accounts import identity_vigilance_merge, storage
+from virage.accounts import identity_vigilance_merge
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
 
@@ -32,14 +32,13 @@ class IdentityPages(Controller):
     async def page(self, access: Access, person_id: FromPath[int]) -> Template:
         person = access.require("persons.identity.read", person_id=person_id, action="persons.read")
         can_manage = access.allowed("persons.manage", structure_id=person["structure_id"])
-        structure = storage.get_structure(access.db, person["structure_id"])
         return Template(
             "accounts/identity_vigilance.html",
             context={
                 "person": person,
                 "identity": vigilance.status_of(access.db, person),
                 "can_manage": can_manage and person["status"] == "active",
-                "documents": vigilance.documents_for(structure),
+                "documents": vigilance.documents_of(access.db, person),
                 "duplicates": vigilance.duplicates_of(access.db, person) if can_manage else [],
                 "can_merge": access.allowed("persons.merge", structure_id=person["structure_id"])
                 and person["status"] == "active",

@@ -141,3 +141,10 @@ def dossier_fhir_import(access, person_id, resources):
     from virage.entourage import fhir
 
     fhir.import_resources(access, person_id, resources)
+
+
+@hookimpl
+def on_demo_created(db):
+    from virage.entourage import demo
+
+    return demo.create(db)
