@@ -115,8 +115,11 @@ def refresh(
     at = utcnow_iso()
     for month in sorted(todo):
         rows = _compute_month(db, plugins, indicators, structure_id, month)
-        with transaction(db):
-            storage.replace_month(db, structure_id, month, rows, at)
+        try:
+            with transaction(db):
+                storage.replace_month(db, structure_id, month, rows, at)
+        except db.IntegrityError:
+            continue  # another request computed the same month at the same time: keep its rows
     return len(todo)
 
 
