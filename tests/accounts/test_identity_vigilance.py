@@ -9,6 +9,7 @@ import pytest
 from tests.accounts.conftest import bearer, csrf_from, login
 from tests.accounts.sql import query
 from virage.accounts.identity_vigilance import duplicate_groups, normalise
+from virage.db import connect
 
 
 def _nir(body: str) -> str:
@@ -78,10 +79,22 @@ def test_validated_then_qualified_then_provisional_again(client, world):
     ):
         assert code in actions
     # Only the type of document is stored: no column could hold a copy.
-    columns = query(
-        world.settings.db_path, "SELECT name FROM pragma_table_info('identity_vigilance')"
-    )
-    assert {c for (c,) in columns} == {
+    db = connect(world.settings.db_path)
+    try:
+        row = db.fetch_one("SELECT * FROM identity_vigilance WHERE person_id = ?", [pid])
+    finally:
+        db.close()
+    assert row is None  # back to provisional: nothing kept
+    db = connect(world.settings.db_path)
+    try:
+        db.execute(
+            "INSERT INTO identity_vigilance (person_id, structure_id) VALUES (?, ?)",
+            [pid, world.structures["a"]],
+        )
+        columns = set(db.fetch_one("SELECT * FROM identity_vigilance WHERE person_id = ?", [pid]))
+    finally:
+        db.close()
+    assert columns == {
         "person_id",
         "structure_id",
         "document",
