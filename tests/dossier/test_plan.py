@@ -5,6 +5,7 @@ export and the purge; the command line."""
 from __future__ import annotations
 
 import json
+import re
 
 from tests.accounts.sql import query
 from tests.dossier.conftest import PLAN, bearer, csrf_from, login, write_assessment, write_plan
@@ -179,3 +180,42 @@ def test_the_command_line_exports_and_imports(client, world, monkeypatch, tmp_pa
     )
     assert "1 dossier importé" in capsys.readouterr().out
     assert main(["dossier", "exporter", "--compte", "coord_a"]) != 0
+
+
+def test_a_social_worker_revises_and_the_care_objective_is_carried_over(client, world):
+    from virage.accounts import lookups
+
+    p1 = world.persons["p1"]
+    assert write_plan(client, world).status_code == 201
+    db = connect(world.settings.db_path)
+    lookups.add_to_care_team(db, p1, world.users["social_a"], world.users["coord_a"])
+    db.commit()
+    db.close()
+    login(client, "social_a")
+    page, token = _form(client, f"/personnes/{p1}/dossier/projet/nouveau")
+    assert "repris tel quel" in page.text
+    form = dict(re.findall(r'<input type="hidden" name="(o\d+_\w+)" value="([^"]*)"', page.text))
+    response = client.post(
+        f"/personnes/{p1}/dossier/projet/nouveau",
+        data={
+            **form,
+            "_csrf_token": token,
+            "o0_words": "Sortir au jardin chaque jour",
+            "review_on": "2027-03-01",
+            "agreed_how": "entretien",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    plan = client.get(f"/api/v1/persons/{p1}/dossier/plan", headers=bearer(world, "coord_a"))
+    objectives = [(o["words"], bool(o["care"])) for o in plan.json()["objectives"]]
+    assert ("Sortir au jardin chaque jour", False) in objectives
+    assert ("Que mes pansements cicatrisent", True) in objectives
+    # changing the care objective is refused
+    care = next(o for o in plan.json()["objectives"] if o["care"])
+    changed = {
+        **PLAN,
+        "objectives": [{"words": "Autre chose", "care": True, "origin_id": care["id"]}],
+    }
+    response = write_plan(client, world, name="social_a", body=changed)
+    assert response.status_code == 400 and "objectif de soins" in response.json()["detail"]

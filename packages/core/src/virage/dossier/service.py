@@ -124,12 +124,25 @@ def save_plan(access: AccessContext, person_id: int, data: dict[str, Any]) -> in
     person = _editable(access, person_id)
     _, ref = access.load_person(person_id)
     can_care = access.allowed("persons.health.write", person=ref)
+    current = storage.current_plan(access.db, person_id)
+    previous = storage.objectives(access.db, current["id"]) if current else []
+    kept_care = {o["id"]: o for o in previous if o["care"]}
     items = []
     for raw in list(data.get("objectives") or [])[: MAX_OBJECTIVES + 1]:
         words = _text(raw.get("words"), "l'objectif", limit=TEXT_MAX)
         if not words:
             continue
-        if raw.get("care") and not can_care:
+        same = kept_care.get(raw.get("origin_id"))  # a care objective carried over unchanged
+        unchanged = same is not None and (
+            words,
+            raw.get("actions") or "",
+            raw.get("who") or "",
+        ) == (
+            same["words"],
+            same["actions"],
+            same["who"],
+        )
+        if raw.get("care") and not can_care and not unchanged:
             raise InvalidInput(
                 "Votre rôle ne permet pas d'écrire un objectif de soins : demandez à "
                 "l'infirmier·e ou à la coordination."
@@ -147,13 +160,17 @@ def save_plan(access: AccessContext, person_id: int, data: dict[str, Any]) -> in
         raise InvalidInput("Écrivez au moins un objectif, avec les mots de la personne.")
     if len(items) > MAX_OBJECTIVES:
         raise InvalidInput(f"Un projet compte {MAX_OBJECTIVES} objectifs au plus.")
-    current = storage.current_plan(access.db, person_id)
-    valid_origins = (
-        {o["id"] for o in storage.objectives(access.db, current["id"])} if current else set()
-    )
+    sees_care = access.allowed("persons.health.read", person=ref)
+    valid_origins = {o["id"] for o in previous if sees_care or not o["care"]}
     for item in items:
         if item["origin_id"] not in valid_origins:
             item["origin_id"] = None
+    if not sees_care:  # the care objectives she cannot see are carried over as they are
+        items += [
+            {k: o[k] for k in ("words", "actions", "who")} | {"care": True, "origin_id": o["id"]}
+            for o in previous
+            if o["care"]
+        ]
     how = str(data.get("agreed_how") or "")
     if how not in AGREED_HOW:
         raise InvalidInput("Comment la personne a-t-elle participé ? Choisissez dans la liste.")

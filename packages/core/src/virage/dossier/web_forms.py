@@ -45,7 +45,7 @@ class DossierForms(Controller):
             access.require("dossier.plan.write", person_id=person_id, action="dossier.plan.write")
         rows = [dict(o) for o in view["objectives"]]
         rows += [{} for _ in range(max(2, FORM_ROWS - len(rows)))]
-        person, _ = access.load_person(person_id)
+        person, ref = access.load_person(person_id)
         return Template(
             "dossier/plan_form.html",
             context={
@@ -53,7 +53,7 @@ class DossierForms(Controller):
                 "plan": view["plan"],
                 "rows": rows[: max(FORM_ROWS, len(view["objectives"]) + 2)],
                 "hidden_care": view["hidden_care"],
-                "can_care": view["can_care"],
+                "can_care": access.allowed("persons.health.write", person=ref),
                 "agreed_how": service.AGREED_HOW,
                 "today": date.today().isoformat(),
             },
