@@ -87,6 +87,16 @@ def test_the_round_works_offline_and_is_sent_once(live_server, server_env, brows
     page.evaluate("window.scrollTo(0, 0)")
     capture(page, "hors-ligne-pointages-en-attente")
 
+    # The emergency liaison file (DLU) of a person of the round opens from the phone too.
+    pid = query(
+        server_env, "SELECT person_id FROM agenda_appointments WHERE id = ?", (visits[0],)
+    )[0][0]
+    page.goto(f"{live_server}/personnes/{pid}/dlu")
+    expect(page.get_by_text("Dossier de liaison d'urgence · édité le")).to_be_visible()
+    expect(page.get_by_text("Pas de réseau : copie gardée sur cet appareil")).to_be_visible()
+    page.goto(f"{live_server}/agenda/ma-journee")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ma journée")
+
     # Two transmissions, from the forms kept on the phone.
     texts = [
         "Pansement du talon refait, plaie propre, pas d'odeur.",

@@ -36,11 +36,12 @@
   var ACTIONS = { arrivee: "in", depart: "out", statut: "status" };
   var OK = { "in": "arrivee", out: "depart", status: "statut" };
   // What is kept of the round: the person's page, her recent transmissions and the form to write
-  // one (not its template variants); a visit or a transmission only when the day links to it
-  // (the day's visits, an urgent transmission on a card).
+  // one (not its template variants), her emergency liaison file (DLU: the person's page links to it
+  // for the care team only); a visit or a transmission only when the day links to it (the day's
+  // visits, an urgent transmission on a card).
   var KEEP = [
     /^\/personnes\/\d+$/, /^\/personnes\/\d+\/transmissions$/,
-    /^\/personnes\/\d+\/transmissions\/nouvelle(\?visite=\d+)?$/
+    /^\/personnes\/\d+\/transmissions\/nouvelle(\?visite=\d+)?$/, /^\/personnes\/\d+\/dlu$/
   ];
   var FROM_DAY = [/^\/agenda\/rendez-vous\/\d+$/, /^\/transmissions\/\d+$/];
   var MAX_PAGES = 80;
