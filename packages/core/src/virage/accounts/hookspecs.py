@@ -108,9 +108,10 @@ def persons_merged(access: AccessContext, kept_id: int, merged_id: int) -> None:
     :param merged_id: the duplicate, closed after the merge with a pointer to ``kept_id``.
 
     Re-attach your rows (``UPDATE … SET person_id = kept_id WHERE person_id = merged_id``) or
-    merge them; return nothing. Raise nothing: an exception is reported and your rows stay on
-    the closed record, still reachable through its pointer. Called once per merge, for every
-    plugin, after the core moved the care team and the objections.
+    merge them (a row unique per person: keep the kept record's, keep the other as history);
+    return nothing. Raise only if your rows cannot be moved: the whole merge is then rolled back
+    (nothing half-merged) and refused with a French message naming your plugin. Called once per
+    merge, for every plugin, after the core moved the care team and the objections.
     """
 
 

@@ -2,8 +2,10 @@
 
 Both records must be active and of the same structure. The core moves what the accounts domain
 holds (care team, objections to sharing); every domain or plugin that holds person data moves
-its own through the hook ``persons_merged`` (the entourage does). The duplicate is then closed,
-with a pointer to the record kept; both records' journals say who merged them and why.
+its own through the hook ``persons_merged`` (entourage, agenda, transmissions, file, and the
+plugins holding person data), inside the merge's transaction: if one implementation fails, the
+whole merge is rolled back (nothing half-merged) with a French message naming it. The duplicate is
+then closed, with a pointer to the record kept; both records' journals say who merged them and why.
 """
 
 from __future__ import annotations
@@ -38,7 +40,22 @@ def merge(access: AccessContext, kept_id: int, merged_id: int, reason: str) -> N
     with transaction(access.db):
         store.move_person_rows(access.db, kept_id, merged_id)
         if access.plugins is not None:
-            access.plugins.call(
-                "persons_merged", access=access, kept_id=kept_id, merged_id=merged_id
-            )
+            _move_everywhere(access, kept_id, merged_id)
         storage.close_person(access.db, merged_id)
+
+
+def _move_everywhere(access: AccessContext, kept_id: int, merged_id: int) -> None:
+    """Call every ``persons_merged`` implementation; the first failure cancels the merge (the
+    caller's transaction rolls back what the others already moved)."""
+    plugins = access.plugins
+    kwargs = {"access": access, "kept_id": kept_id, "merged_id": merged_id}
+    for impl in reversed(plugins.pm.hook.persons_merged.get_hookimpls()):
+        try:
+            impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
+        except Exception as exc:
+            plugins.record_failure(impl.plugin_name, "persons_merged", f"{exc!r:.200}")
+            raise Conflict(
+                f"La fusion est annulée : le module « {impl.plugin_name} » n'a pas pu rattacher "
+                "ses données au dossier conservé. Rien n'a été modifié, les deux dossiers restent "
+                "ouverts ; prévenez l'administrateur du réseau puis réessayez."
+            ) from exc

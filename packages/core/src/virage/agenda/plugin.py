@@ -179,6 +179,14 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's appointments and series follow the record kept."""
+    from virage.agenda import merge_storage
+
+    merge_storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
 def on_appointment_created(appointment, actor):
     log.info(
         "rendez-vous créé n° %s (%s, %s) par %s",

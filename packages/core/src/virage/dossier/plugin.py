@@ -174,6 +174,15 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's plans (its current one superseded if the kept record has one), objective
+    links and assessments follow the record kept."""
+    from virage.dossier import merge_storage
+
+    merge_storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
 def on_demo_created(db):
     from virage.dossier import demo
 

@@ -6,7 +6,7 @@ from virage.access import permission
 from virage.accounts.export import ExportSection
 from virage.db import Migration
 from virage.plugins import hookimpl
-from virage.transmissions import hookspecs, policy_storage, storage
+from virage.transmissions import hookspecs, merge_storage, policy_storage, storage
 from virage.transmissions.targets import CORE_TARGETS, CORE_TEMPLATES, KINDS, PRIORITIES
 from virage.web.nav import NavItem
 from virage.web.sections import PageSection
@@ -79,6 +79,12 @@ def register_migrations():
             "0092_row_security_transmissions",
             policy_storage.create_row_security,
             "Sécurité par ligne (PostgreSQL) : transmissions",
+        ),
+        Migration(
+            "core",
+            "0152_transmissions_merge",
+            merge_storage.allow_merge,
+            "Transmissions : suivent le dossier conservé lors d'une fusion de doublons",
         ),
     ]
 
@@ -188,6 +194,12 @@ def extra_person_export(db, person_id):
 @hookimpl
 def on_person_deleted(db, person_id):
     storage.delete_for_person(db, person_id)
+
+
+@hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's transmissions (and their acknowledgements) follow the record kept."""
+    merge_storage.move_person(access.db, kept_id, merged_id)
 
 
 @hookimpl

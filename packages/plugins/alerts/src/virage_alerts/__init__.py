@@ -139,6 +139,14 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's alerts and room follow the record kept (the kept record's room wins)."""
+    from virage_alerts import merge_storage
+
+    merge_storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
 def on_startup(app):
     from virage_alerts import background
 

@@ -181,6 +181,14 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's orientation requests follow the record kept."""
+    from virage_orientation import merge_storage
+
+    merge_storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
 def extra_plugin_info():
     return {
         "description": "Orientation d'une personne vers une structure adaptée (type ViaTrajectoire).",

@@ -207,6 +207,14 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's teleconsultations follow the record kept."""
+    from virage_teleconsultation import merge_storage
+
+    merge_storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
 def extra_plugin_info():
     return {
         "description": "Téléconsultation en EHPAD et à domicile : demande, créneau, consentement, "
