@@ -51,7 +51,11 @@ def sections(access: AccessContext, person_id: int) -> list[PageSection]:
                 if protection
                 else "Aucune mesure de protection enregistrée"
             ),
-            plural(len(relatives), "proche enregistré", "proches enregistrés"),
+            (
+                plural(len(relatives), "proche enregistré", "proches enregistrés")
+                if relatives
+                else "Aucun proche enregistré"
+            ),
         ]
         out.append(
             PageSection(
