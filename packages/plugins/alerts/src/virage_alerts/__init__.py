@@ -147,6 +147,13 @@ def persons_merged(access, kept_id, merged_id):
 
 
 @hookimpl
+def on_demo_created(db, seed):
+    from virage_alerts import demo
+
+    return demo.create(db, seed)
+
+
+@hookimpl
 def on_startup(app):
     from virage_alerts import background
 
