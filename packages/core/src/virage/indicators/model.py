@@ -17,6 +17,7 @@ from typing import Any
 
 from virage.agenda.timeutil import iso, to_utc
 from virage.errors import InvalidInput
+from virage.french import MONTHS
 
 #: The only dimensions an indicator may have. Never « professionnel », « auteur », « personne ».
 ALLOWED_DIMENSIONS = frozenset({"mois", "type", "état", "motif", "catégorie", "unité", "liste"})
@@ -115,26 +116,10 @@ def month_bounds(month: str) -> tuple[str, str]:
     return iso(start), iso(end)
 
 
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
 def month_text(month: str, *, short: bool = False) -> str:
     """« juillet 2026 » (or « juil. 26 » when ``short``)."""
     y, m = _month(month)
-    name = MONTH_NAMES[m - 1]
+    name = MONTHS[m - 1]
     if short:
         return f"{name[:4].rstrip('.')}{'.' if len(name) > 4 else ''} {y % 100:02d}"
     return f"{name} {y}"
