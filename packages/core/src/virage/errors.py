@@ -162,6 +162,18 @@ def french_message(message: str) -> str:
     return message
 
 
+def pydantic_details(exc: Any) -> list[dict[str, Any]]:
+    """The ``details`` of an :class:`InvalidInput` from a pydantic ``ValidationError``: for each
+    error, the field (dotted path, « formulaire » for the whole) and its message in French."""
+    return [
+        {
+            "champ": ".".join(str(p) for p in e["loc"]) or "formulaire",
+            "message": french_message(e["msg"]),
+        }
+        for e in exc.errors()
+    ]
+
+
 def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     out = []

@@ -24,7 +24,7 @@ from virage.accounts.display import HELPERS
 from virage.accounts.models import PersonCreate, PersonUpdate
 from virage.audit import journal
 from virage.deps import Access, Plugins
-from virage.errors import Forbidden, InvalidInput, NotFound, french_message
+from virage.errors import Forbidden, InvalidInput, NotFound, pydantic_details
 from virage.web.sections import sort_sections
 
 Id = FromPath[int]
@@ -91,13 +91,7 @@ def _validate(model_cls, data: dict):
     try:
         return model_cls.model_validate(data)
     except ValidationError as exc:
-        details = [
-            {
-                "champ": ".".join(str(p) for p in e["loc"]) or "formulaire",
-                "message": french_message(e["msg"]),
-            }
-            for e in exc.errors()
-        ]
+        details = pydantic_details(exc)
         raise InvalidInput(
             "Certaines informations ne sont pas valides : corrigez-les puis réessayez.",
             details=details,

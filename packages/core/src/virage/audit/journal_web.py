@@ -15,7 +15,7 @@ from virage.accounts.auth import require_actor_guard
 from virage.accounts.display import HELPERS
 from virage.audit import journal
 from virage.deps import Access
-from virage.errors import InvalidInput, french_message
+from virage.errors import InvalidInput, pydantic_details
 
 Id = FromPath[int]
 
@@ -26,10 +26,7 @@ def _filters(values: dict[str, Any]) -> journal.Filters:
     try:
         return journal.Filters.model_validate(given)
     except ValidationError as exc:
-        details = [
-            {"champ": ".".join(str(p) for p in e["loc"]), "message": french_message(e["msg"])}
-            for e in exc.errors()
-        ]
+        details = pydantic_details(exc)
         raise InvalidInput(
             "Un des filtres n'est pas valide : corrigez-le.", details=details
         ) from None

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from virage.entourage.kinds import DIRECTIVES, MAY_KNOW, PROTECTIONS, SOURCES
-from virage.errors import InvalidInput, french_message
+from virage.errors import InvalidInput, pydantic_details
 
 KindCode = Literal["trusted_person", "protection", "relative", "directives", "allergy", "treatment"]
 
@@ -104,13 +104,7 @@ def validate_entry(data: dict) -> EntryIn:
     try:
         return EntryIn.model_validate(data)
     except ValidationError as exc:
-        details = [
-            {
-                "champ": ".".join(str(p) for p in e["loc"]) or "formulaire",
-                "message": french_message(e["msg"]),
-            }
-            for e in exc.errors()
-        ]
+        details = pydantic_details(exc)
         raise InvalidInput(
             "Certaines informations ne sont pas valides : " + details[0]["message"] + ".",
             details=details,

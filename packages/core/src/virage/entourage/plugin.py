@@ -80,19 +80,7 @@ def extra_person_export(db, person_id):
     rows = storage.all_for_person(db, person_id)
     if not rows:
         return None
-    keep = (
-        "kind",
-        "name",
-        "relation",
-        "phone",
-        "detail",
-        "extra",
-        "may_know",
-        "source",
-        "declared_on",
-        "recorded_by_label",
-        "recorded_at",
-    )
+    keep = (*storage.FIELDS, "recorded_by_label", "recorded_at")
     social = [{k: r[k] for k in keep} for r in rows if r["kind"] not in HEALTH_KINDS]
     health = [{k: r[k] for k in keep} for r in rows if r["kind"] in HEALTH_KINDS]
     sections = []
