@@ -115,6 +115,14 @@ def on_person_deleted(db, person_id):
 
 
 @hookimpl
+def persons_merged(access, kept_id, merged_id):
+    """The duplicate's tickets follow the record kept."""
+    from virage_kiosk import storage
+
+    storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
 def on_demo_created(db, seed):
     from virage_kiosk import demo
 

@@ -382,3 +382,8 @@ def person_ids(db: Database, person_id: int) -> list[dict]:
 
 def delete_person(db: Database, person_id: int) -> None:
     db.execute("UPDATE kiosk_tickets SET person_id = NULL WHERE person_id = ?", [person_id])
+
+
+def move_person(db: Database, kept_id: int, merged_id: int) -> None:
+    """A merge of duplicate records: the duplicate's tickets follow the record kept."""
+    db.execute("UPDATE kiosk_tickets SET person_id = ? WHERE person_id = ?", [kept_id, merged_id])
