@@ -88,9 +88,9 @@ def test_the_round_works_offline_and_is_sent_once(live_server, server_env, brows
     capture(page, "hors-ligne-pointages-en-attente")
 
     # The emergency liaison file (DLU) of a person of the round opens from the phone too.
-    pid = query(
-        server_env, "SELECT person_id FROM agenda_appointments WHERE id = ?", (visits[0],)
-    )[0][0]
+    pid = query(server_env, "SELECT person_id FROM agenda_appointments WHERE id = ?", (visits[0],))[
+        0
+    ][0]
     page.goto(f"{live_server}/personnes/{pid}/dlu")
     expect(page.get_by_text("Dossier de liaison d'urgence · édité le")).to_be_visible()
     expect(page.get_by_text("Pas de réseau : copie gardée sur cet appareil")).to_be_visible()
