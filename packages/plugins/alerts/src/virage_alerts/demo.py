@@ -7,12 +7,13 @@ simuler --capteur N`` raises one for the board (printed with the logins)."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from virage.sdk import Database, accounts, iso, transaction
-from virage_alerts import clock, quality_storage, signing, storage
+from virage_alerts import clock, quality_storage, storage
 
 STRUCTURE = "EHPAD Les Tilleuls"
 DIRECTOR = "odile.ehpad"
@@ -54,7 +55,10 @@ def create(db: Database, seed: int) -> list[str]:
                 "name": name,
                 "room": room,
                 "unit": unit,
-                "salt": signing.new_salt(),
+                # From the seed: the same seed gives the same demo (secrets derived from it).
+                "salt": hashlib.sha256(f"virage-demo-alerts:{seed}:{room}".encode()).hexdigest()[
+                    :32
+                ],
                 "created_by": director["id"],
                 "created_at": iso(now - timedelta(days=NIGHTS + 2)),
             }

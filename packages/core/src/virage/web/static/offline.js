@@ -284,7 +284,8 @@
     return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
   }
   function linksOf(html, base, fromDay) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
+    // Without the page's own style (a DLU prints on one page): parsing it would break the CSP.
+    var doc = new DOMParser().parseFromString(html.replace(/<style[\s\S]*?<\/style>/gi, ""), "text/html");
     var scope = doc.querySelector("main") || doc;
     var out = [];
     scope.querySelectorAll("a[href]").forEach(function (a) {
