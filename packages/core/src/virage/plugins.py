@@ -52,6 +52,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.entourage.plugin",
     "virage.dossier.plugin",
     "virage.indicators.plugin",
+    "virage.messaging.plugin",
 )
 
 

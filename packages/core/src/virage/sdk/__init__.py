@@ -76,7 +76,7 @@ from virage.french import born, day_text, moment_text, plural, time_text
 from virage.indicators.model import Cell as IndicatorCell
 from virage.indicators.model import Indicator
 from virage.plugins import PluginHost, hookimpl
-from virage.sdk import accounts, agenda, audit, devices, directory, login, transmissions
+from virage.sdk import accounts, agenda, audit, devices, directory, login, messaging, transmissions
 from virage.settings import Settings
 from virage.transmissions.targets import TransmissionTarget, TransmissionTemplate
 from virage.version import SDK_VERSION
@@ -147,6 +147,7 @@ __all__ = [
     "hookspec",
     "iso",
     "login",
+    "messaging",
     "moment_text",
     "parse_iso",
     "permission",

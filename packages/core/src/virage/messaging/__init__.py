@@ -1,0 +1,1 @@
+"""Secure conversations between professionals about a person, and the notification hook."""
