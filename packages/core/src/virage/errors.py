@@ -61,6 +61,18 @@ class Conflict(VirageError):
     status_code = 409
 
 
+class PayloadTooLarge(VirageError):
+    """A file (or a body) larger than what the server accepts."""
+
+    status_code = 413
+
+
+class UnsupportedMediaType(VirageError):
+    """A file whose content (not its name) is of a type the server does not accept."""
+
+    status_code = 415
+
+
 class TooManyRequests(VirageError):
     status_code = 429
 
@@ -79,6 +91,7 @@ _TITLES = {
     405: "Méthode non autorisée",
     409: "Conflit",
     413: "Envoi trop volumineux",
+    415: "Type de fichier refusé",
     429: "Trop de tentatives",
     500: "Erreur interne",
     503: "Service indisponible",

@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.directory.import_plugin",
     "virage.entourage.plugin",
     "virage.dossier.plugin",
+    "virage.documents.plugin",
     "virage.indicators.plugin",
     "virage.messaging.plugin",
 )

@@ -139,6 +139,12 @@ class Settings:
     """``VIRAGE_PUBLIC_URL``: the address people open Virage at (``https://virage.example.org``),
     for the links the command line prints (invitations, password resets); the pages use the
     address of the request when it is unset."""
+    documents_dir: Path | None = None
+    """``VIRAGE_DOCUMENTS_DIR``: folder of the persons' documents and photos (files named by
+    their SHA-256); unset = a ``documents`` folder next to the SQLite database (``var/documents``
+    on PostgreSQL)."""
+    documents_max_mb: int = 20
+    """``VIRAGE_DOCUMENTS_MAX_MB``: largest file accepted, in megabytes (1 to 200)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -164,6 +170,13 @@ class Settings:
             trusted_proxies=_networks(env, "VIRAGE_TRUSTED_PROXIES"),
             forwarded_header=_forwarded_header(env, "VIRAGE_FORWARDED_HEADER"),
             public_url=_public_url(env, "VIRAGE_PUBLIC_URL"),
+            documents_dir=Path(env["VIRAGE_DOCUMENTS_DIR"].strip())
+            if env.get("VIRAGE_DOCUMENTS_DIR", "").strip()
+            else None,
+            documents_max_mb=_minutes(
+                env, "VIRAGE_DOCUMENTS_MAX_MB", 20, maximum=200, unit="mégaoctets"
+            )
+            or 20,
             **kwargs,
         )
         settings.check()
@@ -192,6 +205,15 @@ class Settings:
     def database(self) -> Path | str:
         """What :func:`virage.db.connect` opens: the PostgreSQL URL, else the SQLite path."""
         return self.db_url or self.db_path
+
+    @property
+    def documents_root(self) -> Path:
+        """The folder of the documents' files (``VIRAGE_DOCUMENTS_DIR`` or its default)."""
+        if self.documents_dir is not None:
+            return self.documents_dir
+        if self.is_postgres:
+            return Path("var/documents")
+        return self.db_path.expanduser().parent / "documents"
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)

@@ -76,7 +76,17 @@ from virage.french import born, day_text, moment_text, plural, time_text
 from virage.indicators.model import Cell as IndicatorCell
 from virage.indicators.model import Indicator
 from virage.plugins import PluginHost, hookimpl
-from virage.sdk import accounts, agenda, audit, devices, directory, login, messaging, transmissions
+from virage.sdk import (
+    accounts,
+    agenda,
+    audit,
+    devices,
+    directory,
+    documents,
+    login,
+    messaging,
+    transmissions,
+)
 from virage.settings import Settings
 from virage.transmissions.targets import TransmissionTarget, TransmissionTemplate
 from virage.version import SDK_VERSION
@@ -140,6 +150,7 @@ __all__ = [
     "day_text",
     "devices",
     "directory",
+    "documents",
     "fetch_all",
     "fetch_one",
     "fragment_environment",
