@@ -63,6 +63,14 @@ ensure_chromium() {
   apt_install chromium
 }
 
+# ClamAV's daemon for the antivirus plugin's tests (virage-clamav): they start their own clamd on
+# a free port with a local signature database (no freshclam: the signature mirrors are not needed).
+ensure_clamav() {
+  command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ] && return
+  say "Installation de ClamAV (Debian) pour les tests de l'antivirus"
+  apt_install clamav clamav-daemon
+}
+
 # A throwaway PostgreSQL cluster for the test suite: in a temporary folder, on 127.0.0.1 and a
 # socket in that folder, fsync off (nothing in it is kept). Sets VIRAGE_TEST_PG_DIR and
 # VIRAGE_TEST_PG_URL; stop_postgres removes it.
