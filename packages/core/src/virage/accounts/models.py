@@ -6,7 +6,9 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from virage.partial import PartialUpdate
 
 
 def _blank_to_none(value):
@@ -102,14 +104,16 @@ class PersonCreate(PersonIdentity):
     )
 
 
-class PersonUpdate(BaseModel):
-    """Partial update: only the fields sent are changed."""
+class PersonUpdate(PartialUpdate):
+    """Partial update: only the fields sent are changed; ``null`` empties an optional field."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    clearable = frozenset(
+        {"birth_name", "birth_date", "sex", "address", "postcode", "city", "phone", "contacts"}
+    )
 
-    family_name: str | None = Field(default=None, min_length=1, max_length=100)
+    family_name: str = Field(default=None, min_length=1, max_length=100)
     birth_name: str | None = Field(default=None, max_length=100)
-    given_names: str | None = Field(default=None, min_length=1, max_length=150)
+    given_names: str = Field(default=None, min_length=1, max_length=150)
     birth_date: BirthDate | None = None
     sex: Literal["F", "M", "I"] | None = None
     address: str | None = Field(default=None, max_length=200)
@@ -117,13 +121,7 @@ class PersonUpdate(BaseModel):
     city: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=20)
     contacts: list[Contact] | None = None
-    health_notes: str | None = Field(default=None, max_length=5000)
-
-    @model_validator(mode="after")
-    def not_empty(self):
-        if not self.model_fields_set:
-            raise ValueError("aucun champ à modifier")
-        return self
+    health_notes: str = Field(default=None, max_length=5000)
 
 
 class PersonSummary(BaseModel):

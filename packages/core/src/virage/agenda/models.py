@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from virage.agenda.limits import DATE_RANGE, DbId, in_range
+from virage.partial import PartialUpdate
 
 Place = Literal["home", "structure", "other", "remote"]
 Status = Literal["planned", "confirmed", "done", "cancelled", "missed"]
@@ -80,31 +81,26 @@ class AppointmentCreate(BaseModel):
     )
 
 
-class AppointmentUpdate(BaseModel):
-    """Partial change: only the fields sent are changed."""
+class AppointmentUpdate(PartialUpdate):
+    """Partial change: only the fields sent are changed (``null`` is refused: send an empty
+    text to empty a text)."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    modifiers = frozenset({"force"})
 
-    kind: str | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=120)
-    start: Moment | None = Field(default=None, description=START_DOC)
-    end: Moment | None = None
-    duration_minutes: int | None = Field(default=None, ge=5, le=7 * 24 * 60)
-    professional_ids: list[DbId] | None = Field(default=None, min_length=1, max_length=20)
-    place: Place | None = None
-    place_detail: str | None = Field(default=None, max_length=300)
-    notes: str | None = Field(default=None, max_length=5000)
-    to_bring: str | None = Field(default=None, max_length=500)
-    rrule: str | None = Field(
+    kind: str = None
+    title: str = Field(default=None, min_length=1, max_length=120)
+    start: Moment = Field(default=None, description=START_DOC)
+    end: Moment = None
+    duration_minutes: int = Field(default=None, ge=5, le=7 * 24 * 60)
+    professional_ids: list[DbId] = Field(default=None, min_length=1, max_length=20)
+    place: Place = None
+    place_detail: str = Field(default=None, max_length=300)
+    notes: str = Field(default=None, max_length=5000)
+    to_bring: str = Field(default=None, max_length=500)
+    rrule: str = Field(
         default=None, max_length=300, description="Nouvelle règle (portée following ou series)"
     )
     force: bool = False
-
-    @model_validator(mode="after")
-    def not_empty(self):
-        if not (self.model_fields_set - {"force"}):
-            raise ValueError("aucun champ à modifier")
-        return self
 
 
 class CancelIn(BaseModel):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from virage.partial import PartialUpdate
 
 Category = Literal["soins", "vie_quotidienne", "social", "administratif"]
 Priority = Literal["normal", "important", "urgent"]
@@ -53,24 +55,16 @@ class CorrectionCreate(DarParts):
     client_id: str | None = CLIENT_ID
 
 
-class TransmissionUpdate(BaseModel):
+class TransmissionUpdate(PartialUpdate):
     """Changes by the author during the grace period; only the fields sent are changed."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    target: str | None = Field(default=None, min_length=2, max_length=40)
-    category: Category | None = None
-    priority: Priority | None = None
-    occurred_at: datetime | None = None
-    data: str | None = Field(default=None, min_length=1, max_length=TEXT_MAX)
-    actions: str | None = Field(default=None, max_length=TEXT_MAX)
-    results: str | None = Field(default=None, max_length=TEXT_MAX)
-
-    @model_validator(mode="after")
-    def not_empty(self):
-        if not self.model_fields_set:
-            raise ValueError("aucun champ à modifier")
-        return self
+    target: str = Field(default=None, min_length=2, max_length=40)
+    category: Category = None
+    priority: Priority = None
+    occurred_at: datetime = None
+    data: str = Field(default=None, min_length=1, max_length=TEXT_MAX)
+    actions: str = Field(default=None, max_length=TEXT_MAX)
+    results: str = Field(default=None, max_length=TEXT_MAX)
 
 
 class ResultCreate(BaseModel):
