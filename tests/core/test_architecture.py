@@ -30,6 +30,7 @@ DOMAINS = frozenset(
         "dossier",
         "entourage",
         "indicators",
+        "messaging",
         "transmissions",
     }
 )
