@@ -71,6 +71,18 @@ ensure_clamav() {
   apt_install clamav clamav-daemon
 }
 
+# Dovecot's IMAP server for the MSSanté connector's tests (virage-mssante): they start their own
+# dovecot in a temporary folder, on 127.0.0.1 and a free port, TLS required. The system service
+# the package would start (all interfaces, ports 143/993) is stopped and disabled at once.
+ensure_mailserver() {
+  command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] && return
+  say "Installation de Dovecot (Debian) pour les tests de la passerelle MSSanté"
+  apt_install dovecot-imapd
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+  fi
+}
+
 # A throwaway PostgreSQL cluster for the test suite: in a temporary folder, on 127.0.0.1 and a
 # socket in that folder, fsync off (nothing in it is kept). Sets VIRAGE_TEST_PG_DIR and
 # VIRAGE_TEST_PG_URL; stop_postgres removes it.
