@@ -22,7 +22,19 @@ from virage_kiosk.tokens import convocation_token
 
 from virage.sdk.testing import connect
 
-PERSONAL = ("Durand", "Jeanne", "Diabète", "insuline", "1950", "diabétologie", "Petit", "Louis")
+# The birth date in every way a page or an answer writes it (the year alone would also match
+# random tokens: a CSRF token or a nonce may contain « 1950 »).
+BIRTH_DATE = ("1950-11-18", "18/11/1950", "18 novembre 1950", "18 nov. 1950", "18.11.1950")
+PERSONAL = (
+    "Durand",
+    "Jeanne",
+    "Diabète",
+    "insuline",
+    "diabétologie",
+    "Petit",
+    "Louis",
+    *BIRTH_DATE,
+)
 _PARAM = re.compile(r"\{(\w+):(\w+)\}")
 
 
