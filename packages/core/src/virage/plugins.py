@@ -53,6 +53,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "virage.dossier.plugin",
     "virage.documents.plugin",
     "virage.indicators.plugin",
+    "virage.library.plugin",
+    "virage.inboxes.plugin",
     "virage.messaging.plugin",
 )
 
