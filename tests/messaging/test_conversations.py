@@ -132,3 +132,13 @@ def test_a_partner_structure_needs_the_consent_and_loses_it_when_revoked(client,
     assert (
         client.get(f"/api/v1/messages/{tid}", headers=bearer(world, "nurse_a")).status_code == 200
     )
+
+
+def test_the_menu_counts_unread_messages(client, world):
+    start(client, world, "nurse_a", ["care_a"])
+    start(client, world, "nurse_a", ["care_a"])
+    assert login(client, "care_a").status_code == 303
+    page = client.get("/messages")
+    assert re.search(r'Messages <span class="nav-badge">2<span class="sr-only"> non lus', page.text)
+    client.get(re.search(r'href="(/messages/\d+)"', page.text).group(1))
+    assert '<span class="nav-badge">1<' in client.get("/messages").text

@@ -173,3 +173,11 @@ def extra_plugin_info():
         "soins, structures partenaires avec l'accord de la personne, accusés de lecture.",
         "documentation": "/docs/guides/messagerie/",
     }
+
+
+@hookimpl
+def on_startup(app, db):
+    """« Messages (2) » in the menu: the unread count, for the reader of the page."""
+    from virage.messaging import badge
+
+    badge.install(app)

@@ -261,19 +261,28 @@ def my_threads(access: AccessContext) -> list[dict[str, Any]]:
 
 
 def unread_total(access: AccessContext) -> int:
-    """Messages waiting for the actor, for the menu (no audit: a number, no content)."""
+    """Messages waiting for the actor, for the menu (no audit: a number, no content). Threads of
+    her own structures in one query; a partner's, each under its consent check."""
     actor = access.actor
     if actor is None:
         return 0
+    parts = storage.participations_of(access.db, actor.user_id)
+    mine = set(actor.structure_ids)
+    inside = {p["thread_id"]: p for p in parts if p["structure_id"] in mine}
+    counts = storage.unread_by_thread(access.db, actor.user_id, list(inside))
     total = 0
-    for part in storage.participations_of(access.db, actor.user_id):
+    for part in parts:
+        if part["thread_id"] in inside and not counts.get(part["thread_id"]):
+            continue
         with scope(access, part["structure_id"]):
             thread = storage.thread(access.db, part["thread_id"])
             if thread is None or not may_read(access, thread, part["member_structure_id"]):
                 continue
-            total += sum(
-                storage.unread_by_thread(access.db, actor.user_id, [thread["id"]]).values()
-            )
+            if part["thread_id"] in inside:
+                total += counts[part["thread_id"]]
+            else:
+                unread = storage.unread_by_thread(access.db, actor.user_id, [thread["id"]])
+                total += sum(unread.values())
     return total
 
 
