@@ -181,3 +181,10 @@ def on_startup(app, db):
     from virage.messaging import badge
 
     badge.install(app)
+
+
+@hookimpl
+def on_demo_created(db):
+    from virage.messaging import demo
+
+    return demo.create(db)
