@@ -38,12 +38,14 @@
   // What is kept of the round: the person's page, her recent transmissions and the form to write
   // one (not its template variants), her emergency liaison file (DLU: the person's page links to it
   // for the care team only); a visit or a transmission only when the day links to it (the day's
-  // visits, an urgent transmission on a card).
+  // visits, an urgent transmission on a card). The library's documents « à emporter »: their list
+  // (linked from the day) and each one's page, with its text (the file itself stays online).
   var KEEP = [
     /^\/personnes\/\d+$/, /^\/personnes\/\d+\/transmissions$/,
-    /^\/personnes\/\d+\/transmissions\/nouvelle(\?visite=\d+)?$/, /^\/personnes\/\d+\/dlu$/
+    /^\/personnes\/\d+\/transmissions\/nouvelle(\?visite=\d+)?$/, /^\/personnes\/\d+\/dlu$/,
+    /^\/bibliotheque\/documents\/\d+$/
   ];
-  var FROM_DAY = [/^\/agenda\/rendez-vous\/\d+$/, /^\/transmissions\/\d+$/];
+  var FROM_DAY = [/^\/agenda\/rendez-vous\/\d+$/, /^\/transmissions\/\d+$/, /^\/bibliotheque\/a-emporter$/];
   var MAX_PAGES = 80;
   var AGAIN_MS = 15 * 60 * 1000;  // the round is taken again at most every 15 minutes (each page read is audited)
   var RETRY_MS = 15000;
