@@ -108,7 +108,7 @@ def test_html_only_is_reduced_to_text():
         b"charset=utf-8\r\n\r\n<style>p{}</style><p>Bonjour&nbsp;!</p><script>x()</script>"
         b"<div>Passage &agrave; 14 h</div>"
     )
-    got = parse.parse(raw, fallback_id="<f>", truncated=False, now=datetime.now(UTC))
+    got = parse.parse(raw, fallback_id="<f>", truncated=False, received_at=datetime.now(UTC))
     assert got.subject == "à voir"
     assert got.body == "Bonjour\xa0!\nPassage à 14 h"
     assert "x()" not in got.body and got.message_id == "<f>"

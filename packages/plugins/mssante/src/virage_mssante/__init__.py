@@ -13,8 +13,8 @@ from virage.sdk import Migration, hookimpl
 
 __version__ = "0.1.0"
 
-#: The versions of the Virage SDK this plugin works with (inboxes: 1.8).
-VIRAGE_SDK = ">=1.8,<2"
+#: The versions of the Virage SDK this plugin works with (inboxes: 1.9).
+VIRAGE_SDK = ">=1.9,<2"
 
 NAMESPACE = "mssante"
 

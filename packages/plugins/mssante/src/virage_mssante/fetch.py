@@ -13,8 +13,10 @@ from __future__ import annotations
 import imaplib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from virage.sdk import Database, VirageError, utcnow
 from virage.sdk.devices import acting_for_structure
@@ -78,13 +80,20 @@ def _uids(imap: imaplib.IMAP4_SSL, after: int) -> list[int]:
     return [u for u in found if u > after][:MAX_PER_ROUND]  # "n:*" always names the last one
 
 
-def _read(imap: imaplib.IMAP4_SSL, uid: int) -> tuple[bytes, bool] | None:
-    """At most MAX_RAW_BYTES of the message; ``True`` with it when it was longer."""
-    _, data = imap.uid("FETCH", str(uid), f"(RFC822.SIZE BODY.PEEK[]<0.{MAX_RAW_BYTES}>)")
+def _read(imap: imaplib.IMAP4_SSL, uid: int) -> tuple[bytes, bool, datetime] | None:
+    """At most MAX_RAW_BYTES of the message, ``True`` when it was longer, and when the
+    operator's server received it (``INTERNALDATE``: not the sender's ``Date``, which anyone
+    writes; never later than now)."""
+    now = utcnow()
+    _, data = imap.uid(
+        "FETCH", str(uid), f"(RFC822.SIZE INTERNALDATE BODY.PEEK[]<0.{MAX_RAW_BYTES}>)"
+    )
     for part in data:
         if isinstance(part, tuple) and _UID.search(part[0]):
             size = _SIZE.search(part[0])
-            return part[1], bool(size and int(size.group(1)) > MAX_RAW_BYTES)
+            when = imaplib.Internaldate2tuple(part[0])
+            received = datetime.fromtimestamp(time.mktime(when), UTC) if when else now
+            return part[1], bool(size and int(size.group(1)) > MAX_RAW_BYTES), min(received, now)
     return None  # expunged meanwhile
 
 
@@ -110,12 +119,12 @@ def fetch_inbox(
         for uid in _uids(imap, last):
             got = _read(imap, uid)
             if got is not None:
-                raw, truncated = got
+                raw, truncated, received_at = got
                 item = parse.parse(
                     raw,
                     fallback_id=f"<{validity}.{uid}.{address}>",
                     truncated=truncated,
-                    now=utcnow(),
+                    received_at=received_at,
                 )
                 try:
                     receive(db, plugins, inbox_address=address, message=_message(item))
@@ -141,10 +150,7 @@ def fetch_inbox(
 
 
 def _message(item: parse.Parsed):
-    try:
-        from virage.sdk.inboxes import ExternalMessage
-    except ImportError:  # TEMPORARY until part 2 lands
-        return item
+    from virage.sdk.inboxes import ExternalMessage
 
     return ExternalMessage(
         message_id=item.message_id,

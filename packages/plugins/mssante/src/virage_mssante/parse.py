@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import parseaddr
 
 MAX_TEXT = 20_000
 MAX_SUBJECT = 200
@@ -48,17 +48,7 @@ def _one_line(value: object, bound: int) -> str:
     return " ".join(str(value or "").split())[:bound]
 
 
-def _when(value: object, fallback: datetime) -> datetime:
-    try:
-        when = parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
-        return fallback
-    if when is None or when.tzinfo is None:
-        return fallback
-    return when.astimezone(UTC)
-
-
-def parse(raw: bytes, *, fallback_id: str, truncated: bool, now: datetime) -> Parsed:
+def parse(raw: bytes, *, fallback_id: str, truncated: bool, received_at: datetime) -> Parsed:
     """``fallback_id`` stands for a missing ``Message-ID`` (stable: built from UIDVALIDITY and
     UID, so a refetch finds the same item); ``truncated`` when only the start was read."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
@@ -100,5 +90,5 @@ def parse(raw: bytes, *, fallback_id: str, truncated: bool, now: datetime) -> Pa
         sender=_one_line(sender, MAX_ADDRESS) or "expéditeur inconnu",
         subject=_one_line(message.get("Subject"), MAX_SUBJECT) or "(sans objet)",
         body=body[:MAX_TEXT],
-        received_at=_when(message.get("Date"), now),
+        received_at=received_at,
     )
