@@ -27,6 +27,7 @@ DOMAINS = frozenset(
         "agenda",
         "audit",
         "directory",
+        "documents",
         "dossier",
         "entourage",
         "indicators",

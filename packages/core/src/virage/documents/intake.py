@@ -8,6 +8,7 @@ structure's library): it returns the bytes to store, never the ones received whe
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from virage.documents import images, sniff
 from virage.documents.blobs import sha256_hex
 from virage.documents.scan import ScanVerdict
-from virage.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from virage.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType, VirageError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from virage.plugins import PluginHost
@@ -103,11 +104,31 @@ def check_upload(
     )
 
 
+#: plugin host id → (monotonic time, state): the scanners' state, asked at most once a minute.
+_STATES: dict[int, tuple[float, str]] = {}
+PROBE = b"Virage : verification de l'antivirus.\n"
+
+
+def scanner_state(plugins: PluginHost | None) -> str:
+    """``"none"`` (no scanner answers: the pages say so), ``"ok"`` or ``"down"`` (a scanner
+    fails: every upload is refused). A small harmless text is scanned, at most once a minute."""
+    if plugins is None or not plugins.pm.hook.scan_document.get_hookimpls():
+        return "none"
+    now = time.monotonic()
+    cached = _STATES.get(id(plugins))
+    if cached is not None and now - cached[0] < 60:
+        return cached[1]
+    try:
+        state = "ok" if scan(PROBE, "verification.txt", plugins) else "none"
+    except VirageError:
+        state = "down"
+    _STATES[id(plugins)] = (now, state)
+    return state
+
+
 def scanners(plugins: PluginHost | None) -> int:
-    """How many plugins scan files (0: the pages say no antivirus is configured)."""
-    if plugins is None:
-        return 0
-    return len(plugins.pm.hook.scan_document.get_hookimpls())
+    """How many scanners answer (0: the pages say no antivirus is configured)."""
+    return 0 if scanner_state(plugins) == "none" else 1
 
 
 def scan(data: bytes, filename: str, plugins: PluginHost | None) -> tuple[str, ...]:
@@ -119,6 +140,9 @@ def scan(data: bytes, filename: str, plugins: PluginHost | None) -> tuple[str, .
         args = {"data": data, "filename": filename}
         try:
             verdict = impl.function(**{k: args[k] for k in impl.argnames if k in args})
+        except VirageError:  # the scanner's own message (its service is down…): fail closed
+            log.warning("Scanner %s could not check %s", impl.plugin_name, filename[:80])
+            raise
         except Exception:  # fail closed, whatever the scanner's error
             log.exception("Scanner %s failed", impl.plugin_name)
             raise UnsupportedMediaType(

@@ -46,6 +46,7 @@ COMMON = {
 WRITES = {
     "409": "Conflit avec l'état actuel (déjà fait, modifié entre-temps, délai dépassé)",
     "413": "Envoi trop volumineux",
+    "415": "Type de fichier refusé (reconnu par son contenu, jamais par son nom)",
 }
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
