@@ -107,3 +107,42 @@ def test_the_command_fetches_once(world, db, mail, inbox, monkeypatch, capsys):
     assert cli(["mssante", "relever"]) == 0
     assert "1 boîte reliée, 0 message reçu." in capsys.readouterr().out
     assert len(items(db, inbox)) == 1
+
+
+def test_the_poller_started_with_the_application_fetches(world, mail, monkeypatch):
+    """Started by ``on_startup``; its rounds (here two, with a sleep that does not wait) file
+    the message once."""
+    import asyncio
+
+    from virage_mssante import background
+
+    monkeypatch.setenv("VIRAGE_MSSANTE_POLL_SECONDS", "60")
+    with TestClient(create_app(world.settings)) as client:
+        app = client.app
+
+        async def tasks() -> set[str]:
+            return {task.get_name() for task in asyncio.all_tasks()}
+
+        assert "mssante-poller" in client.blocking_portal.call(tasks)  # cancelled at shutdown
+        database = connect(world.settings.db_path)
+        try:
+            now = datetime.now(PARIS).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+            on_call(database, world, "nurse_a", now - timedelta(hours=1))
+            inbox_id = seed(
+                database,
+                world.structures["a"],
+                InboxSettings(
+                    name="Astreinte", kind="on_call", external_address=mail.inbox_address
+                ),
+            )
+            write(mail, "Pendant la nuit", "texte", message_id="<nuit-1@h.mssante.test>")
+
+            async def no_wait(seconds):
+                assert seconds == 60
+
+            pool, plugins = app.state.pool, app.state.plugins
+            failed = asyncio.run(background.run(pool, plugins, 60, rounds=2, sleep=no_wait))
+            assert failed == 0
+            assert len(items(database, inbox_id)) == 1
+        finally:
+            database.close()
