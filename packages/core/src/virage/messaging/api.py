@@ -61,7 +61,7 @@ class ThreadCreate(BaseModel):
     person_id: int = Field(ge=1)
     subject: Annotated[str, Field(min_length=1, max_length=120)]
     body: Annotated[str, Field(min_length=1, max_length=5000)]
-    participant_ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=30)
+    participant_ids: list[int] = Field(min_length=1, max_length=30)
     urgent: bool = False
 
 
