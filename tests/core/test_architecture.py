@@ -31,6 +31,7 @@ DOMAINS = frozenset(
         "dossier",
         "entourage",
         "indicators",
+        "library",
         "messaging",
         "transmissions",
     }
