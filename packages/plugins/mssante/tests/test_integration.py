@@ -19,7 +19,7 @@ from virage.inboxes import service as inbox_service
 from virage.inboxes import storage as inbox_storage
 from virage.inboxes.model import AnswerIn
 from virage.inboxes.settings import InboxSettings, seed
-from virage.sdk import accounts
+from virage.sdk import accounts, directory
 from virage.sdk.testing import cli, connect, create_app
 
 
@@ -47,6 +47,21 @@ def inbox(world, db, mail):
     )
 
 
+def doctor(address: str) -> dict:
+    return {
+        "idnps": "810001234567",
+        "rpps": "10001234567",
+        "family_name": "Lefort",
+        "given_name": "Anne",
+        "profession_code": "10",
+        "profession_label": "Médecin",
+        "specialties": "[]",
+        "mssante": address,
+        "status": "open",
+        "source": "test",
+    }
+
+
 def items(db, inbox_id: int) -> list[dict]:
     return inbox_storage.items_of(db, inbox_id, False, 50)
 
@@ -60,6 +75,7 @@ def test_smtp_to_dovecot_to_an_on_call_item_once_then_the_answer_goes_back(
         "Retour ce soir, pansement à vérifier demain.",
         message_id="<sortie-7@hopital.mssante.test>",
     )  # Virage has not fetched yet
+    directory.save_professional(db, doctor(mail.doctor_address), [], [])
     plugins = app.state.plugins
     assert fetch.fetch_all(db, plugins, config.load()).stored == 1
     assert fetch.fetch_all(db, plugins, config.load()).stored == 0  # once, not twice
@@ -67,6 +83,9 @@ def test_smtp_to_dovecot_to_an_on_call_item_once_then_the_answer_goes_back(
     assert item["source"] == "external" and item["sender"] == mail.doctor_address
     assert item["routed_to"] == world.users["nurse_a"]
     assert "pansement à vérifier" in item["body"]
+    assert item["body"].startswith(  # the sender's address is a professional's in the directory
+        f"[Annuaire : {mail.doctor_address} est l'adresse MSSanté de Anne Lefort, Médecin.]"
+    )
 
     nurse = accounts.access_for(db, plugins, "nurse_a")
     inbox_service.claim(nurse, item["id"])

@@ -15,12 +15,12 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from virage.sdk import Database, VirageError, utcnow
 from virage.sdk.devices import acting_for_structure
-from virage_mssante import parse, storage
+from virage_mssante import annuaire, parse, storage
 from virage_mssante.config import MAX_PER_ROUND, MAX_RAW_BYTES, Config
 
 log = logging.getLogger("virage.mssante")
@@ -126,6 +126,9 @@ def fetch_inbox(
                     truncated=truncated,
                     received_at=received_at,
                 )
+                known_sender = annuaire.note(db, item.sender)
+                if known_sender:
+                    item = replace(item, body=f"{known_sender}\n\n{item.body}"[: parse.MAX_TEXT])
                 try:
                     receive(db, plugins, inbox_address=address, message=_message(item))
                     stored += 1
