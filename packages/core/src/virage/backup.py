@@ -205,3 +205,54 @@ def restore(backup_file: Path | str, target: Path | str, *, replace: bool = Fals
         rows=sum(rows for rows, _ in expected.values()),
         bytes=target.stat().st_size,
     )
+
+
+# --------------------------------------------------------------------------- documents' files
+
+_SHA_NAME = frozenset("0123456789abcdef")
+
+
+def documents_folder(target: Path | str) -> Path:
+    """Where a backup keeps the documents' files: ``<backup>.documents/`` next to it."""
+    target = Path(target)
+    return target.with_name(target.name + ".documents")
+
+
+def _blob_files(root: Path, limit: int = 10_000_000):
+    count = 0
+    for path in sorted(root.glob("??/??/*")):
+        name = path.name
+        if len(name) == 64 and set(name) <= _SHA_NAME and path.is_file():
+            yield path
+            count += 1
+            if count >= limit:
+                return
+
+
+def _copy_verified(path: Path, dest: Path) -> int:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != path.name:
+        raise InvalidInput(f"Le fichier {path} ne correspond pas à son empreinte : il est abîmé.")
+    if dest.is_file() and dest.stat().st_size == len(data):
+        return 0
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".partiel")
+    with open(partial, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    partial.replace(dest)
+    return len(data)
+
+
+def copy_documents(source: Path | str, target: Path | str) -> int:
+    """Copy the documents' files (named by their SHA-256, each checked) from the folder
+    ``source`` to ``target``; files already there are kept. Returns how many files were seen."""
+    source, target = Path(source), Path(target)
+    if not source.is_dir():
+        return 0
+    count = 0
+    for path in _blob_files(source):
+        _copy_verified(path, target / path.relative_to(source))
+        count += 1
+    return count

@@ -218,9 +218,13 @@ def db_backup(ctx: Context, target: Path) -> None:
         from virage.backup import backup
 
         report = backup(ctx.settings.db_path, target)
+    from virage.backup import copy_documents, documents_folder
+
+    files = copy_documents(ctx.settings.documents_root, documents_folder(target))
     click.echo(
         f"Sauvegarde vérifiée : {report.path} ({plural(report.tables, 'table')}, "
-        f"{plural(report.rows, 'ligne')}, {report.bytes // 1024} Kio)."
+        f"{plural(report.rows, 'ligne')}, {report.bytes // 1024} Kio ; "
+        f"{plural(files, 'fichier')} de documents dans {documents_folder(target).name})."
     )
 
 
@@ -241,9 +245,12 @@ def db_restore(ctx: Context, source: Path, replace: bool) -> None:
         from virage.backup import restore
 
         report = restore(source, ctx.settings.db_path, replace=replace)
+    from virage.backup import copy_documents, documents_folder
+
+    files = copy_documents(documents_folder(source), ctx.settings.documents_root)
     click.echo(
         f"Base restaurée et vérifiée : {report.path} ({plural(report.tables, 'table')}, "
-        f"{plural(report.rows, 'ligne')})."
+        f"{plural(report.rows, 'ligne')} ; {plural(files, 'fichier')} de documents)."
     )
 
 

@@ -54,4 +54,7 @@ def register(cli: click.Group) -> None:
             + (" supprimé(s)." if nettoyer else ".")
         )
         if report["missing"]:
-            raise SystemExit(1)
+            raise click.ClickException(
+                "des documents n'ont plus leur fichier : restaurez-les depuis la dernière "
+                "sauvegarde (virage db restore)."
+            )

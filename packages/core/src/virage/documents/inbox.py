@@ -44,7 +44,15 @@ def _structures(access: AccessContext) -> list[int]:
     actor = access.require_login()
     allowed = [s for s in actor.structure_ids if access.allowed("documents.inbox", structure_id=s)]
     if not allowed:
-        access.require("documents.inbox", action="documents.inbox.read")
+        if actor.structure_ids:  # refused, and the refusal in the journal
+            access.require(
+                "documents.inbox",
+                structure_id=actor.structure_ids[0],
+                action="documents.inbox.read",
+            )
+        raise Forbidden(
+            "Seuls le secrétariat, la coordination et la direction classent ces documents."
+        )
     return allowed
 
 
@@ -74,7 +82,7 @@ def file(access: AccessContext, item_id: int, kind: str, title: str) -> None:
     """Class a document sent to head office: its administrative kind and title; mark it filed."""
     item = storage.inbox_item(access.db, item_id)
     if item is None:
-        access.require("documents.inbox", action="documents.inbox.file")
+        _structures(access)
         raise NotFound(ITEM_NOT_FOUND)
     access.require(
         "documents.inbox",
