@@ -78,9 +78,9 @@ def test_another_structure_sees_nothing(client, world):
     ):
         assert client.get(url).status_code == 404, url
     headers = bearer(world, "coord_b")
-    assert client.get(f"/api/v1/bibliotheque/documents/{doc}", headers=headers).status_code == 404
+    assert client.get(f"/api/bibliotheque/documents/{doc}", headers=headers).status_code == 404
     r = client.patch(
-        f"/api/v1/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=headers
+        f"/api/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=headers
     )
     assert r.status_code == 404
     assert query(world, "SELECT takeaway FROM library_documents")[0][0] == 0
@@ -115,30 +115,30 @@ def test_the_api_reads_and_marks_a_document_to_take_away(client, world):
     client.cookies.clear()
     sid = world.structures["a"]
     nurse = bearer(world, "nurse_a")
-    top = client.get(f"/api/v1/bibliotheque/structures/{sid}", headers=nurse).json()
+    top = client.get(f"/api/bibliotheque/structures/{sid}", headers=nurse).json()
     assert [d["title"] for d in top["documents"]] == ["Procédure de nuit"]
     found = client.get(
-        f"/api/v1/bibliotheque/structures/{sid}/recherche", params={"q": "astreinte"}, headers=nurse
+        f"/api/bibliotheque/structures/{sid}/recherche", params={"q": "astreinte"}, headers=nurse
     ).json()
     assert [d["id"] for d in found] == [doc]
     assert (
         client.patch(
-            f"/api/v1/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=nurse
+            f"/api/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=nurse
         ).status_code
         == 403
     )
     secretary = bearer(world, "secretary_a")
     r = client.patch(
-        f"/api/v1/bibliotheque/documents/{doc}", json={"takeaway": None}, headers=secretary
+        f"/api/bibliotheque/documents/{doc}", json={"takeaway": None}, headers=secretary
     )
     assert r.status_code == 400 and "une valeur est attendue" in r.json()["detail"]
     r = client.patch(
-        f"/api/v1/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=secretary
+        f"/api/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=secretary
     )
     assert r.status_code == 200 and r.json()["takeaway"] is True
     assert r.json()["versions"][0]["number"] == 1
     r = client.post(
-        f"/api/v1/bibliotheque/structures/{sid}/dossiers",
+        f"/api/bibliotheque/structures/{sid}/dossiers",
         json={"name": "Contacts"},
         headers=secretary,
     )

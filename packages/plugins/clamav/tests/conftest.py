@@ -26,6 +26,17 @@ if str(ROOT) not in sys.path:
 
 from virage_clamav.client import Endpoint, ping  # noqa: E402
 
+# The accounts' small world (structures, users, persons) for the uploads through the routes.
+from tests.accounts.conftest import (  # noqa: E402, F401
+    _world_template,
+    app,
+    bearer,
+    client,
+    csrf_from,
+    login,
+    world,
+)
+
 #: Signature name given to EICAR by the local database (clamd adds « .UNOFFICIAL »).
 SIGNATURE = "Eicar-Test-Local"
 STREAM_MAX = 1024 * 1024  # clamd's StreamMaxLength in the tests: 1 MiB

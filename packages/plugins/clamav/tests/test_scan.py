@@ -73,11 +73,13 @@ def test_clamd_down_refuses_the_upload_with_a_clear_message(clamav_env, monkeypa
         "L'antivirus ne répond pas : le document n'est pas enregistré."
     )
     host = _host(tmp_path)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ScannerUnavailable) as refused:
         check_upload(
             _pdf_carrying(b"rien"), "fiche.pdf", allowed={"pdf"}, max_bytes=10**6, plugins=host
         )
-    assert "antivirus n'a pas pu être faite" in refused.value.message
+    assert refused.value.status_code == 503
+    assert "L'antivirus ne répond pas" in refused.value.message
+    assert "127.0.0.1" not in refused.value.message  # no internals for the person
 
 
 def test_an_oversized_document_is_refused_without_being_sent(clamav_env, monkeypatch):

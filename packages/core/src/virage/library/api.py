@@ -1,4 +1,4 @@
-"""JSON API of the library: ``/api/v1/bibliotheque`` (bearer tokens, acting in their structure).
+"""JSON API of the library: ``/api/bibliotheque`` (bearer tokens, acting in their structure).
 
 Same rules as the pages: read by every worker of the structure, written with ``library.write``
 (audited); another structure's folders and documents answer 404. Files are sent through the
@@ -110,7 +110,7 @@ def _detail(access: Access, document_id: int) -> DocumentDetail:
 
 
 class LibraryController(Controller):
-    path = "/api/v1/bibliotheque"
+    path = "/api/bibliotheque"
     guards = [require_actor_guard]
     tags = ["Bibliothèque"]
 

@@ -20,6 +20,7 @@ document pages say that no antivirus is configured.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 
@@ -28,6 +29,8 @@ from virage.sdk.documents import ScanVerdict
 from virage_clamav.client import ClamdError, Endpoint, instream, ping
 
 __version__ = "0.1.0"
+
+log = logging.getLogger("virage_clamav")
 
 #: The versions of the Virage SDK (``virage.sdk``) this plugin works with.
 VIRAGE_SDK = ">=1,<2"
@@ -86,10 +89,11 @@ def scan(data: bytes, environ: Mapping[str, str] | None = None) -> ScanVerdict |
     try:
         signature = instream(where, data)
     except ClamdError as exc:
+        # The detail (address, error) goes to the server's log, not to the person.
+        log.warning("clamd on %s gave no verdict: %s", where.describe(), exc)
         raise ScannerUnavailable(
             "L'antivirus ne répond pas : le document n'est pas enregistré. Réessayez dans "
-            "quelques minutes ; si cela dure, prévenez l'administrateur du réseau "
-            f"(détail : {exc})."
+            "quelques minutes ; si cela dure, prévenez l'administrateur du réseau."
         ) from exc
     return ScanVerdict(clean=signature is None, scanner=SCANNER, signature=signature)
 
