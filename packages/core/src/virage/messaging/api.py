@@ -40,6 +40,7 @@ class Post(BaseModel):
     body: str
     created_at: str
     receipts: list[Receipt]
+    attachments: list[Attachment] = []
 
 
 class Participant(BaseModel):
@@ -67,6 +68,15 @@ class ThreadCreate(BaseModel):
 
 class PostCreate(BaseModel):
     body: Annotated[str, Field(min_length=1, max_length=5000)]
+    document_id: int | None = Field(
+        default=None, description="Un document du dossier de la personne, lisible par vous"
+    )
+
+
+class Attachment(BaseModel):
+    document_id: int
+    title: str | None
+    note: str | None = None
 
 
 class Created(BaseModel):
@@ -85,7 +95,11 @@ def _thread(view: dict) -> Thread:
         ],
         posts=[
             Post(
-                **{k: p[k] for k in Post.model_fields if k != "receipts"},
+                **{k: p[k] for k in Post.model_fields if k not in ("receipts", "attachments")},
+                attachments=[
+                    Attachment(document_id=a["document_id"], title=a["title"], note=a.get("note"))
+                    for a in p["attachments"]
+                ],
                 receipts=[
                     Receipt(**{k: r[k] for k in Receipt.model_fields}) for r in p["receipts"]
                 ],
@@ -132,4 +146,4 @@ class MessagesController(Controller):
     async def reply(
         self, access: Access, plugins: Plugins, thread_id: FromPath[int], data: JSONBody[PostCreate]
     ) -> Created:
-        return Created(id=service.reply(access, plugins, thread_id, data.body))
+        return Created(id=service.reply(access, plugins, thread_id, data.body, data.document_id))

@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 from virage.access import permission
 from virage.accounts.export import ExportSection
 from virage.db import Migration
-from virage.messaging import hookspecs, storage
+from virage.messaging import attachment_storage, hookspecs, storage
 from virage.plugins import hookimpl
 from virage.web.nav import NavItem
 from virage.web.sections import PageSection
@@ -64,6 +64,18 @@ def register_migrations():
             "0171_row_security_messaging",
             storage.create_row_security,
             "Sécurité par ligne (PostgreSQL) : messagerie",
+        ),
+        Migration(
+            "core",
+            "0172_messaging_attachments",
+            attachment_storage.create_table,
+            "Messagerie : pièces jointes (documents du dossier)",
+        ),
+        Migration(
+            "core",
+            "0173_row_security_messaging_attachments",
+            attachment_storage.create_row_security,
+            "Sécurité par ligne (PostgreSQL) : pièces jointes de la messagerie",
         ),
     ]
 
@@ -148,6 +160,12 @@ def extra_person_export(db, person_id):
         ExportSection("messages", "Messages", "messages.read", data["posts"]),
         ExportSection("lectures_messages", "Lectures des messages", "messages.read", data["reads"]),
         ExportSection(
+            "pieces_jointes_messages",
+            "Pièces jointes des messages (numéros de documents du dossier)",
+            "messages.read",
+            attachment_storage.all_for_person(db, person_id),
+        ),
+        ExportSection(
             "accords_echange",
             "Accords d'échange avec d'autres structures",
             "persons.identity.read",
@@ -158,11 +176,13 @@ def extra_person_export(db, person_id):
 
 @hookimpl
 def on_person_deleted(db, person_id):
+    attachment_storage.delete_for_person(db, person_id)
     storage.delete_for_person(db, person_id)
 
 
 @hookimpl
 def persons_merged(access, kept_id, merged_id):
+    attachment_storage.move_person(access.db, kept_id, merged_id)
     storage.move_person(access.db, kept_id, merged_id)
 
 

@@ -14,7 +14,7 @@ from virage.accounts.context import AccessContext
 from virage.db import transaction
 from virage.errors import Conflict, InvalidInput, NotFound
 from virage.french import moment_text
-from virage.messaging import storage
+from virage.messaging import attachment_storage, attachments, storage
 from virage.messaging.access_rules import THREAD_NOT_FOUND, may_join, may_read, scope
 from virage.messaging.notify import Notice, recipients_except, send_notice
 
@@ -178,16 +178,22 @@ def _notify(plugins: Any, thread: dict, recipients: list[int], urgent: bool) -> 
     send_notice(plugins, recipients, notice)
 
 
-def reply(access: AccessContext, plugins: Any, thread_id: int, body: Any) -> int:
-    """Answer in a conversation one may read now."""
+def reply(
+    access: AccessContext, plugins: Any, thread_id: int, body: Any, document_id: int | None = None
+) -> int:
+    """Answer in a conversation one may read now (with a document of the person's file, which
+    the actor must be able to read)."""
     body = clean_text(body, "Le message", MAX_BODY)
     thread, part = _checked(access, thread_id, "messages.posted")
+    attached = attachments.check(access, thread["person_id"], document_id)
     with scope(access, part["structure_id"]):
         if storage.post_count(access.db, thread_id) >= storage.MAX_MESSAGES_PER_THREAD:
             raise Conflict(FULL)
         actor = access.actor
         with transaction(access.db):
             post_id = storage.add_post(access.db, thread, actor.user_id, actor.label, body)
+            if attached is not None:
+                attachment_storage.add(access.db, thread, post_id, attached)
             storage.mark_read(access.db, thread, actor.user_id)
         others = recipients_except(
             [p["user_id"] for p in storage.participants(access.db, thread_id)], actor.user_id
@@ -222,9 +228,11 @@ def open_thread(access: AccessContext, thread_id: int, *, mark: bool = True) -> 
                 }
             )
         posts = storage.posts(access.db, thread_id)
+        joined = attachments.for_thread(access, thread)
         for p in posts:
             p["when"] = moment_text(p["created_at"])
             p["receipts"] = receipts.get(p["id"], [])
+            p["attachments"] = joined.get(p["id"], [])
     return {
         "thread": thread,
         "person_id": thread["person_id"],
@@ -232,6 +240,7 @@ def open_thread(access: AccessContext, thread_id: int, *, mark: bool = True) -> 
         "participants": people,
         "posts": posts,
         "can_reply": len(posts) < storage.MAX_MESSAGES_PER_THREAD,
+        "can_attach": access.actor.role_in(thread["structure_id"]) is not None,
     }
 
 

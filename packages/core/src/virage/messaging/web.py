@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, Plugins
 from virage.errors import InvalidInput
-from virage.messaging import consents, service
+from virage.messaging import attachments, consents, service
 from virage.web.templating import fragment_environment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
@@ -44,6 +44,16 @@ def ids(value: Any) -> list[int]:
 
 class ReplyForm(BaseModel):
     body: str = Field(default="", max_length=5000)
+    document_id: str = Field(default="", max_length=20)
+
+
+def document_id(value: str) -> int | None:
+    if not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput("Choisissez le document dans la liste.") from None
 
 
 class NewThreadForm(BaseModel):
@@ -79,8 +89,18 @@ class MessagePages(Controller):
         thread_id: FromPath[int],
         data: URLEncodedBody[ReplyForm],
     ) -> Redirect:
-        post_id = service.reply(access, plugins, thread_id, data.body)
+        post_id = service.reply(
+            access, plugins, thread_id, data.body, document_id(data.document_id)
+        )
         return Redirect(f"/messages/{thread_id}#message-{post_id}", status_code=303)
+
+    @get("/{thread_id:int}/joindre", name="message-attach")
+    async def attach(self, access: Access, thread_id: FromPath[int]) -> Template:
+        view = service.open_thread(access, thread_id, mark=False)
+        if not view["can_attach"]:
+            raise InvalidInput(attachments.RESERVED)
+        docs = attachments.choices(access, view["person_id"])
+        return Template("messaging/attach.html", context={**view, "documents": docs})
 
 
 class PersonMessagePages(Controller):
