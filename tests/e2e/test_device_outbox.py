@@ -110,3 +110,28 @@ def test_entries_written_offline_reach_the_file_in_order_when_the_network_flaps(
     )
     assert [r[0] for r in rows] == texts
     ctx.close()
+
+
+def test_what_she_types_before_the_device_store_is_open_is_kept(live_server, server_env, browser):
+    """A slow phone: the key of the device store is still on its way when she starts typing. What
+    she typed is kept as the draft once the store opens (it used to be kept only from the next
+    keystroke on)."""
+    (person_id,) = _persons(server_env, 1)
+    text = "Somnolente à 14 h, a refusé le goûter Fennec-3307."
+    ctx, page = _tablet(browser)
+    sign_in(page, live_server, NURSE)
+    held = []
+    page.route("**/moi/cle-appareil", lambda route: held.append(route))  # not answered yet
+    page.goto(f"{live_server}/personnes/{person_id}/transmissions/nouvelle")
+    page.locator("label[for=cible-comportement]").click()
+    page.get_by_label("Données").fill(text)
+    expect(page.locator("form[data-enhanced]")).to_have_count(0)  # the script is still waiting
+    assert held
+    for route in held:
+        route.continue_()  # the key arrives
+    page.unroute("**/moi/cle-appareil")
+    expect(page.locator("form[data-draft]")).to_have_attribute("data-draft", "saved")
+    page.reload()
+    expect(page.get_by_label("Données")).to_have_value(text)
+    expect(page.get_by_text("Brouillon retrouvé sur cet appareil")).to_be_visible()
+    ctx.close()

@@ -107,6 +107,8 @@ def test_a_draft_does_not_stay_for_the_next_user_of_the_tablet(live_server, serv
     page.goto(f"{live_server}/personnes/{person_id}/transmissions/nouvelle")
     page.locator("label[for=cible-comportement]").click()
     page.get_by_label("Données").fill(text)
+    # The draft is on the device (encrypted, written asynchronously) before the page goes.
+    expect(page.locator("form[data-draft]")).to_have_attribute("data-draft", "saved")
 
     # Her own draft survives a reload during her session…
     page.reload()

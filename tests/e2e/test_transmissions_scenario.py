@@ -79,6 +79,8 @@ def test_the_network_drops_while_writing(live_server, server_env, browser, captu
     page.goto(form_url)
     page.locator("label[for=cible-alimentation]").click()
     page.get_by_label("Données").fill(text)
+    # The draft is on the device (encrypted, written asynchronously) before the page goes.
+    expect(page.locator("form[data-draft]")).to_have_attribute("data-draft", "saved")
 
     # The page is reloaded (or the tab closed by mistake): the draft is still there.
     page.reload()

@@ -93,7 +93,19 @@
         delete store.data.drafts[draftKey()];  // nothing written: nothing to keep
       }
       store.data = normal(store.data);
-      store.save();
+      form.setAttribute("data-draft", "saving");
+      store.save().then(function (kept) {
+        // Written on the device (encrypted): leaving the page now loses nothing.
+        if (kept) form.setAttribute("data-draft", "saved");
+      });
+    }
+
+    /** Something typed before this script was ready (slow phone): it wins over an old draft. */
+    function typedBeforeReady() {
+      return ["data", "actions", "results"].some(function (name) {
+        var el = field(name);
+        return el && el.value.trim() && el.value !== el.defaultValue;  // not what the page came with
+      });
     }
 
     function lock() {
@@ -127,11 +139,15 @@
       var hasError = !!document.querySelector(".notice-error[role=alert]");
       var draft = store.data.drafts[key];
       var queued = outbox().filter(function (i) { return i.draft === key && !i.error; })[0];
+      var typed = typedBeforeReady();
       if (queued) {
         fill(queued.fields); field("client_id").value = queued.payload.client_id; lock();
         waitingMessage();
       } else if (draft && !hasError) {
-        fill(draft.fields); field("client_id").value = draft.client_id;
+        // What is in the boxes (typed while the device store was opening, or put back by the
+        // browser) wins over the older copy; the draft's identifier keeps a resend single.
+        field("client_id").value = draft.client_id;
+        if (typed) saveDraft(); else fill(draft.fields);
         say("Brouillon retrouvé sur cet appareil (enregistré à " + hhmm(draft.saved_at) + ").", "info");
         var clear = document.createElement("button");
         clear.type = "button"; clear.className = "link"; clear.textContent = "Effacer le brouillon";
@@ -140,6 +156,8 @@
           store.save().then(function () { window.location.reload(); });
         });
         statusBox.appendChild(document.createTextNode(" ")); statusBox.appendChild(clear);
+      } else if (typed && !hasError) {
+        saveDraft();  // typed while the device store was opening: keep it now
       } else if (!store.persistent()) {
         say("Ce navigateur ne peut pas garder le brouillon chiffré sur l'appareil : il sera perdu si la page se ferme.", "info");
       }
@@ -183,6 +201,7 @@
         say("Envoi en cours…", "info");
         flush();
       });
+      form.setAttribute("data-enhanced", "1");
     }
 
     return { draftKey: draftKey, say: say, unlock: unlock, setUp: setUpForm };
