@@ -70,3 +70,10 @@ def register_routes():
 @hookimpl
 def register_nav_items():
     return [NavItem("Bibliothèque", "/bibliotheque", order=45, permission="library.read")]
+
+
+@hookimpl
+def on_demo_created(db, settings, plugins):
+    from virage.library import demo
+
+    return demo.create(db, settings, plugins)
