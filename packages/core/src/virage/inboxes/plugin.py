@@ -167,3 +167,10 @@ def on_person_deleted(db, person_id):
 @hookimpl
 def persons_merged(access, kept_id, merged_id):
     storage.move_person(access.db, kept_id, merged_id)
+
+
+@hookimpl
+def on_demo_created(db):
+    from virage.inboxes import demo
+
+    return demo.create(db)

@@ -93,6 +93,14 @@ def _audit(db: Database, item: dict, action: str, details: dict) -> None:
     )
 
 
+def _ahead(item: dict, at: datetime) -> bool:
+    """An item dated after ``at`` (a sender's clock ahead) waits for its time."""
+    try:
+        return datetime.fromisoformat(item["received_at"]) > at
+    except (TypeError, ValueError):
+        return False
+
+
 def route_new(db: Database, plugins, inbox: dict, item: dict) -> None:
     """Send a new item to the first of the chain (on-call inbox) or to the readers (shared)."""
     at = clock.now()
@@ -128,7 +136,7 @@ def escalate_due(db: Database, plugins, inbox: dict) -> int:
     people = None
     moved = 0
     for item in storage.open_items(db, inbox["id"], MAX_ITEMS_SHOWN):
-        if item["status"] != "open" or not item["routed_at"]:
+        if item["status"] != "open" or not item["routed_at"] or _ahead(item, at):
             continue
         if datetime.fromisoformat(item["routed_at"]) + limit > at:
             continue
@@ -177,7 +185,7 @@ def handover_due(db: Database, plugins, inbox: dict) -> int:
     handed, outgoing_ids = 0, set()
     for item in storage.open_items(db, inbox["id"], MAX_ITEMS_SHOWN):
         outgoing = item["on_call_user_id"]
-        if outgoing in present:
+        if outgoing in present or _ahead(item, clock.now()):
             continue
         if outgoing is None and item["status"] != "open":
             continue
