@@ -131,3 +131,10 @@ def test_wrong_credentials_are_said_without_the_password(db, world, mail, tmp_pa
         fetch.fetch_inbox(db, None, bridged(world, mail), config.load(), receive=FakeInbox())
     assert "refusés" in str(refused.value) and "pas-le-bon" not in str(refused.value)
     assert "pas-le-bon" not in repr(config.load())
+
+
+def test_hostile_html_is_reduced_without_backtracking():
+    from virage_mssante import parse
+
+    for markup in ("<script " * 20000, "<style>" * 20000, "<" * 100000, "<br" * 50000):
+        assert len(parse.html_to_text(markup)) <= 100000  # one pass each, bounded input

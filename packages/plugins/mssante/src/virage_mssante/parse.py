@@ -22,8 +22,8 @@ MAX_MESSAGE_ID = 500
 MAX_PARTS = 200
 TRUNCATED = "[message tronqué : trop long, la suite est restée chez l'opérateur]"
 
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,2000}>", re.I | re.S)
-_BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]{0,200}>", re.I)
+_TAGS = re.compile(r"<[^<>]{0,2000}>")
+_BREAKS = re.compile(r"<\s{0,20}(br|/p|/div|/li|/tr|/h\d)\b[^<>]{0,200}>", re.I)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _LINES = re.compile(r"\n\s*\n\s*\n+")
 
@@ -37,8 +37,27 @@ class Parsed:
     received_at: datetime
 
 
+def _drop_blocks(markup: str) -> str:
+    """Remove ``<script>`` and ``<style>`` blocks in one pass (linear: no backtracking regex on
+    a hostile message); an unclosed block drops the rest."""
+    lower, out, at = markup.lower(), [], 0
+    while True:
+        starts = [i for i in (lower.find("<script", at), lower.find("<style", at)) if i >= 0]
+        if not starts:
+            out.append(markup[at:])
+            return "".join(out)
+        start = min(starts)
+        out.append(markup[at:start])
+        closing = "</script" if lower.startswith("<script", start) else "</style"
+        end = lower.find(closing, start)
+        if end < 0:
+            return "".join(out)
+        at = lower.find(">", end)
+        at = len(markup) if at < 0 else at + 1
+
+
 def html_to_text(markup: str) -> str:
-    text = _BREAKS.sub("\n", markup[: MAX_TEXT * 5])
+    text = _BREAKS.sub("\n", _drop_blocks(markup[: MAX_TEXT * 5]))
     text = html.unescape(_TAGS.sub("", text))
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _LINES.sub("\n\n", text).strip()
