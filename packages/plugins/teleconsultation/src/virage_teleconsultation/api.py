@@ -69,7 +69,8 @@ class TeleconsultationApi(Controller):
         return service.view(access, plugins, tc_id)
 
     @get(
-        "/{tc_id:int}/creneaux", summary="Créneaux libres du médecin un jour donné (de 8 h à 19 h)"
+        "/{tc_id:int}/creneaux",
+        summary="Créneaux libres du médecin un jour donné (dans ses horaires)",
     )
     async def slots(
         self,

@@ -129,15 +129,17 @@ def request(access: AccessContext, plugins: PluginHost, data: dict[str, Any]) ->
     return tc_id
 
 
-#: The working day offered for a session when the doctor has no agenda hours saying otherwise.
-WORKING_DAY = (time(8, 0), time(19, 0))
+#: The window searched on the chosen day: the whole day. The doctor's working hours in the agenda
+#: decide (a remote permanence may run at night, when EHPADs need it most); without hours of their
+#: own, the agenda's default week applies.
+WORKING_DAY = (time(0, 0), time(23, 59))
 
 
 def free_slots(
     access: AccessContext, plugins: PluginHost, tc_id: int, day: date, limit: int = 24
 ) -> list[dict]:
     """Free slots of the remote doctor (when they have an account), else of the accompanying,
-    on one day, within the working day (the agenda's free-slot search, never its storage)."""
+    on one day, within their working hours (the agenda's free-slot search, never its storage)."""
     row = load(access, tc_id, "teleconsultation.manage", action="teleconsultation.slots")
     who = row["doctor_user_id"] or row["accompanying_user_id"]
     return agenda.search_free_slots(

@@ -27,12 +27,12 @@ def day_label(day: date, today: date) -> str:
 
 
 def day_choices(today: date, chosen: date, count: int = 10) -> list[dict]:
-    """The next ``count`` working days (Monday to Friday, today included) and the chosen one."""
+    """The next ``count`` days (today included; week-ends too: a remote permanence may run then,
+    the doctor's working hours say which have slots) and the chosen one."""
     days: list[date] = []
     day = today
     while len(days) < count and day < today + timedelta(days=DAYS_AHEAD):
-        if day.weekday() < 5 or day == today:
-            days.append(day)
+        days.append(day)
         day += timedelta(days=1)
     if chosen not in days:
         days.append(chosen)
