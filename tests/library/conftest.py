@@ -11,6 +11,10 @@ from tests.accounts.conftest import (  # noqa: F401
     login,
     world,
 )
+
+# The browser scenario: Chromium's settings, the built docs and the demo server of tests/e2e.
+from tests.conftest import browser_type_launch_args, built_docs, capture  # noqa: F401
+from tests.e2e.conftest import live_server, phone, server_env  # noqa: F401
 from virage.library.pdf import simple_pdf
 
 NIGHT = simple_pdf([["Procédure de nuit", "Appeler l'astreinte de la coordination."]])

@@ -79,9 +79,7 @@ def test_another_structure_sees_nothing(client, world):
         assert client.get(url).status_code == 404, url
     headers = bearer(world, "coord_b")
     assert client.get(f"/api/bibliotheque/documents/{doc}", headers=headers).status_code == 404
-    r = client.patch(
-        f"/api/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=headers
-    )
+    r = client.patch(f"/api/bibliotheque/documents/{doc}", json={"takeaway": True}, headers=headers)
     assert r.status_code == 404
     assert query(world, "SELECT takeaway FROM library_documents")[0][0] == 0
 
