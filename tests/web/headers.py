@@ -30,8 +30,10 @@ def directives(policy: str) -> dict[str, list[str]]:
     return out
 
 
-def header_problems(response, path: str) -> list[str]:
-    """Everything wrong with the headers of one answer (empty when all is well)."""
+def header_problems(response, path: str, granted: frozenset[str] = frozenset()) -> list[str]:
+    """Everything wrong with the headers of one answer (empty when all is well); ``granted``:
+    the browser features the route declares it needs (``opt["permissions_policy"]``), allowed
+    to this site only."""
     h = response.headers
     problems = []
     policy = h.get("content-security-policy")
@@ -51,7 +53,10 @@ def header_problems(response, path: str) -> list[str]:
         problems.append(f"Referrer-Policy is {h.get('referrer-policy')}")
     permissions = h.get("permissions-policy", "")
     for feature in ("camera", "microphone", "geolocation"):
-        if f"{feature}=()" not in permissions:
+        if feature in granted:
+            if f"{feature}=(self)" not in permissions:
+                problems.append(f"Permissions-Policy gives {feature} beyond this site")
+        elif f"{feature}=()" not in permissions:
             problems.append(f"Permissions-Policy does not refuse {feature}: {permissions!r}")
     cache = h.get("cache-control", "")
     public = (

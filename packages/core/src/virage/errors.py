@@ -158,6 +158,11 @@ _FRENCH_MESSAGES = [
     ),
     (re.compile(r"^Input should be (.+)$"), "valeur attendue : {0}"),
     (re.compile(r"^Value error, (.+)$"), "{0}"),
+    (
+        re.compile(r"^Invalid multipart/form-data$"),
+        "Formulaire illisible : envoyez un formulaire multipart/form-data (le fichier dans le "
+        "champ « file »).",
+    ),
     (re.compile(r"^Input should be greater than or equal to (.+)$"), "au moins {0}"),
     (re.compile(r"^Input should be less than or equal to (.+)$"), "au plus {0}"),
 ]
@@ -256,7 +261,9 @@ def _http_error_response(request: Request, exc: HTTPException) -> Response:
         413: "L'envoi est trop volumineux.",
         429: "Trop de requêtes : patientez un instant puis réessayez.",
     }
-    return _respond(request, status, french.get(status, detail or _TITLES.get(status, "Erreur")))
+    return _respond(
+        request, status, french.get(status, french_message(detail) or _TITLES.get(status, "Erreur"))
+    )
 
 
 def handle_overflow(request: Request, exc: OverflowError) -> Response:
@@ -271,6 +278,17 @@ def handle_overflow(request: Request, exc: OverflowError) -> Response:
         400,
         "Une date ou un nombre envoyé est hors des limites admises (années de 1900 à 2200, "
         "nombres entiers d'au plus 19 chiffres) : corrigez la valeur puis réessayez.",
+    )
+
+
+def handle_bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:
+    """A form field or a text that is not UTF-8 (a file's bytes sent as a plain field…)."""
+    log.info("Undecodable text on %s %s: %s", request.method, request.url.path, exc.reason)
+    return _respond(
+        request,
+        400,
+        "Un champ envoyé n'est pas du texte lisible (UTF-8) : un fichier doit être joint comme "
+        "fichier, pas comme texte. Corrigez l'envoi puis réessayez.",
     )
 
 
@@ -292,5 +310,6 @@ def exception_handlers() -> dict:
         NotFoundException: handle_not_found,
         HTTPException: handle_http_error,
         OverflowError: handle_overflow,
+        UnicodeDecodeError: handle_bad_encoding,
         Exception: handle_unexpected,
     }
