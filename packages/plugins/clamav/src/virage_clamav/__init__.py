@@ -33,7 +33,7 @@ __version__ = "0.1.0"
 log = logging.getLogger("virage_clamav")
 
 #: The versions of the Virage SDK (``virage.sdk``) this plugin works with.
-VIRAGE_SDK = ">=1,<2"
+VIRAGE_SDK = ">=1.8,<2"  # virage.sdk.documents (SDK 1.8)
 
 SCANNER = "ClamAV"
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
