@@ -116,3 +116,30 @@ def test_received_at_naive_or_huge_texts_are_bounded(client, db, inbox, pinned):
     )
     row = storage.item(db, item_id)
     assert len(row["body"]) == 20_000 and len(row["subject"]) == 200
+
+
+def test_a_shared_inbox_notifies_its_readers_and_the_person_export_and_purge(
+    client, db, world, pinned, recorder
+):
+    from virage.inboxes import plugin
+    from virage.inboxes.model import ItemIn
+    from virage.inboxes.settings import InboxSettings, seed
+
+    shared = seed(
+        db,
+        world.structures["a"],
+        InboxSettings(name="Secrétariat", kind="shared", reader_roles=["secretariat"]),
+    )
+    coord = _access(client, db, "coord_a")
+    item_id = service.post(
+        coord, shared, ItemIn(subject="Rappel", body="Insuline", person_id=world.persons["p1"])
+    )
+    assert recorder.notices[-1][0] == [world.users["secretary_a"]]
+    assert "Insuline" not in recorder.notices[-1][1].title
+    # The secretariat reads the inbox, not the text about the person (not in her care team).
+    view = service.item_view(_access(client, db, "secretary_a"), item_id)
+    assert view["body_readable"] is False
+    (section,) = plugin.extra_person_export(db, world.persons["p1"])
+    assert section.permission == "persons.health.read" and section.data[0]["body"] == "Insuline"
+    plugin.on_person_deleted(db, world.persons["p1"])
+    assert storage.item(db, item_id) is None

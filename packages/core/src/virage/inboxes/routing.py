@@ -46,6 +46,17 @@ def manager(db: Database, inbox: dict) -> dict | None:
     return None
 
 
+def readers_of(db: Database, inbox: dict) -> list[int]:
+    """The workers of the structure who read a shared inbox (its settings), for its notices."""
+    roles = {r for r in inbox["reader_roles"].split(",") if r}
+    named = {int(u) for u in inbox["reader_user_ids"].split(",") if u.isdigit()}
+    return [
+        m["id"]
+        for m in lookups.members_of(db, inbox["structure_id"])
+        if m["role"] in roles or m["id"] in named
+    ]
+
+
 def roster(db: Database, plugins, inbox: dict, at: datetime) -> list[dict]:
     """The workers on call now (``user_id``, ``display_name``), in the agenda's order."""
     if inbox["kind"] != "on_call":
@@ -105,6 +116,15 @@ def route_new(db: Database, plugins, inbox: dict, item: dict) -> None:
     """Send a new item to the first of the chain (on-call inbox) or to the readers (shared)."""
     at = clock.now()
     if inbox["kind"] != "on_call":
+        readers = readers_of(db, inbox)
+        notify(
+            plugins,
+            inbox,
+            f"/boites/elements/{item['id']}",
+            readers,
+            "inbox.item",
+            bool(item["urgent"]),
+        )
         return
     people = chain(db, plugins, inbox, at)
     if not people:
