@@ -1,7 +1,3 @@
-"""The whole path with the real inboxes: a professional writes over SMTP, dovecot keeps it while
-Virage is down, one relève files it once as an item routed to whoever is on call, and the
-answer written in Virage reaches the professional's mailbox, threaded."""
-
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -13,38 +9,78 @@ from litestar.testing import TestClient
 from mail_helpers import write
 from virage_mssante import config, fetch, storage
 
-from tests.inboxes.conftest import on_call
-from virage.agenda.timeutil import PARIS
-from virage.inboxes import service as inbox_service
-from virage.inboxes import storage as inbox_storage
-from virage.inboxes.model import AnswerIn
-from virage.inboxes.settings import InboxSettings, seed
-from virage.sdk import accounts, directory
-from virage.sdk.testing import cli, connect, create_app
+from tests.accounts.conftest import bearer, csrf_from
+from virage.sdk import PARIS, agenda, directory
+from virage.sdk.testing import SESSION_COOKIE, cli, connect, create_app, signed_in
 
 
 @pytest.fixture
-def app(world, mail):
-    with TestClient(create_app(world.settings)) as client:
-        yield client.app
+def client(world, mail):
+    with TestClient(create_app(world.settings)) as test_client:
+        yield test_client
 
 
 @pytest.fixture
-def db(world, app):
+def app(client):
+    return client.app
+
+
+@pytest.fixture
+def db(world, client):
     database = connect(world.settings.db_path)
     yield database
     database.close()
 
 
-@pytest.fixture
-def inbox(world, db, mail):
+def put_on_call(db, world, username: str) -> None:
+    """The worker is on call from an hour ago for ten hours (the agenda's « astreinte »)."""
     now = datetime.now(PARIS).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-    on_call(db, world, "nurse_a", now - timedelta(hours=1))
-    return seed(
+    agenda.seed_appointment(
         db,
-        world.structures["a"],
-        InboxSettings(name="Astreinte SSIAD", kind="on_call", external_address=mail.inbox_address),
+        {k.name: k for k in agenda.CORE_KINDS},
+        structure_id=world.structures["a"],
+        kind="on_call",
+        title="Astreinte",
+        professional_ids=[world.users[username]],
+        start_local=now - timedelta(hours=1),
+        duration_minutes=10 * 60,
     )
+
+
+def bridge(client, db, world, address: str) -> int:
+    """The director creates the on-call inbox bridged to ``address`` (the settings form)."""
+    client.cookies.set(SESSION_COOKIE, signed_in(db, "director_a"))
+    token = csrf_from(client.get("/boites/").text)
+    fields = {
+        "structure_id": str(world.structures["a"]),
+        "name": "Astreinte SSIAD",
+        "kind": "on_call",
+        "external_address": address,
+        "reader_roles": ["director", "coordinator", "nurse"],
+        "claim_minutes": "15",
+        "_csrf_token": token,
+    }
+    response = client.post("/boites/", data=fields, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    client.cookies.clear()
+    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def inbox(client, db, world, mail):
+    put_on_call(db, world, "nurse_a")
+    return bridge(client, db, world, mail.inbox_address)
+
+
+def items(client, world, inbox_id: int) -> list[dict]:
+    """The inbox's open items as the nurse on call reads them through the API."""
+    nurse = bearer(world, "nurse_a")
+    listed = client.get(f"/api/v1/boites/{inbox_id}/elements", headers=nurse)
+    assert listed.status_code == 200, listed.text
+    return [
+        client.get(f"/api/v1/boites/elements/{i['id']}", headers=nurse).json()
+        for i in listed.json()
+    ]
 
 
 def doctor(address: str) -> dict:
@@ -62,12 +98,8 @@ def doctor(address: str) -> dict:
     }
 
 
-def items(db, inbox_id: int) -> list[dict]:
-    return inbox_storage.items_of(db, inbox_id, False, 50)
-
-
 def test_smtp_to_dovecot_to_an_on_call_item_once_then_the_answer_goes_back(
-    app, db, world, mail, inbox
+    client, app, db, world, mail, inbox
 ):
     write(
         mail,
@@ -79,18 +111,22 @@ def test_smtp_to_dovecot_to_an_on_call_item_once_then_the_answer_goes_back(
     plugins = app.state.plugins
     assert fetch.fetch_all(db, plugins, config.load()).stored == 1
     assert fetch.fetch_all(db, plugins, config.load()).stored == 0  # once, not twice
-    (item,) = items(db, inbox)
+    (item,) = items(client, world, inbox)
     assert item["source"] == "external" and item["sender"] == mail.doctor_address
-    assert item["routed_to"] == world.users["nurse_a"]
+    assert item["routed_to"] == "nurse a"  # whoever is on call now, by the agenda
     assert "pansement à vérifier" in item["body"]
     assert item["body"].startswith(  # the sender's address is a professional's in the directory
         f"[Annuaire : {mail.doctor_address} est l'adresse MSSanté de Anne Lefort, Médecin.]"
     )
 
-    nurse = accounts.access_for(db, plugins, "nurse_a")
-    inbox_service.claim(nurse, item["id"])
-    sent = inbox_service.answer(nurse, item["id"], AnswerIn(body="Bien reçu, passage à 9 h."))
-    assert sent is True
+    nurse = bearer(world, "nurse_a")
+    url = f"/api/v1/boites/elements/{item['id']}"
+    assert client.post(f"{url}/prise", headers=nurse).status_code in (200, 201)
+    answered = client.post(
+        f"{url}/reponses", headers=nurse, json={"body": "Bien reçu, passage à 9 h."}
+    )
+    assert answered.status_code in (200, 201), answered.text
+    assert answered.json()["sent_out"] is True
     (raw,) = mail.mailbox(mail.doctor_address)
     answer = BytesParser(policy=policy.default).parsebytes(raw)
     assert answer["In-Reply-To"] == "<sortie-7@hopital.mssante.test>"
@@ -100,7 +136,7 @@ def test_smtp_to_dovecot_to_an_on_call_item_once_then_the_answer_goes_back(
 
 
 def test_a_crash_after_filing_before_the_cursor_keeps_one_item(
-    app, db, world, mail, inbox, monkeypatch
+    client, app, db, world, mail, inbox, monkeypatch
 ):
     write(mail, "Appel", "Merci de rappeler le service.", message_id="<appel-1@h.mssante.test>")
     plugins = app.state.plugins
@@ -112,12 +148,12 @@ def test_a_crash_after_filing_before_the_cursor_keeps_one_item(
         m.setattr(storage, "save_cursor", crash)
         with pytest.raises(RuntimeError):
             fetch.fetch_all(db, plugins, config.load())
-    assert len(items(db, inbox)) == 1  # stored before the crash
+    assert len(items(client, world, inbox)) == 1  # filed before the crash
     assert fetch.fetch_all(db, plugins, config.load()).stored == 1  # fetched again…
-    assert len(items(db, inbox)) == 1  # …filed once
+    assert len(items(client, world, inbox)) == 1  # …filed once
 
 
-def test_the_command_fetches_once(world, db, mail, inbox, monkeypatch, capsys):
+def test_the_command_fetches_once(client, world, mail, inbox, monkeypatch, capsys):
     write(mail, "Par la commande", "texte", message_id="<cli-1@h.mssante.test>")
     monkeypatch.setenv("VIRAGE_DB", str(world.settings.db_path))
     monkeypatch.setenv("VIRAGE_SECRET_KEY", world.settings.secret_key)
@@ -125,7 +161,7 @@ def test_the_command_fetches_once(world, db, mail, inbox, monkeypatch, capsys):
     assert "1 boîte reliée, 1 message reçu." in capsys.readouterr().out
     assert cli(["mssante", "relever"]) == 0
     assert "1 boîte reliée, 0 message reçu." in capsys.readouterr().out
-    assert len(items(db, inbox)) == 1
+    assert len(items(client, world, inbox)) == 1
 
 
 def test_the_poller_started_with_the_application_fetches(world, mail, monkeypatch):
@@ -137,7 +173,6 @@ def test_the_poller_started_with_the_application_fetches(world, mail, monkeypatc
 
     monkeypatch.setenv("VIRAGE_MSSANTE_POLL_SECONDS", "60")
     with TestClient(create_app(world.settings)) as client:
-        app = client.app
 
         async def tasks() -> set[str]:
             return {task.get_name() for task in asyncio.all_tasks()}
@@ -145,23 +180,16 @@ def test_the_poller_started_with_the_application_fetches(world, mail, monkeypatc
         assert "mssante-poller" in client.blocking_portal.call(tasks)  # cancelled at shutdown
         database = connect(world.settings.db_path)
         try:
-            now = datetime.now(PARIS).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-            on_call(database, world, "nurse_a", now - timedelta(hours=1))
-            inbox_id = seed(
-                database,
-                world.structures["a"],
-                InboxSettings(
-                    name="Astreinte", kind="on_call", external_address=mail.inbox_address
-                ),
-            )
-            write(mail, "Pendant la nuit", "texte", message_id="<nuit-1@h.mssante.test>")
-
-            async def no_wait(seconds):
-                assert seconds == 60
-
-            pool, plugins = app.state.pool, app.state.plugins
-            failed = asyncio.run(background.run(pool, plugins, 60, rounds=2, sleep=no_wait))
-            assert failed == 0
-            assert len(items(database, inbox_id)) == 1
+            put_on_call(database, world, "nurse_a")
+            inbox_id = bridge(client, database, world, mail.inbox_address)
         finally:
             database.close()
+        write(mail, "Pendant la nuit", "texte", message_id="<nuit-1@h.mssante.test>")
+
+        async def no_wait(seconds):
+            assert seconds == 60
+
+        pool, plugins = client.app.state.pool, client.app.state.plugins
+        failed = asyncio.run(background.run(pool, plugins, 60, rounds=2, sleep=no_wait))
+        assert failed == 0
+        assert len(items(client, world, inbox_id)) == 1
