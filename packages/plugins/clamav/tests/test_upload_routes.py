@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from virage.library.pdf import simple_pdf
-
 from .conftest import bearer, csrf_from, eicar, login
+from .test_scan import PDF
 
 
 def _pdf_carrying(payload: bytes) -> bytes:
-    return simple_pdf([["Contrat d'accompagnement"]]).replace(b"%%EOF", b"%" + payload + b"\n%%EOF")
+    return PDF.replace(b"%%EOF", b"%" + payload + b"\n%%EOF")
 
 
 def _person_upload(client, world, data):
