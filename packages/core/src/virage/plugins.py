@@ -1,14 +1,10 @@
 """The plugin manager of Virage, built by the application factory (never at import time).
 
-- Plugins are found through the entry-point group ``virage`` (``VIRAGE_PLUGINS``: an allow-list);
-  built-in features register through the same hooks, as modules listed in ``BUILTIN_PLUGINS``.
-- Each plugin is called separately: one that fails to load or raises in a hook is reported, the
-  others and the core keep working. ``VIRAGE_TRACE_HOOKS=1`` logs every hook call and result.
-- Hooks belong to who defines them: the kernel's (:mod:`virage.hookspecs`), each domain's and each
-  plugin's, added through ``register_hookspecs`` once every plugin is registered (an
-  implementation that does not match its spec is reported and its plugin unregistered).
-- A plugin declares the versions of :mod:`virage.sdk` it supports (``VIRAGE_SDK = ">=1,<2"`` in its
-  entry-point module), refused at load with a clear line if incompatible.
+- Plugins: entry-point group ``virage`` (allow-list ``VIRAGE_PLUGINS``); the core's: ``BUILTIN_PLUGINS``.
+- Each plugin is called in isolation: a failure is reported, the rest keeps working
+  (``VIRAGE_TRACE_HOOKS=1`` logs every hook call). Hooks belong to who defines them (kernel,
+  domains, plugins: ``register_hookspecs``); an implementation off its spec unregisters its plugin.
+- A plugin declares the :mod:`virage.sdk` versions it supports (``VIRAGE_SDK = ">=1,<2"``).
 """
 
 from __future__ import annotations
