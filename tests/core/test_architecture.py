@@ -30,6 +30,7 @@ DOMAINS = frozenset(
         "documents",
         "dossier",
         "entourage",
+        "inboxes",
         "indicators",
         "library",
         "messaging",
