@@ -138,3 +138,9 @@ def test_hostile_html_is_reduced_without_backtracking():
 
     for markup in ("<script " * 20000, "<style>" * 20000, "<" * 100000, "<br" * 50000):
         assert len(parse.html_to_text(markup)) <= 100000  # one pass each, bounded input
+
+
+def test_a_missing_credentials_file_is_said_per_inbox(db, world, mail, tmp_path, monkeypatch):
+    monkeypatch.setenv("VIRAGE_MSSANTE_CREDENTIALS_FILE", str(tmp_path / "absent"))
+    with pytest.raises(fetch.FetchFailed, match="Aucun identifiant"):
+        fetch.fetch_inbox(db, None, bridged(world, mail), config.load(), receive=FakeInbox())

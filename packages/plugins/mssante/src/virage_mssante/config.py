@@ -15,6 +15,7 @@ setting that turns verification off.
 
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ MAX_RAW_BYTES = 512 * 1024
 MAX_PER_ROUND = 100
 MAX_CREDENTIALS = 500
 DEFAULT_POLL_SECONDS = 120.0
+log = logging.getLogger("virage.mssante")
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
@@ -67,16 +69,20 @@ def read_credentials(path: str) -> dict[str, str]:
     if not path:
         return {}
     out: dict[str, str] = {}
-    with Path(path).open(encoding="utf-8") as lines:
-        for n, line in enumerate(lines):
-            if n >= MAX_CREDENTIALS * 4:
-                break
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            address, _, password = line.partition(" ")
-            if address and password.strip() and len(out) < MAX_CREDENTIALS:
-                out[address.strip().lower()] = password.strip()
+    try:
+        with Path(path).open(encoding="utf-8") as lines:
+            for n, line in enumerate(lines):
+                if n >= MAX_CREDENTIALS * 4:
+                    break
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                address, _, password = line.partition(" ")
+                if address and password.strip() and len(out) < MAX_CREDENTIALS:
+                    out[address.strip().lower()] = password.strip()
+    except (OSError, UnicodeDecodeError):  # each inbox then says it has no credentials
+        log.warning("MSSanté : fichier des identifiants illisible (%s).", path)
+        return {}
     return out
 
 
