@@ -30,11 +30,13 @@ NIGHT = datetime(2027, 1, 14, 21, 0)  # a night of its own, far from the demo's 
 
 def _ids(server_env) -> tuple[int, dict[str, int]]:
     sid = query(server_env, "SELECT id FROM structures WHERE name = ?", ["SSIAD du Val-de-Loue"])
-    users = dict(query(
+    users = dict(
+        query(
             server_env,
             "SELECT username, id FROM users WHERE username IN (?, ?, ?)",
             ["nadia.nuit", "paul.infirmier", "claire.direction"],
-        ))
+        )
+    )
     return sid[0][0], users
 
 
