@@ -190,6 +190,10 @@ def test_the_poller_started_with_the_application_fetches(world, mail, monkeypatc
             assert seconds == 60
 
         pool, plugins = client.app.state.pool, client.app.state.plugins
-        failed = asyncio.run(background.run(pool, plugins, 60, rounds=2, sleep=no_wait))
+        # On the application's own loop, as on_startup runs it (a test run may already have a
+        # running loop in this thread, where asyncio.run would refuse).
+        failed = client.blocking_portal.call(
+            lambda: background.run(pool, plugins, 60, rounds=2, sleep=no_wait)
+        )
         assert failed == 0
         assert len(items(client, world, inbox_id)) == 1

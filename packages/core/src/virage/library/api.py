@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, AppSettings
-from virage.errors import InvalidInput
 from virage.library import service
+from virage.partial import PartialUpdate
 
 ERRORS = (
     "400 : saisie à corriger ; 401 : non connecté ; 403 : droit de ranger la bibliothèque "
@@ -73,12 +73,12 @@ class FolderIn(BaseModel):
     parent_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
-class DocumentPatch(BaseModel):
-    """Fields to change; a field left out is kept."""
+class DocumentPatch(PartialUpdate):
+    """Fields to change; a field left out is kept (neither may be emptied)."""
 
-    model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(default=None, min_length=1, max_length=service.MAX_TITLE)
-    takeaway: bool | None = None
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(default=None, min_length=1, max_length=service.MAX_TITLE)  # type: ignore[assignment]
+    takeaway: bool = None  # type: ignore[assignment]
 
 
 def _folder(row: dict | None) -> Folder | None:
@@ -177,10 +177,5 @@ class LibraryController(Controller):
     async def update(
         self, access: Access, document_id: FromPath[int], data: JSONBody[DocumentPatch]
     ) -> DocumentDetail:
-        for name in ("title", "takeaway"):
-            if name in data.model_fields_set and getattr(data, name) is None:
-                raise InvalidInput(
-                    f"{name} : une valeur est attendue (laissez le champ de côté pour le garder)."
-                )
         service.update(access, document_id, takeaway=data.takeaway, title=data.title)
         return _detail(access, document_id)
