@@ -170,3 +170,37 @@ def test_a_client_that_hangs_up_mid_body_is_not_a_server_error(app, world, caplo
     assert start["status"] == 400
     assert _rows(world) == before
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_a_constraint_the_boundary_missed_is_a_409_and_nothing_is_written(world, monkeypatch):
+    # The safety net under the domains' checks, on the engine of this run (SQLite or PostgreSQL):
+    # a write a constraint refuses is rolled back and answered in French, logged for the fix.
+    from litestar import post
+    from litestar.testing import create_test_client
+
+    from virage import errors
+    from virage.db import connect, transaction
+    from virage.errors import exception_handlers
+
+    logged = []
+    monkeypatch.setattr(errors.log, "error", lambda *args, **kw: logged.append(kw["exc_info"]))
+    before = query(world.settings.db_path, "SELECT count(*) FROM structures")[0][0]
+
+    @post("/edge")
+    async def edge() -> str:
+        db = connect(world.settings.db_path)
+        try:
+            with transaction(db):
+                db.execute(
+                    "INSERT INTO structures (name, kind) VALUES (?, ?)", ["Sans identifiant", None]
+                )
+        finally:
+            db.close()
+        return "written"
+
+    with create_test_client([edge], exception_handlers=exception_handlers()) as c:
+        response = c.post("/edge", headers={"accept": "application/json"})
+    assert response.status_code == 409
+    assert "Rien n'a été modifié" in response.json()["detail"]
+    assert len(logged) == 1 and "null" in str(logged[0]).lower()  # kept for the fix
+    assert query(world.settings.db_path, "SELECT count(*) FROM structures")[0][0] == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 from urllib.parse import quote
 
@@ -292,6 +293,38 @@ def handle_bad_encoding(request: Request, exc: UnicodeDecodeError) -> Response:
     )
 
 
+def handle_integrity(request: Request, exc: Exception) -> Response:
+    """A constraint of the database refused a write that the boundary let through.
+
+    Domains check their input before writing; this is the safety net for what slipped through (a
+    value missing for a required column, a duplicate, a reference to nothing). The transaction was
+    rolled back, so nothing is half-written: the person gets a 409 she can act on, and the server
+    log keeps the whole error so that the missing check gets fixed.
+    """
+    log.error(
+        "Database constraint refused a write on %s %s",
+        request.method,
+        request.url.path,
+        exc_info=exc,
+    )
+    return _respond(
+        request,
+        409,
+        "Ces données n'ont pas pu être enregistrées : une valeur obligatoire manque ou elles "
+        "contredisent des données déjà enregistrées. Rien n'a été modifié ; vérifiez la saisie "
+        "puis réessayez.",
+    )
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    errors: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+    try:
+        import psycopg
+    except ImportError:  # the embedded engine only
+        return errors
+    return (*errors, psycopg.IntegrityError)
+
+
 def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("Unexpected error on %s %s", request.method, request.url.path)
     return _respond(
@@ -311,5 +344,6 @@ def exception_handlers() -> dict:
         HTTPException: handle_http_error,
         OverflowError: handle_overflow,
         UnicodeDecodeError: handle_bad_encoding,
+        **dict.fromkeys(_integrity_errors(), handle_integrity),
         Exception: handle_unexpected,
     }
