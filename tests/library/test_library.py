@@ -179,3 +179,44 @@ def test_text_is_normalised_and_bounded():
     extracted = text.pdf_text(many)
     assert "page 49" in extracted and "page 50" not in extracted
     assert text.pdf_text(b"%PDF-1.4 broken") == ""
+
+
+def test_the_api_files_a_document_and_a_new_version_and_refuses_what_it_must(client, world):
+    sid = world.structures["a"]
+    secretary, nurse = bearer(world, "secretary_a"), bearer(world, "nurse_a")
+    url = f"/api/bibliotheque/structures/{sid}/documents"
+    pdf = {"file": ("nuit.pdf", NIGHT, "application/pdf")}
+    r = client.post(
+        url, data={"title": "Procédure de nuit", "kind": "procedure"}, files=pdf, headers=secretary
+    )
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert doc["version_number"] == 1 and doc["media_type"] == "application/pdf"
+    r = client.post(
+        f"/api/bibliotheque/documents/{doc['id']}/versions",
+        data={"note": "Nouveau numéro"},
+        files={"file": ("nuit-v2.pdf", NIGHT_V2, "application/pdf")},
+        headers=secretary,
+    )
+    assert r.status_code == 201, r.text
+    assert [v["number"] for v in r.json()["versions"]] == [2, 1]
+    # a nurse reads but does not file; no file, a disguised script, an unknown folder: 4xx
+    assert client.post(url, data={"title": "x"}, files=pdf, headers=nurse).status_code == 403
+    r = client.post(url, data={"title": "Sans fichier"}, headers=secretary)
+    assert r.status_code == 400 and "fichier" in r.json()["detail"].lower()
+    script = {"file": ("note.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")}
+    r = client.post(url, data={"title": "Piège"}, files=script, headers=secretary)
+    assert r.status_code in (400, 415), r.text
+    r = client.post(
+        url, data={"title": "Perdu", "folder_id": "999999"}, files=pdf, headers=secretary
+    )
+    assert r.status_code in (400, 404), r.text
+    titles = [
+        d["title"]
+        for d in client.get(f"/api/bibliotheque/structures/{sid}", headers=nurse).json()[
+            "documents"
+        ]
+    ]
+    assert titles == ["Procédure de nuit"]
+    actions = {row[0] for row in query(world, "SELECT action FROM audit_log")}
+    assert {"library.document.added", "library.version.added"} <= actions

@@ -7,15 +7,20 @@ pages (``multipart/form-data``); the API reads them and their versions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access, AppSettings
+from virage.errors import InvalidInput
 from virage.library import service
+from virage.library.web import MAX_BODY, _optional_id
 from virage.partial import PartialUpdate
 
 ERRORS = (
@@ -79,6 +84,30 @@ class DocumentPatch(PartialUpdate):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     title: str = Field(default=None, min_length=1, max_length=service.MAX_TITLE)  # type: ignore[assignment]
     takeaway: bool = None  # type: ignore[assignment]
+
+
+@dataclass
+class DocumentUpload:
+    """The multipart form of a new document (its first version)."""
+
+    file: UploadFile
+    title: str
+    kind: str = "autre"
+    folder_id: str = ""
+
+
+@dataclass
+class VersionUpload:
+    """The multipart form of a new version, which becomes the current one."""
+
+    file: UploadFile
+    note: str = ""
+
+
+async def _read(upload: Any) -> tuple[bytes, str]:
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput("Joignez le fichier (champ « file »).")
+    return await upload.read(), upload.filename
 
 
 def _folder(row: dict | None) -> Folder | None:
@@ -178,4 +207,49 @@ class LibraryController(Controller):
         self, access: Access, document_id: FromPath[int], data: JSONBody[DocumentPatch]
     ) -> DocumentDetail:
         service.update(access, document_id, takeaway=data.takeaway, title=data.title)
+        return _detail(access, document_id)
+
+    @post(
+        "/structures/{structure_id:int}/documents",
+        summary="Ajouter un document (multipart : file, title, kind, folder_id)",
+        description=ERRORS + " 413 : fichier trop lourd ; 415 : type de fichier refusé.",
+        request_max_body_size=MAX_BODY,
+    )
+    async def add_document(
+        self,
+        access: Access,
+        settings: AppSettings,
+        structure_id: FromPath[int],
+        data: Annotated[DocumentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> DocumentDetail:
+        content, filename = await _read(data.file)
+        document_id = service.add_document(
+            access,
+            settings,
+            structure_id,
+            title=data.title,
+            kind=data.kind,
+            folder_id=_optional_id(data.folder_id, "Dossier"),
+            data=content,
+            filename=filename,
+        )
+        return _detail(access, document_id)
+
+    @post(
+        "/documents/{document_id:int}/versions",
+        summary="Déposer une nouvelle version (elle devient celle en vigueur)",
+        description=ERRORS + " 413 : fichier trop lourd ; 415 : type de fichier refusé.",
+        request_max_body_size=MAX_BODY,
+    )
+    async def add_version(
+        self,
+        access: Access,
+        settings: AppSettings,
+        document_id: FromPath[int],
+        data: Annotated[VersionUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> DocumentDetail:
+        content, filename = await _read(data.file)
+        service.add_version(
+            access, settings, document_id, data=content, filename=filename, note=data.note
+        )
         return _detail(access, document_id)
