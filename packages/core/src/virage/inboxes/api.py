@@ -6,16 +6,30 @@ from __future__ import annotations
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
-from virage.inboxes import service
-from virage.inboxes.model import AnswerIn, AnswerOut, CloseIn, InboxOut, ItemIn, ItemOut
+from virage.inboxes import outgoing, service
+from virage.inboxes.model import (
+    AnswerIn,
+    AnswerOut,
+    CloseIn,
+    ExternalIn,
+    InboxOut,
+    ItemIn,
+    ItemOut,
+)
 
 ERRORS = (
     "400 : saisie à corriger ; 401 : non connecté ; 403 : pas destinataire de cette boîte ; "
     "404 : boîte ou élément inconnu ou non accessible ; 409 : déjà pris, pas pris par vous, ou clos."
+)
+
+WRITE_ERRORS = (
+    "400 : saisie à corriger, boîte non reliée à la messagerie sécurisée, ou professionnel sans "
+    "adresse MSSanté dans l'annuaire ; 401 : non connecté ; 403 : pas destinataire de cette "
+    "boîte ; 404 : boîte, professionnel ou personne inconnus ou non accessibles."
 )
 
 
@@ -25,6 +39,14 @@ class Created(BaseModel):
 
 class Answered(BaseModel):
     sent_out: bool | None
+    message: str
+
+
+class Written(BaseModel):
+    id: int = Field(description="L'élément gardé dans la boîte (clos, écrit par vous)")
+    sent_out: bool | None = Field(
+        description="true envoyé, false le connecteur a échoué, null aucun connecteur"
+    )
     message: str
 
 
@@ -106,6 +128,18 @@ class InboxController(Controller):
         self, access: Access, inbox_id: FromPath[int], data: JSONBody[ItemIn]
     ) -> Created:
         return Created(id=service.post(access, inbox_id, data))
+
+    @post(
+        "/{inbox_id:int}/ecrire-externe",
+        summary="Écrire à un professionnel de l'annuaire (son adresse MSSanté) depuis une boîte "
+        "reliée à la messagerie sécurisée",
+        description=WRITE_ERRORS,
+    )
+    async def write_external(
+        self, access: Access, inbox_id: FromPath[int], data: JSONBody[ExternalIn]
+    ) -> Written:
+        item_id, sent = outgoing.write_external(access, inbox_id, data)
+        return Written(id=item_id, sent_out=sent, message=outgoing.written_message(sent))
 
     @get(
         "/elements/{item_id:int}",

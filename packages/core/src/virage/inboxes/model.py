@@ -69,6 +69,20 @@ class ItemIn(BaseModel):
     _s = field_validator("subject", "body", mode="before")(_strip)
 
 
+class ExternalIn(BaseModel):
+    """A new message from a bridged inbox to an external professional chosen in the directory:
+    the address is the one the directory gives (never typed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    professional_id: int = Field(ge=1, le=2**62, description="Le professionnel dans l'annuaire")
+    subject: str = Field(min_length=1, max_length=MAX_SUBJECT)
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+    person_id: int | None = Field(default=None, ge=1, le=2**62)
+
+    _s = field_validator("subject", "body", mode="before")(_strip)
+
+
 class AnswerIn(BaseModel):
     """An answer to an item (sent out through the connector for an external item)."""
 

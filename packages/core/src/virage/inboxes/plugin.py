@@ -51,6 +51,8 @@ AUDIT_LABELS: dict[str, str] = {
     "inboxes.item.escalated": "Élément d'une boîte non pris à temps : transmis au suivant",
     "inboxes.item.handed_over": "Élément d'une boîte transmis à la relève",
     "inboxes.handover_note.written": "Note de relève écrite",
+    "inboxes.item.written_external": "Message écrit depuis une boîte organisationnelle à un "
+    "professionnel extérieur (adresse MSSanté de l'annuaire)",
 }
 
 REASONS = {
@@ -59,6 +61,7 @@ REASONS = {
     "handover": "reçu à la relève",
     "claimed": "pris par vous",
     "closed": "clos par vous",
+    "written": "écrit par vous à un professionnel extérieur",
 }
 
 

@@ -140,6 +140,12 @@ def _inbox(access: AccessContext, inbox_id: int, action: str, item: dict | None 
     return inbox
 
 
+def reader_inbox(access: AccessContext, inbox_id: int, action: str) -> dict:
+    """The inbox if the actor reads and answers it: 404 another structure's or unknown, 403 not
+    among its readers (denials audited under ``action``)."""
+    return _inbox(access, inbox_id, action)
+
+
 def _item(access: AccessContext, item_id: int, action: str) -> tuple[dict, dict]:
     item = storage.item(access.db, item_id)
     if item is None:
@@ -223,6 +229,20 @@ def item_view(access: AccessContext, item_id: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writing
 
 
+def cite_person(access: AccessContext, inbox: dict, person_id: int | None) -> None:
+    """A person cited in an item: one the worker may see, of the inbox's structure."""
+    if person_id is None:
+        return
+    person = access.require(
+        "persons.identity.read", person_id=person_id, action="inboxes.item.person.cited"
+    )
+    if person["structure_id"] != inbox["structure_id"]:
+        raise InvalidInput(
+            "Cette personne n'est pas accompagnée par la structure de cette boîte : "
+            "écrivez sans la citer, ou à une boîte de sa structure."
+        )
+
+
 def post(access: AccessContext, inbox_id: int, data: ItemIn) -> int:
     """A worker writes to an inbox of her structure (with a person: one she may read)."""
     inbox = storage.inbox(access.db, inbox_id)
@@ -236,15 +256,7 @@ def post(access: AccessContext, inbox_id: int, data: ItemIn) -> int:
         action="inboxes.item.posted",
         target=f"inbox:{inbox_id}",
     )
-    if data.person_id is not None:
-        person = access.require(
-            "persons.identity.read", person_id=data.person_id, action="inboxes.item.person.cited"
-        )
-        if person["structure_id"] != inbox["structure_id"]:
-            raise InvalidInput(
-                "Cette personne n'est pas accompagnée par la structure de cette boîte : "
-                "écrivez sans la citer, ou à une boîte de sa structure."
-            )
+    cite_person(access, inbox, data.person_id)
     with transaction(access.db):
         item_id = storage.add_item(
             access.db,

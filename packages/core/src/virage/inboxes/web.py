@@ -2,7 +2,8 @@
 
 ``/boites`` (my inboxes, open counts; creating one for the direction), ``/boites/{id}`` (open
 items, who is on call, the handover note, the settings), ``/boites/{id}/ecrire`` (write to it),
-``/boites/elements/{id}`` (« Je prends », answer, close). A person's name never goes in a page's
+``/boites/elements/{id}`` (« Je prends », answer, close), ``/boites/{id}/ecrire-externe`` (a
+bridged inbox writes to a professional found in the directory). A person's name never goes in a page's
 ``<title>``; an item's text about a person shows to her care team only.
 """
 
@@ -20,9 +21,9 @@ from virage.accounts import lookups
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
 from virage.errors import InvalidInput, pydantic_details
-from virage.inboxes import service, settings
+from virage.inboxes import outgoing, service, settings
 from virage.inboxes.api import answered_message
-from virage.inboxes.model import KINDS, STATUSES, AnswerIn, CloseIn, ItemIn, NoteIn
+from virage.inboxes.model import KINDS, STATUSES, AnswerIn, CloseIn, ExternalIn, ItemIn, NoteIn
 
 
 def checked(model, data: dict[str, Any]):
@@ -80,6 +81,12 @@ class ItemForm(BaseModel):
     body: str = Field(default="", max_length=40_000)
     person_id: str = Field(default="", max_length=20)
     urgent: str = Field(default="", max_length=5)
+
+
+class ExternalForm(BaseModel):
+    subject: str = Field(default="", max_length=1000)
+    body: str = Field(default="", max_length=40_000)
+    person_id: str = Field(default="", max_length=20)
 
 
 class TextForm(BaseModel):
@@ -165,13 +172,51 @@ class InboxPages(Controller):
         service.post(access, inbox_id, item)
         return Redirect(f"/boites?ecrit={inbox_id}", status_code=303)
 
+    @get("/{inbox_id:int}/ecrire-externe", name="inbox-external")
+    async def external(
+        self, access: Access, inbox_id: FromPath[int], q: FromQuery[str] = ""
+    ) -> Template:
+        view = outgoing.candidates(access, inbox_id, q[:1000])
+        return Template("inboxes/external.html", context=view)
+
+    @get("/{inbox_id:int}/ecrire-externe/{professional_id:int}", name="inbox-external-form")
+    async def external_form(
+        self, access: Access, inbox_id: FromPath[int], professional_id: FromPath[int]
+    ) -> Template:
+        view = outgoing.form_view(access, inbox_id, professional_id)
+        return Template("inboxes/external.html", context=view)
+
+    @post("/{inbox_id:int}/ecrire-externe/{professional_id:int}", status_code=303)
+    async def external_send(
+        self,
+        access: Access,
+        inbox_id: FromPath[int],
+        professional_id: FromPath[int],
+        data: URLEncodedBody[ExternalForm],
+    ) -> Redirect:
+        message = checked(
+            ExternalIn,
+            {
+                "professional_id": professional_id,
+                "subject": data.subject,
+                "body": data.body,
+                "person_id": data.person_id.strip() or None,
+            },
+        )
+        item_id, sent = outgoing.write_external(access, inbox_id, message)
+        flag = {True: "oui", False: "non", None: "aucun"}[sent]
+        return Redirect(f"/boites/elements/{item_id}?envoi={flag}", status_code=303)
+
     @get("/elements/{item_id:int}", name="inbox-item")
     async def item(
         self, access: Access, item_id: FromPath[int], envoi: FromQuery[str] = ""
     ) -> Template:
         view = service.item_view(access, item_id)
         sent = {"oui": True, "non": False, "aucun": None}
-        notice = answered_message(sent[envoi]) if envoi in sent else ""
+        said = (
+            outgoing.written_message if view["item"]["source"] == "outgoing" else answered_message
+        )
+        notice = said(sent[envoi]) if envoi in sent else ""
         return Template(
             "inboxes/item.html",
             context={**view, "statuses": STATUSES, "me": access.actor.user_id, "notice": notice},
