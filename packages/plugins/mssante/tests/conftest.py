@@ -57,3 +57,6 @@ def mail(mail_server, tmp_path, monkeypatch):
 
 
 from tests.accounts.conftest import _world_template, world  # noqa: E402, F401
+
+# The browser scenario (test_mssante_browser.py): Debian's Chromium, as in tests/e2e.
+from tests.conftest import browser_type_launch_args  # noqa: E402, F401

@@ -1,12 +1,56 @@
-"""Helpers of the connector's tests: a professional writing over SMTP, messages to deliver."""
+"""Helpers of the connector's tests: a professional writing over SMTP, messages to deliver, a
+worker on call in the agenda, an inbox bridged to the operator's address."""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from mailserver import PASSWORD
+
+from tests.accounts.conftest import csrf_from
+from virage.sdk import PARIS, agenda
+from virage.sdk.testing import SESSION_COOKIE, signed_in
+
+
+def put_on_call(db, world, username: str, start_local: datetime | None = None) -> None:
+    """The worker is on call for ten hours (the agenda's « astreinte »), from ``start_local``
+    (Paris time, naive) or else from an hour ago."""
+    if start_local is None:
+        now = datetime.now(PARIS).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+        start_local = now - timedelta(hours=1)
+    agenda.seed_appointment(
+        db,
+        {k.name: k for k in agenda.CORE_KINDS},
+        structure_id=world.structures["a"],
+        kind="on_call",
+        title="Astreinte",
+        professional_ids=[world.users[username]],
+        start_local=start_local,
+        duration_minutes=10 * 60,
+    )
+
+
+def bridge(client, db, world, address: str) -> int:
+    """The director creates the on-call inbox bridged to ``address`` (the settings form);
+    ``client`` is a test client or an ``httpx.Client`` on a live server."""
+    client.cookies.set(SESSION_COOKIE, signed_in(db, "director_a"))
+    token = csrf_from(client.get("/boites/").text)
+    fields = {
+        "structure_id": str(world.structures["a"]),
+        "name": "Astreinte SSIAD",
+        "kind": "on_call",
+        "external_address": address,
+        "reader_roles": ["director", "coordinator", "nurse"],
+        "claim_minutes": "15",
+        "_csrf_token": token,
+    }
+    response = client.post("/boites/", data=fields, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    client.cookies.clear()
+    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
 
 
 def write(mail, subject: str, body: str, *, message_id: str | None = None) -> EmailMessage:

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 
 import pytest
 from litestar.testing import TestClient
-from mail_helpers import write
+from mail_helpers import bridge, put_on_call, write
 from virage_mssante import config, fetch, storage
 
-from tests.accounts.conftest import bearer, csrf_from
-from virage.sdk import PARIS, agenda, directory
-from virage.sdk.testing import SESSION_COOKIE, cli, connect, create_app, signed_in
+from tests.accounts.conftest import bearer
+from virage.sdk import directory
+from virage.sdk.testing import cli, connect, create_app
 
 
 @pytest.fixture
@@ -30,40 +29,6 @@ def db(world, client):
     database = connect(world.settings.db_path)
     yield database
     database.close()
-
-
-def put_on_call(db, world, username: str) -> None:
-    """The worker is on call from an hour ago for ten hours (the agenda's « astreinte »)."""
-    now = datetime.now(PARIS).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-    agenda.seed_appointment(
-        db,
-        {k.name: k for k in agenda.CORE_KINDS},
-        structure_id=world.structures["a"],
-        kind="on_call",
-        title="Astreinte",
-        professional_ids=[world.users[username]],
-        start_local=now - timedelta(hours=1),
-        duration_minutes=10 * 60,
-    )
-
-
-def bridge(client, db, world, address: str) -> int:
-    """The director creates the on-call inbox bridged to ``address`` (the settings form)."""
-    client.cookies.set(SESSION_COOKIE, signed_in(db, "director_a"))
-    token = csrf_from(client.get("/boites/").text)
-    fields = {
-        "structure_id": str(world.structures["a"]),
-        "name": "Astreinte SSIAD",
-        "kind": "on_call",
-        "external_address": address,
-        "reader_roles": ["director", "coordinator", "nurse"],
-        "claim_minutes": "15",
-        "_csrf_token": token,
-    }
-    response = client.post("/boites/", data=fields, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    client.cookies.clear()
-    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
 
 
 @pytest.fixture
