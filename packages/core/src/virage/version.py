@@ -4,4 +4,4 @@ The SDK follows semantic versioning: a minor version adds names, a major version
 change them. Plugins declare the range they support (``VIRAGE_SDK = ">=1,<2"``).
 """
 
-SDK_VERSION = "1.9"
+SDK_VERSION = "1.10"

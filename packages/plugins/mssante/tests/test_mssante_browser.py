@@ -6,9 +6,8 @@ runs), the agenda routes the item to the nurse on call; in Chromium at a phone's
 ``In-Reply-To`` the message's ``Message-ID``. A second round files nothing more.
 
 The server is uvicorn in a thread of this process (127.0.0.1, a port of its own), so that the
-inboxes' clock pinned here at 22 h (Paris) holds for the fetch, the routing and the pages. The
-SDK does not expose that clock: the test pins it by its name (``virage.inboxes.clock.now``), as
-the core's night scenario does. The operator's reception time (``INTERNALDATE``) stays the real
+inboxes' clock pinned here at 22 h (Paris, ``virage.sdk.testing.pin_inboxes_clock``) holds for
+the fetch, the routing and the pages. The operator's reception time (``INTERNALDATE``) stays the real
 one. The nurse's session is made by the SDK's ``signed_in`` (the log-in pages are the core's to
 test). No sleep: the test waits for the server's startup to be over and for the pages' states.
 """
@@ -29,7 +28,13 @@ from playwright.sync_api import expect
 from virage_mssante import config, fetch
 
 from virage.sdk import PARIS
-from virage.sdk.testing import SESSION_COOKIE, connect, create_app, signed_in
+from virage.sdk.testing import (
+    SESSION_COOKIE,
+    connect,
+    create_app,
+    pin_inboxes_clock,
+    signed_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +62,7 @@ class _Server(uvicorn.Server):
 def live(world, mail, monkeypatch):
     """The application served on 127.0.0.1 by uvicorn in a thread; yields (base URL, app)."""
     monkeypatch.setenv("VIRAGE_INBOXES_ROUTING_SECONDS", "0")  # no round on the real clock
-    monkeypatch.setattr("virage.inboxes.clock.now", lambda: AT_22)
+    pin_inboxes_clock(monkeypatch, AT_22)
     app = create_app(world.settings)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

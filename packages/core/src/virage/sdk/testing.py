@@ -12,7 +12,8 @@ secret_key="…")``.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from virage.access import CORE_PERMISSIONS, Registry
 from virage.accounts import notice, notice_storage, service
@@ -23,6 +24,7 @@ from virage.app import build_registry, create_app, prepare_database
 from virage.cli import main as cli
 from virage.db import Database, applied_migrations, connect, transaction, utcnow, utcnow_iso
 from virage.demo import DEFAULT_SEED
+from virage.inboxes import clock as inboxes_clock
 from virage.plugins import PluginHost
 from virage.settings import Settings
 
@@ -61,6 +63,15 @@ def signed_in(db: Database, username: str, *, notice_read: bool = True) -> str:
     return token
 
 
+def pin_inboxes_clock(monkeypatch: Any, moment: datetime) -> None:
+    """Pin the organisational inboxes' clock (routing, escalation, handover) at ``moment``, an
+    aware datetime, for this test (``monkeypatch`` is pytest's fixture): no sleep, no real time."""
+    if moment.tzinfo is None:
+        raise ValueError("moment must carry its time zone (e.g. Europe/Paris)")
+    at = moment.astimezone(UTC)
+    monkeypatch.setattr(inboxes_clock, "now", lambda: at)
+
+
 def core_registry() -> Registry:
     """The permissions of the core alone (a test of a service without the application)."""
     return Registry([*CORE_PERMISSIONS, *ACCOUNT_PERMISSIONS])
@@ -77,6 +88,7 @@ __all__ = [
     "core_registry",
     "create_app",
     "open_database",
+    "pin_inboxes_clock",
     "prepare_database",
     "signed_in",
     "token_for",
