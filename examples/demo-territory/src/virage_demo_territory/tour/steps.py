@@ -1,4 +1,4 @@
-"""The six scenes of the guided tour, in the order of a day in the Val-de-Loue.
+"""The seven scenes of the guided tour, in the order of a day in the Val-de-Loue.
 
 Every scene finds its characters in the demo database (the same seed gives the same persons),
 acts through the pages a user would use, checks what each person must (and must not) see, and
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from virage_demo_territory.tour import Step
 from virage_demo_territory.tour.scenes_field import night_to_morning, secretary_books_a_slot
+from virage_demo_territory.tour.scenes_file import coordinator_reviews_a_plan
 from virage_demo_territory.tour.scenes_partners import hospital_discharge, teleconsultation
 from virage_demo_territory.tour.scenes_trust import (
     director_reads_the_trail,
@@ -35,6 +36,16 @@ STEPS: list[Step] = [
         "savoir avant d'entrer chez elle, et la coordination doit savoir qu'elle le sait.",
         ("Guide des transmissions", "guides/transmissions.md"),
         night_to_morning,
+    ),
+    Step(
+        "revision-du-projet",
+        "La coordinatrice révise le projet personnalisé avec la personne",
+        "Inès Roussel (coordination) et Léa Moreau (secrétariat) — SSIAD du Val-de-Loue",
+        "Chaque personne accompagnée a un projet personnalisé, écrit avec elle et revu à date "
+        "fixe : la coordination voit les révisions en retard, les revoit avec la personne, et "
+        "garde chaque version.",
+        ("Guide du dossier de la personne", "guides/dossier-de-la-personne.md"),
+        coordinator_reviews_a_plan,
     ),
     Step(
         "orientation-ehpad",

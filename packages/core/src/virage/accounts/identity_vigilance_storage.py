@@ -48,22 +48,30 @@ def _ensure(db: Database, person_id: int, structure_id: int) -> None:
 
 
 def set_validated(
-    db: Database, person_id: int, structure_id: int, document: str, by_label: str
+    db: Database,
+    person_id: int,
+    structure_id: int,
+    document: str,
+    by_label: str,
+    at: str | None = None,
 ) -> None:
+    """``at``: when it was checked (now unless given: the demo dates its checks in the past)."""
     _ensure(db, person_id, structure_id)
     db.execute(
         "UPDATE identity_vigilance SET document = ?, validated_by_label = ?, validated_at = ?"
         " WHERE person_id = ?",
-        [document, by_label, utcnow_iso(), person_id],
+        [document, by_label, at or utcnow_iso(), person_id],
     )
 
 
-def set_ins_retrieved(db: Database, person_id: int, structure_id: int, by_label: str) -> None:
+def set_ins_retrieved(
+    db: Database, person_id: int, structure_id: int, by_label: str, at: str | None = None
+) -> None:
     _ensure(db, person_id, structure_id)
     db.execute(
         "UPDATE identity_vigilance SET ins_retrieved_by_label = ?, ins_retrieved_at = ?"
         " WHERE person_id = ?",
-        [by_label, utcnow_iso(), person_id],
+        [by_label, at or utcnow_iso(), person_id],
     )
 
 

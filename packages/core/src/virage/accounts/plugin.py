@@ -168,3 +168,11 @@ def register_commands(cli):
     from virage.accounts import cli as accounts_cli
 
     accounts_cli.register(cli)
+
+
+@hookimpl(trylast=True)
+def on_demo_created(db, seed):
+    """Identity statuses and a duplicate to merge; last, once the other parts chose their persons."""
+    from virage.accounts import identity_vigilance_demo
+
+    return identity_vigilance_demo.create(db, seed)
