@@ -99,6 +99,14 @@ def register_audit_actions():
 
 
 @hookimpl
+def register_indicators():
+    """Items received, share escalated, share closed: nothing per worker, no response time."""
+    from virage.inboxes.indicators import INDICATORS
+
+    return list(INDICATORS)
+
+
+@hookimpl
 def register_routes():
     from virage.inboxes import api, web
 

@@ -18,8 +18,9 @@ from virage.sdk import AppointmentKind, Migration, NavItem, hookimpl, permission
 
 __version__ = "0.1.0"
 
-#: The versions of the Virage SDK (``virage.sdk``) this plugin works with (devices: 1.6).
-VIRAGE_SDK = ">=1.6,<2"
+#: The versions of the Virage SDK (``virage.sdk``) this plugin works with (devices: 1.6,
+#: indicators: 1.7).
+VIRAGE_SDK = ">=1.7,<2"
 
 NAMESPACE = "alerts"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -88,6 +89,13 @@ def register_appointment_kinds():
     return [
         AppointmentKind("alerts_night", "Poste de nuit", "structure", 10 * 60, True, "none", "🌙")
     ]
+
+
+@hookimpl
+def register_indicators():
+    from virage_alerts.indicators import INDICATORS
+
+    return list(INDICATORS)
 
 
 @hookimpl
