@@ -186,3 +186,10 @@ def extra_plugin_info():
         "actif, antivirus), photos sans métadonnées, suivi de plaie, envoi au siège.",
         "documentation": "/docs/guides/documents-et-photos/",
     }
+
+
+@hookimpl
+def on_demo_created(db, settings, plugins):
+    from virage.documents import demo
+
+    return demo.create(db, settings, plugins)

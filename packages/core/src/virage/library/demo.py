@@ -11,7 +11,7 @@ from virage.library import storage, text
 from virage.library.pdf import simple_pdf
 
 NURSE = "paul.infirmier"
-BY = "Inès Coordination (ines.coordination)"
+BY = "Inès Roussel (ines.coordination)"
 
 DOCUMENTS = (
     (
