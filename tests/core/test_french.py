@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tokenize
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -48,6 +49,25 @@ def test_no_parenthesised_plural_in_templates():
         for match in re.finditer(r"\w+\((s|x)\)", template.read_text()):
             if match.group(0) not in allowed:
                 found.append(f"{template.relative_to(ROOT)}: {match.group(0)}")
+    assert not found, found
+
+
+def test_no_parenthesised_plural_in_python_messages():
+    # Command-line output, logs and error messages are read by people too: « 3 fichiers
+    # orphelins », not « 3 fichier(s) orphelin(s) » (virage.french.plural, also in virage.sdk).
+    found = []
+    sources = [*ROOT.glob("packages/**/src/**/*.py"), *ROOT.glob("examples/**/src/**/*.py")]
+    for source in sources:
+        with tokenize.open(source) as handle:
+            for token in tokenize.generate_tokens(handle.readline):
+                text = token.string
+                if token.type != tokenize.STRING or text.lstrip("rbfuRBFU").startswith(
+                    ('"""', "'''")
+                ):
+                    continue  # docstrings explain the rule, they may quote the wrong form
+                text = re.sub(r"\{[^{}]*\}", "", text)  # an f-string's code: f"{hhmm(s)}"
+                for match in re.finditer(r"\w+\((s|x)\)", text):
+                    found.append(f"{source.relative_to(ROOT)}:{token.start[0]}: {match.group(0)}")
     assert not found, found
 
 

@@ -79,7 +79,7 @@ def test_the_check_lists_missing_files_and_cleans_orphans(client, world, monkeyp
     monkeypatch.setenv("VIRAGE_DB", str(world.settings.db_path))
     assert main(["documents", "verifier"]) == 0
     out = capsys.readouterr().out
-    assert f"orphelin : {orphan}" in out and "0 fichier(s) manquant(s)" in out
+    assert f"orphelin : {orphan}" in out and "0 fichier manquant, 1 fichier orphelin." in out
     assert main(["documents", "verifier", "--nettoyer"]) == 0
     assert not store.exists(orphan) and store.exists(doc["sha256"])
     store.delete(doc["sha256"])

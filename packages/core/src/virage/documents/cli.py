@@ -7,6 +7,7 @@ import click
 
 from virage.documents import storage
 from virage.documents.blobs import DiskBlobStore, blob_store
+from virage.french import plural
 
 LIMIT = 100_000
 
@@ -49,9 +50,11 @@ def register(cli: click.Group) -> None:
         for sha in report["orphans"]:
             click.echo(f"{'supprimé' if nettoyer else 'orphelin'} : {sha}")
         click.echo(
-            f"{len(report['missing'])} fichier(s) manquant(s), "
-            f"{len(report['orphans'])} fichier(s) orphelin(s)"
-            + (" supprimé(s)." if nettoyer else ".")
+            f"{plural(report['missing'], 'fichier manquant')}, "
+            + plural(
+                report["orphans"], "fichier orphelin supprimé" if nettoyer else "fichier orphelin"
+            )
+            + "."
         )
         if report["missing"]:
             raise click.ClickException(

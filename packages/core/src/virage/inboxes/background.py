@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 
+from virage.french import plural
 from virage.inboxes import routing
 
 log = logging.getLogger("virage.inboxes")
@@ -38,7 +39,7 @@ async def run(pool, plugins, seconds: float, rounds: int | None = None, sleep=as
         try:
             moved = await asyncio.to_thread(lambda: routing.run_once(pool.get(), plugins))
             if moved:
-                log.info("Boîtes : %s élément(s) relayé(s).", moved)
+                log.info("Boîtes : %s.", plural(moved, "élément relayé"))
         except Exception:  # crash-safe: log, go on
             failed += 1
             log.exception("Boîtes : la relève et l'escalade ont échoué, nouvel essai bientôt.")

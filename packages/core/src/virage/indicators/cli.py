@@ -14,6 +14,7 @@ import sys
 import click
 
 from virage.errors import VirageError
+from virage.french import plural
 
 
 def register(cli: click.Group) -> None:
@@ -82,7 +83,7 @@ def register(cli: click.Group) -> None:
             ids = [structure_id] if structure_id else service.structure_ids(db)
             for sid in ids:
                 service.refresh(db, ctx.plugins, sid, months, everything=True)
-            click.echo(f"{len(ids)} structure(s), {len(months)} mois recalculés.")
+            click.echo(f"{plural(ids, 'structure')}, {len(months)} mois recalculés.")
         except VirageError as exc:
             raise click.ClickException(str(exc)) from None
         finally:

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 
-from virage.sdk import Database, accounts
+from virage.sdk import Database, accounts, plural
 from virage.sdk.devices import acting_for_structure
 from virage_alerts import escalation
 
@@ -56,7 +56,7 @@ async def run(pool, seconds: float, rounds: int | None = None, sleep=asyncio.sle
         try:
             moved = await asyncio.to_thread(_round, pool)
             if moved:
-                log.info("Alertes : %s alerte(s) élargie(s).", moved)
+                log.info("Alertes : %s.", plural(moved, "alerte élargie"))
         except Exception:  # crash-safe: log, go on
             failed += 1
             log.exception("Alertes : l'élargissement automatique a échoué, nouvel essai bientôt.")

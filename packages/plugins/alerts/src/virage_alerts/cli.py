@@ -8,7 +8,7 @@ import uuid
 
 import click
 
-from virage.sdk import NotFound, prepare_database
+from virage.sdk import NotFound, plural, prepare_database
 from virage_alerts import background, clock, intake, signing, storage
 
 TYPES = ("chute", "appel", "aide", "test")
@@ -54,6 +54,6 @@ def register(cli) -> None:
         db = prepare_database(ctx.settings, ctx.plugins)
         try:
             moved = background.run_once(db)
-            click.echo(f"{moved} alerte(s) élargie(s).")
+            click.echo(f"{plural(moved, 'alerte élargie')}.")
         finally:
             db.close()

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 
+from virage.sdk import plural
 from virage_mssante import config as settings
 from virage_mssante import fetch
 
@@ -33,7 +34,7 @@ async def run(pool, plugins, seconds: float, rounds: int | None = None, sleep=as
         try:
             report = await asyncio.to_thread(_round, pool, plugins)
             if report.stored:
-                log.info("MSSanté : %s message(s) reçu(s).", report.stored)
+                log.info("MSSanté : %s.", plural(report.stored, "message reçu"))
         except Exception:  # crash-safe: log, go on
             failed += 1
             log.exception("MSSanté : la relève a échoué, nouvel essai bientôt.")
