@@ -16,8 +16,9 @@ from virage.sdk import ExportSection, Migration, NavItem, hookimpl, permission
 
 __version__ = "0.1.0"
 
-#: The versions of the Virage SDK (``virage.sdk``) this plugin works with (devices: 1.6).
-VIRAGE_SDK = ">=1.6,<2"
+#: The versions of the Virage SDK (``virage.sdk``) this plugin works with (devices: 1.6,
+#: indicators: 1.7).
+VIRAGE_SDK = ">=1.7,<2"
 
 NAMESPACE = "kiosk"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -25,7 +26,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @hookimpl
 def register_migrations():
-    from virage_kiosk import storage
+    from virage_kiosk import indicator_storage, storage
 
     return [
         Migration(NAMESPACE, "0001_tables", storage.create_tables, "Borne d'accueil : tables"),
@@ -34,6 +35,12 @@ def register_migrations():
             "0002_row_security",
             storage.create_row_security,
             "Borne d'accueil : sécurité par ligne (PostgreSQL)",
+        ),
+        Migration(
+            NAMESPACE,
+            "0003_monthly",
+            indicator_storage.create_monthly,
+            "Borne d'accueil : chiffres du mois gardés après l'oubli des tickets (indicateurs)",
         ),
     ]
 
@@ -60,6 +67,13 @@ def register_permissions():
             ["director", "coordinator", "secretariat"],
         ),
     ]
+
+
+@hookimpl
+def register_indicators():
+    from virage_kiosk.indicators import INDICATORS
+
+    return list(INDICATORS)
 
 
 @hookimpl

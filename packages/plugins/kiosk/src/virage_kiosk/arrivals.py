@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from virage.sdk import Conflict, Database, InvalidInput, NotFound, accounts, agenda, transaction
-from virage_kiosk import clock, devices, storage
+from virage_kiosk import clock, devices, indicators, storage
 from virage_kiosk.tokens import clean_code, read_token
 
 #: Two kiosks taking a number at the same moment: the later one tries again this many times.
@@ -113,9 +113,9 @@ def _ticket(db, device, place_id, service_id, appointment_id, person_id) -> dict
     for attempt in range(NUMBER_TRIES):
         try:
             with transaction(db):
-                storage.forget_before(
-                    db, sid, (clock.today() - timedelta(days=KEEP_DAYS)).isoformat()
-                )
+                forget = (clock.today() - timedelta(days=KEEP_DAYS)).isoformat()
+                indicators.keep_months_before(db, sid, forget)  # the month's figures outlive it
+                storage.forget_before(db, sid, forget)
                 number = storage.next_number(db, sid, day)
                 ticket_id = storage.add_ticket(
                     db, {**values, "number": number, "created_at": clock.now_iso()}
