@@ -1,7 +1,7 @@
-"""Scene 3 of the guided tour: the person's file.
+"""Scene 7 of the guided tour: the person's file.
 
 The coordinator opens « Révisions à prévoir », opens the plan overdue for review (the GIR 2 person
-of the demo), reads the objectives in the person's words, links the night's transmission to one of
+of the demo), reads the objectives in the person's words, links a recent transmission to one of
 them, and records a new version with the person's agreement and the next review date: the new
 version is current, the old one kept, read-only. The secretariat opens the same file and reads no
 part of the plan. Before leaving, she looks at the SSIAD's possible duplicates.

@@ -1,4 +1,5 @@
-"""The seven scenes of the guided tour, in the order of a day in the Val-de-Loue.
+"""The seven scenes of the guided tour, in the order of a day in the Val-de-Loue (the plan's
+review comes last: its reads would push the morning's lines off the journal the direction reads).
 
 Every scene finds its characters in the demo database (the same seed gives the same persons),
 acts through the pages a user would use, checks what each person must (and must not) see, and
@@ -38,16 +39,6 @@ STEPS: list[Step] = [
         night_to_morning,
     ),
     Step(
-        "revision-du-projet",
-        "La coordinatrice révise le projet personnalisé avec la personne",
-        "Inès Roussel (coordination) et Léa Moreau (secrétariat) — SSIAD du Val-de-Loue",
-        "Chaque personne accompagnée a un projet personnalisé, écrit avec elle et revu à date "
-        "fixe : la coordination voit les révisions en retard, les revoit avec la personne, et "
-        "garde chaque version.",
-        ("Guide du dossier de la personne", "guides/dossier-de-la-personne.md"),
-        coordinator_reviews_a_plan,
-    ),
-    Step(
         "orientation-ehpad",
         "L'hôpital oriente une patiente vers un EHPAD et reçoit une réponse",
         "Sarah Nguyen (assistante sociale hospitalière), Dr Claire Morel, Marc Lefèvre et "
@@ -85,5 +76,15 @@ STEPS: list[Step] = [
         "le voit, au même endroit et en entier.",
         ("Guide accès et confidentialité", "guides/acces-et-confidentialite.md"),
         worker_sees_her_records,
+    ),
+    Step(
+        "revision-du-projet",
+        "La coordinatrice révise le projet personnalisé avec la personne",
+        "Inès Roussel (coordination) et Léa Moreau (secrétariat) — SSIAD du Val-de-Loue",
+        "Chaque personne accompagnée a un projet personnalisé, écrit avec elle et revu à date "
+        "fixe : la coordination voit les révisions en retard, les revoit avec la personne, et "
+        "garde chaque version.",
+        ("Guide du dossier de la personne", "guides/dossier-de-la-personne.md"),
+        coordinator_reviews_a_plan,
     ),
 ]
