@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
@@ -17,6 +18,7 @@ from tests.documents.conftest import PDF, bearer, jpeg, upload
 from virage.accounts import lookups
 from virage.app import prepare_database
 from virage.cli import main
+from virage.db import transaction
 from virage.documents import cli as documents_cli
 from virage.documents.blobs import DiskBlobStore, sha256_hex
 from virage.dossier import fhir_import
@@ -63,28 +65,69 @@ def test_a_process_killed_between_the_file_and_the_row(client, world):
     sha = sha256_hex(PDF)
     assert store.get(sha) == PDF  # the whole file, an orphan
     assert not list(store.root.rglob(".tmp-*"))
-    db = prepare_database(world.settings, PluginHost(world.settings))
-    assert documents_cli.check(db, store) == {"missing": [], "orphans": [sha]}
-    # the person tries again: it works, the same file is used
+    plugins = PluginHost(world.settings)
+    db = prepare_database(world.settings, plugins)
+    # an hour later, it is an orphan (younger, its upload might still be writing its row)
+    assert documents_cli.check(db, store, plugins) == {"missing": [], "orphans": []}
+    _age(store, sha)
+    assert documents_cli.check(db, store, plugins) == {"missing": [], "orphans": [sha]}
+    # the person tries again: it works, the same file is used (and young again)
     again = upload(client, world, "nurse_a")
     assert again.status_code == 201 and again.json()["sha256"] == sha
-    assert documents_cli.check(db, store) == {"missing": [], "orphans": []}
+    assert time.time() - store.path(sha).stat().st_mtime < documents_cli.GRACE_SECONDS
+    assert documents_cli.check(db, store, plugins) == {"missing": [], "orphans": []}
     db.close()
+
+
+def _age(store: DiskBlobStore, sha: str, hours: float = 2) -> None:
+    then = time.time() - hours * 3600
+    os.utime(store.path(sha), (then, then))
 
 
 def test_the_check_lists_missing_files_and_cleans_orphans(client, world, monkeypatch, capsys):
     doc = upload(client, world, "nurse_a").json()
     store = DiskBlobStore(world.settings.documents_root)
     orphan = store.put(b"%PDF-1.4 sans ligne")
+    young = store.put(b"%PDF-1.4 en cours d'envoi")  # an upload whose row is not written yet
+    library = _library_file(world)  # the library keeps its files in the same store
+    for sha in (doc["sha256"], orphan, library):
+        _age(store, sha)
     monkeypatch.setenv("VIRAGE_DB", str(world.settings.db_path))
     assert main(["documents", "verifier"]) == 0
     out = capsys.readouterr().out
     assert f"orphelin : {orphan}" in out and "0 fichier manquant, 1 fichier orphelin." in out
     assert main(["documents", "verifier", "--nettoyer"]) == 0
-    assert not store.exists(orphan) and store.exists(doc["sha256"])
+    assert "1 fichier orphelin supprimé." in capsys.readouterr().out
+    assert not store.exists(orphan)
+    assert store.exists(doc["sha256"]) and store.exists(library) and store.exists(young)
     store.delete(doc["sha256"])
+    store.delete(library)
     assert main(["documents", "verifier"]) == 1
-    assert f"manquant : {doc['sha256']}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"manquant : {doc['sha256']}" in out and f"manquant : {library}" in out
+    assert "2 fichiers manquants, 0 fichier orphelin." in out
+
+
+def _library_file(world) -> str:
+    """A procedure filed in structure a's library (its file in the documents' store)."""
+    from virage.library import storage as library_storage
+    from virage.library.pdf import simple_pdf
+
+    settings = world.settings
+    db = prepare_database(settings, PluginHost(settings))
+    try:
+        with transaction(db):
+            data = simple_pdf([["Procédure de nuit (test)"]])
+            sha = DiskBlobStore(settings.documents_root).put(data)
+            structure = world.structures["a"]
+            folder = library_storage.add_folder(db, structure, None, "Procédures", 1, "test")
+            document = library_storage.add_document(db, structure, folder, "Procédure", "procedure")
+            values = {"filename": "p.pdf", "media_type": "application/pdf", "size": len(data),
+                      "sha256": sha, "text": ""}  # fmt: skip
+            library_storage.add_version(db, document, values, None, "test", "procedure")
+            return sha
+    finally:
+        db.close()
 
 
 @pytest.mark.skipif(bool(os.environ.get("VIRAGE_TEST_POSTGRES")), reason="SQLite backup")

@@ -67,6 +67,7 @@ class DiskBlobStore:
         sha = sha256_hex(data)
         target = self.path(sha)
         if target.is_file() and target.stat().st_size == len(data):
+            os.utime(target)  # young again: the orphans' cleaning leaves it to its new row
             return sha
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)

@@ -6,11 +6,13 @@ Added to the plugin manager by the domain (hook ``register_hookspecs``); impleme
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from virage.db import Database
     from virage.documents.blobs import BlobStore
     from virage.documents.scan import ScanVerdict
     from virage.settings import Settings
@@ -30,6 +32,22 @@ def documents_blob_store(settings: Settings) -> BlobStore | None:
     ``put`` must be durable when it returns (the database row is written afterwards) and
     idempotent (the same bytes stored twice give the same name). Called each time a document's
     file is stored or read.
+    """
+
+
+@hookspec
+def documents_blobs_in_use(db: Database, limit: int) -> Iterable[str]:
+    """Name the files of the blob store that this domain's or plugin's rows point to.
+
+    :param db: the instance's database (read only).
+    :param limit: the most names to give (the check is bounded).
+    :return: SHA-256 names (hex). The persons' documents and the library answer; **a plugin that
+        stores files with** :func:`virage.sdk.documents.blob_store` **must answer too**.
+
+    Every plugin is asked: a name that no answer contains is an orphan, removed by
+    ``--nettoyer`` (only when older than an hour, so that an upload in flight keeps its file); a
+    name given whose file is missing is reported. Called by ``virage documents verifier``, and
+    again just before ``--nettoyer`` deletes anything.
     """
 
 

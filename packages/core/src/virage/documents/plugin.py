@@ -193,3 +193,8 @@ def on_demo_created(db, settings, plugins):
     from virage.documents import demo
 
     return demo.create(db, settings, plugins)
+
+
+@hookimpl
+def documents_blobs_in_use(db, limit):
+    return storage.known_shas(db, limit)

@@ -158,19 +158,11 @@ def all_for_person(db: Database, person_id: int) -> list[dict]:
     return _rows(db, "SELECT * FROM person_documents WHERE person_id = ? ORDER BY id", [person_id])
 
 
-def delete_person_data(db: Database, person_id: int) -> list[str]:
-    """Remove the person's rows; return the SHA-256s no other row uses (files to delete)."""
-    shas = {r["sha256"] for r in all_for_person(db, person_id)}
+def delete_person_data(db: Database, person_id: int) -> None:
+    """Remove the person's rows. Their files stay until ``virage documents verifier --nettoyer``
+    finds that no one (another person's row, the library, a plugin) names them any more."""
     db.execute("DELETE FROM document_inbox WHERE person_id = ?", [person_id])
     db.execute("DELETE FROM person_documents WHERE person_id = ?", [person_id])
-    return [s for s in sorted(shas) if not used(db, s)]
-
-
-def used(db: Database, sha256: str) -> bool:
-    return (
-        _row(db, "SELECT 1 AS x FROM person_documents WHERE sha256 = ? LIMIT 1", [sha256])
-        is not None
-    )
 
 
 def move_person(db: Database, kept_id: int, merged_id: int) -> None:

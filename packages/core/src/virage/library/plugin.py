@@ -77,3 +77,12 @@ def on_demo_created(db, settings, plugins):
     from virage.library import demo
 
     return demo.create(db, settings, plugins)
+
+
+@hookimpl
+def documents_blobs_in_use(db, limit):
+    """The library's files live in the documents' blob store: name them, so that they are
+    checked and never cleaned as orphans."""
+    from virage.library import storage
+
+    return storage.known_shas(db, limit)

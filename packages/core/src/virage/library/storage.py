@@ -278,3 +278,15 @@ def current_text(db: Database, document_id: int) -> str:
         [document_id],
     )
     return found["text"] if found else ""
+
+
+def known_shas(db: Database, limit: int) -> list[str]:
+    """The files every version points to (at most ``limit``), for ``virage documents verifier``."""
+    return [
+        r["sha256"]
+        for r in _rows(
+            db,
+            f"SELECT DISTINCT sha256 FROM library_versions ORDER BY sha256 LIMIT {int(limit)}",
+            [],
+        )
+    ]
