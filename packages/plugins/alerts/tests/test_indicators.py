@@ -7,19 +7,25 @@ import csv
 import io
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from alerts_helpers import as_worker, post_form
 from virage_alerts import storage
 from virage_alerts.indicators import INDICATORS
 
-from virage.indicators import service
-from virage.indicators.model import month_bounds
-from virage.plugins import PluginHost
+from virage.sdk import PARIS, Indicator, PluginHost, iso, to_utc
 from virage.sdk.testing import connect
 
 MONTH = "2026-11"
 WORKERS = ("nurse_a", "nurse2_a", "care_a", "nurse a", "nurse2 a", "care a")
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    """The UTC bounds of a Paris calendar month, as the indicators domain gives them."""
+    year, number = int(month[:4]), int(month[5:])
+    after = (year + 1, 1) if number == 12 else (year, number + 1)
+    first = datetime.combine(date(year, number, 1), time(0), tzinfo=PARIS)
+    return iso(to_utc(first)), iso(to_utc(datetime.combine(date(*after, 1), time(0), tzinfo=PARIS)))
 
 
 def _alert(db, world, device: dict, room: str, raised: datetime, **values) -> int:
@@ -173,8 +179,9 @@ def test_small_units_are_hidden_in_the_export_and_no_worker_appears(world, clien
 
 def test_the_structure_dashboard_shows_them(world, client):
     _seed(world)
-    plugins = PluginHost(world.settings)
-    keys = {i.key for _, i in service.declared(plugins)}
+    keys = {
+        i.key for _, i in PluginHost(world.settings).contributions("register_indicators", Indicator)
+    }
     assert {i.key for i in INDICATORS} <= keys
     as_worker(client, world, "director_a")
     r = client.get(f"/indicateurs/structures/{world.structures['a']}?debut={MONTH}&fin={MONTH}")

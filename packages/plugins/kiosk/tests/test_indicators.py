@@ -7,20 +7,25 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from kiosk_helpers import as_device, as_worker, configure, enrol, post_form
 from virage_kiosk import clock, storage
 from virage_kiosk.indicators import INDICATORS
 
-from virage.indicators import service
-from virage.indicators.model import month_bounds
-from virage.plugins import PluginHost
-from virage.sdk import accounts, to_local
+from virage.sdk import PARIS, Indicator, PluginHost, accounts, iso, to_local, to_utc
 from virage.sdk.testing import connect
 
 MONTH = "2026-11"
 DESK = ("secretary_a", "secretary a", "Guichet 1")
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    """The UTC bounds of a Paris calendar month, as the indicators domain gives them."""
+    year, number = int(month[:4]), int(month[5:])
+    after = (year + 1, 1) if number == 12 else (year, number + 1)
+    first = datetime.combine(date(year, number, 1), time(0), tzinfo=PARIS)
+    return iso(to_utc(first)), iso(to_utc(datetime.combine(date(*after, 1), time(0), tzinfo=PARIS)))
 
 
 def _ticket(db, world, number: int, taken: datetime, wait: int | None, person=None, rdv=None):
@@ -117,7 +122,7 @@ def test_the_export_hides_small_cells_and_names_nobody_of_the_desk(world, client
     _seed(world)
     sid = world.structures["a"]
     assert {i.key for i in INDICATORS} <= {
-        i.key for _, i in service.declared(PluginHost(world.settings))
+        i.key for _, i in PluginHost(world.settings).contributions("register_indicators", Indicator)
     }
     as_worker(client, world, "director_a")
     dashboard = client.get(f"/indicateurs/structures/{sid}?debut={MONTH}&fin={MONTH}")
