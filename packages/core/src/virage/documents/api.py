@@ -8,7 +8,7 @@ optional ``title``, ``document_date``, ``series``), bounded by ``VIRAGE_DOCUMENT
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import UploadFile
@@ -16,13 +16,23 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath
 from litestar.response import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
 from virage.documents import inbox, service
+from virage.documents.kinds import WITHDRAW_REASONS
 from virage.documents.web import MAX_BODY, file_response
 from virage.errors import InvalidInput
+
+
+class WithdrawIn(BaseModel):
+    """Why the document leaves the file (the journal keeps the reason, never free text)."""
+
+    motif: Literal[tuple(WITHDRAW_REASONS)] = Field(  # type: ignore[valid-type]
+        description="autre_personne (classé dans le dossier d'une autre personne), doublon "
+        "(ajouté en double) ou illisible (photo ratée, fichier illisible)"
+    )
 
 
 class DocumentOut(BaseModel):
@@ -141,6 +151,20 @@ class DocumentsController(Controller):
         self, access: Access, person_id: FromPath[int], document_id: FromPath[int]
     ) -> None:
         service.archive(access, person_id, document_id)
+
+    @post(
+        "/{document_id:int}/retrait",
+        summary="Retirer un document classé par erreur, en double ou illisible (effacé du dossier)",
+        status_code=204,
+    )
+    async def withdraw(
+        self,
+        access: Access,
+        person_id: FromPath[int],
+        document_id: FromPath[int],
+        data: WithdrawIn,
+    ) -> None:
+        service.withdraw(access, person_id, document_id, data.motif)
 
     @post(
         "/{document_id:int}/envoi-siege",

@@ -43,6 +43,14 @@ ALLOWED_TYPES = {
 #: What the file input offers (the server checks the content anyway).
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.xlsx,.odt,.ods,image/*,application/pdf"
 
+#: Why a document is withdrawn (removed from the file, not kept like an archived one). A fixed
+#: list: the journal says why without free text, which could carry health content.
+WITHDRAW_REASONS = {
+    "autre_personne": "Classé dans le dossier d'une autre personne",
+    "doublon": "Ajouté en double",
+    "illisible": "Photo ratée ou fichier illisible",
+}
+
 INBOX_STATUSES = {"a_classer": "À classer", "classe": "Classé"}
 
 AUDIT_LABELS = {
@@ -55,6 +63,8 @@ AUDIT_LABELS = {
     "documents.refused": "Document refusé à l'envoi (type, taille, contenu, antivirus)",
     "documents.archive": "Document d'une personne archivé",
     "documents.care.archive": "Document de soins d'une personne archivé",
+    "documents.withdraw": "Document d'une personne retiré (classé par erreur, en double…)",
+    "documents.care.withdraw": "Document de soins d'une personne retiré (classé par erreur…)",
     "documents.send": "Document envoyé au siège (à classer)",
     "documents.inbox.read": "Documents à classer du siège consultés",
     "documents.inbox.file": "Document envoyé au siège classé",

@@ -16,7 +16,7 @@ from virage.accounts.context import AccessContext
 from virage.db import transaction
 from virage.documents import intake, storage
 from virage.documents.blobs import BlobStore, blob_store
-from virage.documents.kinds import ALLOWED_TYPES, KINDS
+from virage.documents.kinds import ALLOWED_TYPES, KINDS, WITHDRAW_REASONS
 from virage.errors import Conflict, InvalidInput, NotFound, VirageError
 
 CLOSED = "Ce dossier est clos : ses documents restent consultables mais on ne peut plus en ajouter."
@@ -179,15 +179,24 @@ def add(
         )
 
 
-def _document(access: AccessContext, person_id: int, document_id: int, *, write: bool) -> dict:
+def _document(
+    access: AccessContext,
+    person_id: int,
+    document_id: int,
+    *,
+    write: bool,
+    verb: str = "archive",
+    details: dict | None = None,
+) -> dict:
     row = storage.document(access.db, person_id, document_id)
     category = row["category"] if row else "admin"
     perm, prefix = _write_perm(category) if write else _read_perm(category)
     access.require(
         perm,
         person_id=person_id,
-        action=f"{prefix}.{'archive' if write else 'read'}",
+        action=f"{prefix}.{verb if write else 'read'}",
         target=f"document:{document_id}",
+        details=details,
     )
     if row is None or row["archived_at"]:
         raise NotFound(NOT_FOUND)
@@ -209,6 +218,23 @@ def archive(access: AccessContext, person_id: int, document_id: int) -> None:
     """Archive a document (kept, hidden from the lists); the journal keeps who and when."""
     row = _document(access, person_id, document_id, write=True)
     storage.archive(access.db, row["id"], access.require_login().label)
+
+
+def withdraw(access: AccessContext, person_id: int, document_id: int, reason: str) -> None:
+    """Remove a document put in the wrong file, twice, or unreadable: unlike an archived one, it
+    leaves the person's file, her exports and the head office's inbox. The journal keeps who,
+    when, which kind and why (from :data:`WITHDRAW_REASONS`, never free text)."""
+    if reason not in WITHDRAW_REASONS:
+        raise InvalidInput(
+            "Dites pourquoi le document est retiré : "
+            + ", ".join(f"« {label} »" for label in WITHDRAW_REASONS.values())
+            + "."
+        )
+    row = _document(
+        access, person_id, document_id, write=True, verb="withdraw", details={"motif": reason}
+    )
+    with transaction(access.db):
+        storage.withdraw(access.db, row["id"])
 
 
 def series_reference(access: AccessContext, person_id: int, series: str) -> dict | None:

@@ -158,6 +158,13 @@ def all_for_person(db: Database, person_id: int) -> list[dict]:
     return _rows(db, "SELECT * FROM person_documents WHERE person_id = ? ORDER BY id", [person_id])
 
 
+def withdraw(db: Database, document_id: int) -> None:
+    """Remove one document's row and its head-office item (its file stays until no one names it,
+    ``virage documents verifier --nettoyer``)."""
+    db.execute("DELETE FROM document_inbox WHERE document_id = ?", [document_id])
+    db.execute("DELETE FROM person_documents WHERE id = ?", [document_id])
+
+
 def delete_person_data(db: Database, person_id: int) -> None:
     """Remove the person's rows. Their files stay until ``virage documents verifier --nettoyer``
     finds that no one (another person's row, the library, a plugin) names them any more."""

@@ -14,7 +14,7 @@ from virage.accounts.auth import require_actor_guard
 from virage.deps import Access
 from virage.documents import inbox, service
 from virage.documents.intake import NO_SCANNER
-from virage.documents.kinds import ACCEPT, ADMIN_KINDS, CARE_KINDS, KINDS
+from virage.documents.kinds import ACCEPT, ADMIN_KINDS, CARE_KINDS, KINDS, WITHDRAW_REASONS
 from virage.errors import InvalidInput, PayloadTooLarge
 
 #: Largest body a form may send (the file's own limit, ``VIRAGE_DOCUMENTS_MAX_MB``, is checked
@@ -38,6 +38,7 @@ def _choices() -> dict:
         "accept": ACCEPT,
         "no_scanner": NO_SCANNER,
         "size_label": size_label,
+        "withdraw_reasons": WITHDRAW_REASONS,
     }
 
 
@@ -151,6 +152,14 @@ class DocumentPages(Controller):
     ) -> Redirect:
         service.archive(access, person_id, document_id)
         return Redirect(f"/personnes/{person_id}/documents?ok=archive", status_code=303)
+
+    @post("/{document_id:int}/retirer", status_code=303)
+    async def withdraw(
+        self, request: Request, access: Access, person_id: FromPath[int], document_id: FromPath[int]
+    ) -> Redirect:
+        form = await request.form()
+        service.withdraw(access, person_id, document_id, str(form.get("motif") or "")[:30])
+        return Redirect(f"/personnes/{person_id}/documents?ok=retire", status_code=303)
 
     @post("/{document_id:int}/envoyer-au-siege", status_code=303)
     async def send(
