@@ -257,3 +257,41 @@ def test_merge_refuses_bad_requests(client, world):
     assert query(
         world.settings.db_path, "SELECT count(*) FROM persons WHERE status = 'closed'"
     ) == [(0,)]
+
+
+def test_merge_keeps_what_was_typed_into_the_duplicate(client, world):
+    kept = create(client, world, "secretary_a", phone="", contacts=[{"name": "Paul Martin"}])
+    dup = create(
+        client,
+        world,
+        "coord_a",  # the secretariat may not write health notes
+        given_names="Marie Helene",
+        address="3 rue des Lilas",
+        phone="01 02 03 04 05",
+        contacts=[
+            {"name": "paul  martin"},  # the same contact, typed differently: not twice
+            {"name": "Mme Roux", "relation": "voisine", "phone": "06 11 22 33 44"},
+        ],
+        health_notes="Allergie déclarée à la pénicilline.",
+    )
+    login(client, "coord_a")
+    assert merge(client, kept, dup).status_code == 303
+    person = client.get(f"/api/v1/persons/{kept}", headers=bearer(world, "coord_a"))
+    assert person.status_code == 200, person.text
+    body = person.json()
+    assert body["address"] == "3 rue des Lilas" and body["phone"] == "01 02 03 04 05"
+    assert [c["name"] for c in body["contacts"]] == ["Paul Martin", "Mme Roux"]
+    assert "Allergie déclarée à la pénicilline." in body["health_notes"]
+    assert f"Repris du dossier en double n° {dup}" in body["health_notes"]
+
+
+def test_merge_refuses_rather_than_drop_contacts(client, world):
+    many = [{"name": f"Contact {i}"} for i in range(6)]
+    kept = create(client, world, "secretary_a", contacts=many)
+    dup = create(client, world, "secretary_a", contacts=[{"name": f"Autre {i}"} for i in range(6)])
+    login(client, "coord_a")
+    refused = merge(client, kept, dup)
+    assert refused.status_code == 409 and "plus de 10 contacts" in refused.text
+    assert query(
+        world.settings.db_path, "SELECT count(*) FROM persons WHERE status = 'closed'"
+    ) == [(0,)]
