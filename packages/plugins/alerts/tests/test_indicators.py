@@ -44,12 +44,13 @@ def _alert(db, world, device: dict, room: str, raised: datetime, **values) -> in
 
 
 def _seed(world) -> None:
-    """« Les Tilleuls »: rooms 1 to 6 on 10 November (taken after 1 to 6 minutes by two nurses;
+    """« Les Tilleuls »: rooms 1 to 6 on 10 November (taken after 1 to 6 minutes by three workers;
     rooms 1 and 2 false alarms, 3 and 4 falls without injury, 5 with, 6 « autre »), room 1 again
     at 0 h 30 on 1 November in Paris (23 h 30 UTC on 31 October), room 7 at 0 h 30 on 1 December
     in Paris (December's). « Les Chênes »: one fall with injury, room 31 (one room: hidden)."""
     db = connect(world.settings.db_path)
-    sid, nurses = world.structures["a"], (world.users["nurse_a"], world.users["nurse2_a"])
+    sid = world.structures["a"]
+    nurses = (world.users["nurse_a"], world.users["nurse2_a"], world.users["care_a"])
     rooms = {str(n): "Les Tilleuls" for n in range(1, 8)} | {"31": "Les Chênes"}
     device: dict = {"units": rooms}
     for room, unit in rooms.items():
@@ -83,7 +84,7 @@ def _seed(world) -> None:
             str(n),
             raised,
             status="closed",
-            taken_by=nurses[n % 2],
+            taken_by=nurses[n % 3],
             taken_at=taken.isoformat(),
             closed_by=nurses[(n + 1) % 2],
             closed_at=(taken + timedelta(minutes=5)).isoformat(),
@@ -129,7 +130,8 @@ def test_per_unit_by_paris_month_with_rooms_as_base(world):
         "alertes.declenchees": {"Les Tilleuls": (7, 6), "Les Chênes": (1, 1)},
         "alertes.chutes": {"Les Tilleuls": (3, 3), "Les Chênes": (1, 1)},
         "alertes.fausses_alertes": {"Les Tilleuls": (33.3, 6), "Les Chênes": (0.0, 1)},
-        "alertes.delai_prise_en_charge": {"Les Tilleuls": (3.5, 6), "Les Chênes": (12.0, 1)},
+        # « Les Chênes »: one person took its only alert — her time, so no median at all
+        "alertes.delai_prise_en_charge": {"Les Tilleuls": (3.5, 6)},
     }
     # 23 h 30 UTC on 30 November is 0 h 30 on 1 December in Paris; 31 October's, November's
     assert _cells(world, "2026-12")["alertes.declenchees"] == {"Les Tilleuls": (1, 1)}
@@ -137,6 +139,20 @@ def test_per_unit_by_paris_month_with_rooms_as_base(world):
     for cells in november.values():
         for category in cells:
             assert not any(w in category for w in WORKERS)
+
+
+def test_no_median_time_that_one_or_two_people_make_up(world):
+    _seed(world)
+    db = connect(world.settings.db_path)
+    db.execute(
+        "UPDATE alerts_alerts SET taken_by = ? WHERE taken_by = ?",
+        [world.users["nurse_a"], world.users["care_a"]],
+    )
+    db.commit()
+    db.close()
+    november = _cells(world, MONTH)
+    assert november["alertes.delai_prise_en_charge"] == {}  # two people took them all
+    assert november["alertes.declenchees"] == {"Les Tilleuls": (7, 6), "Les Chênes": (1, 1)}
 
 
 def _export(client, world, period: str) -> tuple[str, str]:
@@ -170,7 +186,7 @@ def test_small_units_are_hidden_in_the_export_and_no_worker_appears(world, clien
     assert value[("alertes.chutes", MONTH, "Les Tilleuls")] == "masqué"  # three rooms
     assert value[("alertes.fausses_alertes", MONTH, "Les Tilleuls")] == "33.3"
     assert value[("alertes.delai_prise_en_charge", MONTH, "Les Tilleuls")] == "3.5"
-    assert value[("alertes.delai_prise_en_charge", MONTH, "Les Chênes")] == "masqué"
+    assert ("alertes.delai_prise_en_charge", MONTH, "Les Chênes") not in value
     content = json.loads(raw)
     assert {i["key"] for i in content["indicators"]} >= {i.key for i in INDICATORS}
     for worker in WORKERS:

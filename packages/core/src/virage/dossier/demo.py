@@ -71,7 +71,9 @@ def create(db: Database) -> list[str]:
         items = [
             {"words": w, "actions": a, "who": who, "care": care} for w, a, who, care in objectives
         ]
-        storage.insert_plan(db, values, items, utcnow_iso())
+        # the plan was written with the person the day she agreed to it, not the day of the demo
+        written = f"{values['agreed_on']}T09:00:00+00:00"
+        storage.insert_plan(db, values, items, written)
         answers = dict(zip((i.code for i in AGGIR.items), grid, strict=True))
         storage.insert_assessment(
             db,

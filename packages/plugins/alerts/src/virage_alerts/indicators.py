@@ -9,9 +9,9 @@ room concerned would name her), so a cell concerning fewer rooms than the networ
 hidden, like any other.
 
 The time to « j'y vais » is the unit's median over the month, all nights and all the night workers
-of the unit together: a month's night team, not a person (issue 23: nothing measures one worker's
-response times; a unit whose nights a single person covers all month would still show her figure,
-which is why a structure may choose not to send it — it is shown in the sas before anything leaves).
+of the unit together: a month's night team, not a person. A unit whose alerts of the month were
+taken by fewer than :data:`MIN_TAKERS` different people gets no median at all (it would be one or
+two people's figure); only that count is read, never who.
 """
 
 from __future__ import annotations
@@ -65,11 +65,16 @@ def _minutes(row: dict) -> float:
     return max(0.0, delta.total_seconds() / 60)
 
 
+#: Fewest different workers behind a median time (below, the unit's month has none).
+MIN_TAKERS = 3
+
+
 def _to_take(db, structure_id, start, end):
     out = []
+    takers = quality_storage.takers_per_unit(db, structure_id, start, end)
     for unit, rows in _by_unit(db, structure_id, start, end).items():
         taken = [r for r in rows if r["taken_at"]]
-        if taken:
+        if taken and takers.get(unit, 0) >= MIN_TAKERS:
             median = statistics.median(_minutes(r) for r in taken)
             out.append(IndicatorCell(unit, round(median, 1), _rooms(taken)))
     return out
@@ -112,6 +117,7 @@ INDICATORS = (
         ("mois", "unité"),
         additive=False,
         description="Médiane du mois, toutes nuits et toute l'équipe de nuit de l'unité "
-        "ensemble : jamais le délai d'une personne qui travaille.",
+        "ensemble ; absente quand moins de trois personnes ont pris les alertes de l'unité "
+        "ce mois-là : jamais le délai d'une personne qui travaille.",
     ),
 )

@@ -85,6 +85,17 @@ def alerts_between(db: Database, structure_id: int, start: str, end: str) -> lis
     )
 
 
+def takers_per_unit(db: Database, structure_id: int, start: str, end: str) -> dict[str, int]:
+    """How many different workers took the unit's alerts raised in [start, end): a count only,
+    never who (the indicators hide a median that fewer than three people make up)."""
+    rows = db.fetch_all(
+        "SELECT unit, count(DISTINCT taken_by) AS n FROM alerts_alerts WHERE structure_id = ?"
+        " AND raised_at >= ? AND raised_at < ? AND taken_by IS NOT NULL GROUP BY unit",
+        [structure_id, start, end],
+    )
+    return {r["unit"]: int(r["n"]) for r in rows}
+
+
 def falls_between(db: Database, structure_id: int, start: str, end: str) -> list[dict]:
     return db.fetch_all(
         f"SELECT {QUALITY_COLUMNS} FROM alerts_alerts WHERE structure_id = ?"

@@ -5,7 +5,8 @@ figures kept before its tickets are forgotten (migration ``kiosk/0003_monthly``)
 Tickets are kept 31 days (:data:`virage_kiosk.arrivals.KEEP_DAYS`); a month's figures must
 outlive them, or a month computed again (the current and previous ones are, every time the
 dashboard is opened) or exported later would lose its first weeks. Never read: who called or
-checked a ticket (``called_by``, ``verified_by``), nor the desk.
+checked a ticket (``called_by``, ``verified_by``), nor the desk — only how many different people
+called the month's tickets (:func:`callers_between`), never who.
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ def tickets_between(db: Database, structure_id: int, start_utc: str, end_utc: st
         " WHERE structure_id = ? AND created_at >= ? AND created_at < ? ORDER BY id LIMIT ?",
         [structure_id, start_utc, end_utc, MAX_ROWS],
     )
+
+
+def callers_between(db: Database, structure_id: int, start_utc: str, end_utc: str) -> int:
+    """How many different people called the tickets taken in [start, end) (a count, never who)."""
+    row = db.fetch_one(
+        "SELECT count(DISTINCT called_by) AS n FROM kiosk_tickets WHERE structure_id = ?"
+        " AND created_at >= ? AND created_at < ? AND called_by IS NOT NULL",
+        [structure_id, start_utc, end_utc],
+    )
+    return int(row["n"]) if row else 0
 
 
 def months_before(db: Database, structure_id: int, day: str) -> list[str]:

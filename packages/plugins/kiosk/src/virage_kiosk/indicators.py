@@ -5,7 +5,8 @@ or without appointment, and the median wait from the ticket to the call at the d
 ``called_at`` (the desk calls the number): the wait until the call, not until the end of the
 conversation at the desk, which nothing records. A ticket never called (the person left, or was
 received without being called) has no wait. **Never per worker**: who called a ticket and at
-which desk are not read.
+which desk are not read, and a month whose tickets fewer than :data:`MIN_CALLERS` different people
+called has no median wait (it would be one or two receptionists' figure; only that count is read).
 
 **The base** of a cell counts the distinct persons of the tickets with an appointment, plus one
 for each ticket without appointment: the kiosk does not know who took it (its figure can tell
@@ -29,22 +30,26 @@ WAIT = "kiosk.attente"
 WITH, WITHOUT = "Avec rendez-vous", "Sans rendez-vous"
 
 
+#: Fewest different people behind a median wait (below, the month has none).
+MIN_CALLERS = 3
+
+
 def base(rows: list[dict]) -> int:
     """Distinct persons known, plus one per ticket whose person the kiosk does not know."""
     known = {r["person_id"] for r in rows if r["person_id"] is not None}
     return len(known) + sum(1 for r in rows if r["person_id"] is None)
 
 
-def _arrivals(rows: list[dict]) -> list[tuple[str, float, int]]:
+def _arrivals(rows: list[dict], callers: int) -> list[tuple[str, float, int]]:
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(WITH if row["appointment_id"] else WITHOUT, []).append(row)
     return [(category, len(group), base(group)) for category, group in sorted(groups.items())]
 
 
-def _wait(rows: list[dict]) -> list[tuple[str, float, int]]:
+def _wait(rows: list[dict], callers: int) -> list[tuple[str, float, int]]:
     called = [r for r in rows if r["called_at"]]
-    if not called:
+    if not called or callers < MIN_CALLERS:
         return []
     minutes = [
         max(0.0, (parse_iso(r["called_at"]) - parse_iso(r["created_at"])).total_seconds() / 60)
@@ -66,7 +71,8 @@ def _compute(key: str):
         if kept is not None:
             return [IndicatorCell(r["category"], r["value"], int(r["base"])) for r in kept]
         rows = indicator_storage.tickets_between(db, structure_id, start, end)
-        return [IndicatorCell(*cell) for cell in FIGURES[key](rows)]
+        callers = indicator_storage.callers_between(db, structure_id, start, end)
+        return [IndicatorCell(*cell) for cell in FIGURES[key](rows, callers)]
 
     return compute
 
@@ -87,7 +93,8 @@ def keep_months_before(db: Database, structure_id: int, day: str) -> int:
     months = indicator_storage.months_before(db, structure_id, day)
     for month in months:
         rows = indicator_storage.tickets_between(db, structure_id, *_bounds(month))
-        cells = [(key, *cell) for key, figure in FIGURES.items() for cell in figure(rows)]
+        callers = indicator_storage.callers_between(db, structure_id, *_bounds(month))
+        cells = [(key, *cell) for key, figure in FIGURES.items() for cell in figure(rows, callers)]
         indicator_storage.keep(db, structure_id, month, cells)
     return len(months)
 
@@ -110,6 +117,7 @@ INDICATORS = (
         ("mois",),
         additive=False,
         description="Minutes entre le ticket et l'appel du numéro par l'accueil, pour les "
-        "tickets du mois qui ont été appelés ; jamais par guichet ni par personne de l'accueil.",
+        "tickets du mois qui ont été appelés ; absente quand moins de trois personnes de "
+        "l'accueil ont appelé ce mois-là ; jamais par guichet ni par personne de l'accueil.",
     ),
 )
