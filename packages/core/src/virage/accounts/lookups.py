@@ -47,6 +47,13 @@ def user_by_username(db: Database, username: str) -> dict | None:
     return storage.get_user_by_username(db, username)
 
 
+def first_person_followed_by(db: Database, username: str) -> dict | None:
+    """The first person in whose care team the worker ``username`` is (demo data), or ``None``."""
+    worker = storage.get_user_by_username(db, username)
+    team = storage.care_teams_of_user(db, worker["id"]) if worker else []
+    return storage.get_person(db, team[0]["id"]) if team else None
+
+
 def members_of(db: Database, structure_id: int) -> list[dict]:
     """The workers of a structure: ``id``, ``username``, ``display_name``, ``profession``, ``role``."""
     return storage.members_of(db, structure_id)

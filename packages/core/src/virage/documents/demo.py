@@ -86,13 +86,8 @@ def _documents(today: date) -> list[tuple[str, str, date, bytes, str, str, str, 
 
 def create(db: Database, settings, plugins) -> list[str]:
     nurse = lookups.user_by_username(db, NURSE)
-    if nurse is None:
-        return []
-    team = lookups.care_teams_of_user(db, nurse["id"])
-    if not team:
-        return []
-    person = lookups.person(db, team[0]["id"])
-    if person is None:
+    person = lookups.first_person_followed_by(db, NURSE)
+    if nurse is None or person is None:
         return []
     secretary = lookups.user_by_username(db, "lea.secretariat")
     secretary_id = secretary["id"] if secretary else None

@@ -58,13 +58,7 @@ DOCUMENTS = (
 
 
 def create(db: Database, settings, plugins) -> list[str]:
-    nurse = lookups.user_by_username(db, NURSE)
-    if nurse is None:
-        return []
-    team = lookups.care_teams_of_user(db, nurse["id"])
-    if not team:
-        return []
-    person = lookups.person(db, team[0]["id"])
+    person = lookups.first_person_followed_by(db, NURSE)
     if person is None:
         return []
     structure_id = person["structure_id"]
