@@ -79,6 +79,23 @@ def test_items_by_kind_and_shares_by_paris_month(client, db, world, inbox, pinne
     assert _cells(db, world, "2026-10")["boites.elements_recus"] == {}
 
 
+def test_no_escalated_share_that_one_or_two_people_on_call_make_up(
+    client, db, world, inbox, pinned
+):
+    _seed(client, db, world, inbox, pinned)
+    items = [r["id"] for r in db.fetch_all("SELECT id FROM inbox_items ORDER BY id")]
+    on_call = [world.users[n] for n in ("nurse_a", "nurse2_a", "care_a")]
+    for n, item_id in enumerate(items):  # two people on call this month
+        storage.update_item(db, item_id, {"on_call_user_id": on_call[n % 2]})
+    db.commit()
+    cells = _cells(db, world, MONTH)
+    assert cells["boites.part_transmise"] == {}
+    assert cells["boites.part_close"] == {"": (28.6, 6)}  # about the team's work, not a person
+    storage.update_item(db, items[0], {"on_call_user_id": on_call[2]})  # a third person
+    db.commit()
+    assert _cells(db, world, MONTH)["boites.part_transmise"] == {"": (14.3, 6)}
+
+
 def test_no_response_time_and_nothing_per_worker(world):
     for indicator in INDICATORS:
         assert indicator.unit in ("éléments", "%")

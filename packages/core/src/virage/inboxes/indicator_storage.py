@@ -23,3 +23,14 @@ def items_received(db: Database, structure_id: int, start_utc: str, end_utc: str
         " AND i.source != 'outgoing' ORDER BY i.id LIMIT ?",
         [structure_id, start_utc, end_utc, MAX_ROWS],
     )
+
+
+def on_call_people(db: Database, structure_id: int, start_utc: str, end_utc: str) -> int:
+    """How many different people the month's items were routed to on call (a count, never who)."""
+    row = db.fetch_one(
+        "SELECT count(DISTINCT on_call_user_id) AS n FROM inbox_items WHERE structure_id = ?"
+        " AND received_at >= ? AND received_at < ? AND source != 'outgoing'"
+        " AND on_call_user_id IS NOT NULL",
+        [structure_id, start_utc, end_utc],
+    )
+    return int(row["n"]) if row else 0

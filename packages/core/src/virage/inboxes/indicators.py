@@ -4,7 +4,9 @@ to the next level because nobody took them in time, the share closed.
 
 **Nothing per worker and no response time.** An on-call inbox is answered by one person at a
 time: a time to take or to answer an item would be that person's own figure (issue 23: nothing
-measures an individual's response times), so none is computed, not even as a median.
+measures an individual's response times), so none is computed, not even as a median. For the same
+reason the share escalated (« nobody took it in time ») is left out of a month whose on-call items
+went to fewer than :data:`MIN_ON_CALL` different people: it would say how one or two people did.
 
 **The base** of a cell (what decides whether it is hidden) counts the distinct persons supported
 the items name, plus one for each item that names nobody. An item naming nobody concerns the
@@ -35,11 +37,19 @@ def _received(db, structure_id, start, end):
     return [Cell(kind, len(rows), base(rows)) for kind, rows in kinds.items()]
 
 
-def _share(keep):
+#: Fewest different people on call behind the share escalated (below, the month has none).
+MIN_ON_CALL = 3
+
+
+def _share(keep, *, about_on_call: bool = False):
     def compute(db, structure_id, start, end):
         rows = indicator_storage.items_received(db, structure_id, start, end)
         if not rows:
             return []
+        if about_on_call:
+            people = indicator_storage.on_call_people(db, structure_id, start, end)
+            if 0 < people < MIN_ON_CALL:
+                return []
         count = sum(1 for r in rows if keep(r))
         return [Cell("", round(100 * count / len(rows), 1), base(rows))]
 
@@ -61,11 +71,12 @@ INDICATORS: tuple[Indicator, ...] = (
         "boites.part_transmise",
         "Part des éléments transmis au niveau suivant",
         "%",
-        _share(lambda r: int(r["escalation_level"] or 0) > 0),
+        _share(lambda r: int(r["escalation_level"] or 0) > 0, about_on_call=True),
         ("mois",),
         additive=False,
         description="Éléments reçus dans le mois que personne n'a pris à temps et qui sont "
-        "passés au niveau suivant (direction, cadre d'astreinte).",
+        "passés au niveau suivant (direction, cadre d'astreinte) ; absente quand moins de "
+        "trois personnes ont été d'astreinte ce mois-là.",
     ),
     Indicator(
         "boites.part_close",
