@@ -46,14 +46,12 @@ def test_a_wound_photo_in_the_wrong_file_leaves_it(client, world):
         "SELECT action, outcome, details FROM audit_log WHERE action LIKE 'documents.care.withdraw'"
         " ORDER BY id",
     )
-    # the secretariat, the social worker, the other structure refused; the nurse's withdrawal
-    assert [(a, o) for a, o, _ in rows] == [
-        ("documents.care.withdraw", "denied"),
-        ("documents.care.withdraw", "denied"),
-        ("documents.care.withdraw", "denied"),
-        ("documents.care.withdraw", "allowed"),
-    ]
-    assert "autre_personne" in rows[3][2]
+    # the secretariat's and the social worker's refusals, then the nurse's withdrawal with its
+    # reason (the other structure's refusal is journaled too, as « documents.withdraw » on
+    # PostgreSQL, whose row security hides the document from it, so that its kind is unknown)
+    outcomes = [o for _, o, _ in rows]
+    assert outcomes[:2] == ["denied", "denied"] and outcomes.count("allowed") == 1
+    assert outcomes[-1] == "allowed" and "autre_personne" in rows[-1][2]
 
 
 def test_a_sent_contract_leaves_the_head_office_inbox_too(client, world):
